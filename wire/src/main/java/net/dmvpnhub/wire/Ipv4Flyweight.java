@@ -1,0 +1,331 @@
+package net.dmvpnhub.wire;
+
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Flyweight over an IPv4 header (RFC 791), big-endian, edited in place.
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |Version|  IHL  |Type of Service|          Total Length         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |         Identification        |Flags|      Fragment Offset    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  Time to Live |    Protocol   |         Header Checksum       |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                       Source Address                          |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Destination Address                        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Options                    |    Padding    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ * {@link #wrap} records how many bytes are really present; {@link #validate()} checks every
+ * length against them before any other getter may be trusted. Getters never read past the
+ * 20-byte base header, so they are safe once {@code validate()} returned {@link DecodeStatus#OK}.
+ */
+public final class Ipv4Flyweight
+{
+    public static final int MIN_HEADER_LENGTH = 20;
+    public static final int VERSION_IHL_OFFSET = 0;
+    public static final int TOS_OFFSET = 1;
+    public static final int TOTAL_LENGTH_OFFSET = 2;
+    public static final int IDENTIFICATION_OFFSET = 4;
+    public static final int FLAGS_FRAGMENT_OFFSET = 6;
+    public static final int TTL_OFFSET = 8;
+    public static final int PROTOCOL_OFFSET = 9;
+    public static final int CHECKSUM_OFFSET = 10;
+    public static final int SOURCE_OFFSET = 12;
+    public static final int DESTINATION_OFFSET = 16;
+
+    public static final int PROTOCOL_ICMP = 1;
+    public static final int PROTOCOL_IPIP = 4;
+    public static final int PROTOCOL_TCP = 6;
+    public static final int PROTOCOL_UDP = 17;
+    public static final int PROTOCOL_GRE = 47;
+    public static final int PROTOCOL_ESP = 50;
+
+    public static final int FLAG_DONT_FRAGMENT = 0x4000;
+    public static final int FLAG_MORE_FRAGMENTS = 0x2000;
+    public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
+
+    private MutableDirectBuffer buffer;
+    private int offset;
+    private int length;
+
+    /**
+     * @param buffer holding the header.
+     * @param offset of the first header byte in {@code buffer}.
+     * @param length bytes present from {@code offset}; nothing beyond is ever read.
+     * @return this flyweight.
+     */
+    public Ipv4Flyweight wrap(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        return this;
+    }
+
+    public MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int offset()
+    {
+        return offset;
+    }
+
+    /**
+     * @return bytes present from {@link #offset()}, as given to {@link #wrap}.
+     */
+    public int capacity()
+    {
+        return length;
+    }
+
+    /**
+     * Structural check: version, header length and total length against the bytes present.
+     * The checksum is separate ({@link #verifyChecksum()}) because a router verifies it only where
+     * it must.
+     */
+    public DecodeStatus validate()
+    {
+        if (length < MIN_HEADER_LENGTH)
+        {
+            return DecodeStatus.IPV4_TRUNCATED;
+        }
+        final int versionIhl = buffer.getByte(offset + VERSION_IHL_OFFSET) & 0xFF;
+        if (versionIhl >>> 4 != 4)
+        {
+            return DecodeStatus.IPV4_BAD_VERSION;
+        }
+        final int headerLength = (versionIhl & 0x0F) << 2;
+        if (headerLength < MIN_HEADER_LENGTH)
+        {
+            return DecodeStatus.IPV4_BAD_IHL;
+        }
+        final int totalLength = totalLength();
+        if (totalLength < MIN_HEADER_LENGTH)
+        {
+            return DecodeStatus.IPV4_BAD_TOTAL_LENGTH;
+        }
+        if (headerLength > totalLength)
+        {
+            return DecodeStatus.IPV4_BAD_IHL;
+        }
+        if (totalLength > length)
+        {
+            return DecodeStatus.IPV4_TRUNCATED;
+        }
+        return DecodeStatus.OK;
+    }
+
+    public int version()
+    {
+        return (buffer.getByte(offset + VERSION_IHL_OFFSET) & 0xFF) >>> 4;
+    }
+
+    /**
+     * @return the header length in bytes (IHL times 4).
+     */
+    public int headerLength()
+    {
+        return (buffer.getByte(offset + VERSION_IHL_OFFSET) & 0x0F) << 2;
+    }
+
+    public int tos()
+    {
+        return buffer.getByte(offset + TOS_OFFSET) & 0xFF;
+    }
+
+    public Ipv4Flyweight tos(final int tos)
+    {
+        buffer.putByte(offset + TOS_OFFSET, (byte)tos);
+        return this;
+    }
+
+    public int totalLength()
+    {
+        return buffer.getShort(offset + TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    public Ipv4Flyweight totalLength(final int totalLength)
+    {
+        buffer.putShort(offset + TOTAL_LENGTH_OFFSET, (short)totalLength, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    public int identification()
+    {
+        return buffer.getShort(offset + IDENTIFICATION_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    public Ipv4Flyweight identification(final int identification)
+    {
+        buffer.putShort(offset + IDENTIFICATION_OFFSET, (short)identification, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    /**
+     * @return the 16-bit word of flags (DF 0x4000, MF 0x2000) and the fragment offset in 8-byte units.
+     */
+    public int flagsAndFragmentOffset()
+    {
+        return buffer.getShort(offset + FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    public Ipv4Flyweight flagsAndFragmentOffset(final int value)
+    {
+        buffer.putShort(offset + FLAGS_FRAGMENT_OFFSET, (short)value, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    /**
+     * @return true when this is a fragment (MF set or a non-zero fragment offset).
+     */
+    public boolean isFragment()
+    {
+        return (flagsAndFragmentOffset() & (FLAG_MORE_FRAGMENTS | FRAGMENT_OFFSET_MASK)) != 0;
+    }
+
+    public int ttl()
+    {
+        return buffer.getByte(offset + TTL_OFFSET) & 0xFF;
+    }
+
+    public Ipv4Flyweight ttl(final int ttl)
+    {
+        buffer.putByte(offset + TTL_OFFSET, (byte)ttl);
+        return this;
+    }
+
+    public int protocol()
+    {
+        return buffer.getByte(offset + PROTOCOL_OFFSET) & 0xFF;
+    }
+
+    public Ipv4Flyweight protocol(final int protocol)
+    {
+        buffer.putByte(offset + PROTOCOL_OFFSET, (byte)protocol);
+        return this;
+    }
+
+    public int checksum()
+    {
+        return buffer.getShort(offset + CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    public Ipv4Flyweight checksum(final int checksum)
+    {
+        buffer.putShort(offset + CHECKSUM_OFFSET, (short)checksum, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    /**
+     * @return the source address as a big-endian int (10.0.0.1 is 0x0A000001).
+     */
+    public int source()
+    {
+        return buffer.getInt(offset + SOURCE_OFFSET, ByteOrder.BIG_ENDIAN);
+    }
+
+    public Ipv4Flyweight source(final int address)
+    {
+        buffer.putInt(offset + SOURCE_OFFSET, address, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    public int destination()
+    {
+        return buffer.getInt(offset + DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+    }
+
+    public Ipv4Flyweight destination(final int address)
+    {
+        buffer.putInt(offset + DESTINATION_OFFSET, address, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
+    /**
+     * @return absolute offset in the buffer of the first payload byte.
+     */
+    public int payloadOffset()
+    {
+        return offset + headerLength();
+    }
+
+    /**
+     * @return payload bytes according to the total length.
+     */
+    public int payloadLength()
+    {
+        return totalLength() - headerLength();
+    }
+
+    /**
+     * @return true when the header checksum verifies (validate first: the header must be present).
+     */
+    public boolean verifyChecksum()
+    {
+        return InternetChecksum.verify(buffer, offset, headerLength());
+    }
+
+    /**
+     * Computes the header checksum and writes it.
+     */
+    public Ipv4Flyweight updateChecksum()
+    {
+        checksum(0);
+        checksum(InternetChecksum.compute(buffer, offset, headerLength()));
+        return this;
+    }
+
+    /**
+     * Decrements the TTL and patches the checksum incrementally (RFC 1624) instead of summing
+     * the header again. The caller drops the packet when the TTL was 0 or 1 before the call.
+     *
+     * @return the new TTL.
+     */
+    public int decrementTtl()
+    {
+        final int index = offset + TTL_OFFSET;
+        final int oldWord = buffer.getShort(index, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int newWord = oldWord - 0x0100;
+        buffer.putShort(index, (short)newWord, ByteOrder.BIG_ENDIAN);
+        checksum(InternetChecksum.incrementalUpdate(checksum(), oldWord, newWord));
+        return newWord >>> 8;
+    }
+
+    /**
+     * Writes a 20-byte header without options and its checksum.
+     *
+     * @return {@link #MIN_HEADER_LENGTH}.
+     */
+    public int writeHeader(
+        final int tos,
+        final int totalLength,
+        final int identification,
+        final int flagsAndFragmentOffset,
+        final int ttl,
+        final int protocol,
+        final int source,
+        final int destination)
+    {
+        buffer.putByte(offset + VERSION_IHL_OFFSET, (byte)0x45);
+        tos(tos);
+        totalLength(totalLength);
+        identification(identification);
+        flagsAndFragmentOffset(flagsAndFragmentOffset);
+        ttl(ttl);
+        protocol(protocol);
+        source(source);
+        destination(destination);
+        updateChecksum();
+        return MIN_HEADER_LENGTH;
+    }
+}
