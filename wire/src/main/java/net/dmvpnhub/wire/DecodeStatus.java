@@ -15,7 +15,8 @@ public enum DecodeStatus
     IPV4_BAD_VERSION("IP version is not 4"),
     IPV4_BAD_IHL("IPv4 header length below 5 words or beyond the total length"),
     IPV4_BAD_TOTAL_LENGTH("IPv4 total length smaller than its header"),
-    IPV4_LENGTH_MISMATCH("inner IPv4 total length differs from the bytes that carry it"),
+    IPV4_BAD_OPTIONS("IPv4 option runs past the header or has a length below 2"),
+    IPV4_LENGTH_MISMATCH("IPv4 total length differs from the bytes of the frame or tunnel payload carrying it"),
     IPV4_BAD_CHECKSUM("IPv4 header checksum does not verify"),
     IPV4_FRAGMENT("IPv4 fragment (reassembly is not supported)"),
     IPV4_UNEXPECTED_PROTOCOL("IPv4 protocol is neither GRE (47) nor ESP (50)"),
@@ -37,7 +38,7 @@ public enum DecodeStatus
     NHRP_UNSUPPORTED_AFN("NHRP address family is not IPv4 (1)"),
     NHRP_UNSUPPORTED_PROTOCOL("NHRP protocol type is not IPv4 (0x0800) with a zero SNAP"),
     NHRP_UNKNOWN_TYPE("NHRP packet type outside 1..8"),
-    NHRP_BAD_ADDRESS_LENGTH("NHRP address length other than 0 or 4 for IPv4"),
+    NHRP_BAD_ADDRESS_LENGTH("NHRP address length other than 4 (mandatory part) or 0 or 4 (CIE) for IPv4"),
     NHRP_MANDATORY_TRUNCATED("NHRP mandatory part runs past the extension offset or packet size"),
     NHRP_CIE_TRUNCATED("NHRP client information entry runs past its region"),
     NHRP_BAD_EXTENSION_OFFSET("NHRP extension offset inside the mandatory part or beyond the packet"),
@@ -45,7 +46,8 @@ public enum DecodeStatus
     NHRP_EXTENSION_BAD_LENGTH("NHRP extension length does not fit its type"),
     NHRP_EXTENSION_NO_END("NHRP extension list has no End extension"),
     NHRP_EXTENSION_AFTER_END("NHRP bytes after the End extension"),
-    NHRP_ERROR_OFFSET_OUT_OF_RANGE("NHRP Error Indication offset outside the packet in error");
+    NHRP_ERROR_OFFSET_OUT_OF_RANGE("NHRP Error Indication offset outside the packet in error"),
+    NHRP_BAD_TRAFFIC_CONTENTS("NHRP Traffic Indication does not carry the start of an IPv4 packet");
 
     private final String description;
 

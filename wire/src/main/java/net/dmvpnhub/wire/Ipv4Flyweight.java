@@ -122,6 +122,40 @@ public final class Ipv4Flyweight
         {
             return DecodeStatus.IPV4_TRUNCATED;
         }
+        return headerLength == MIN_HEADER_LENGTH ? DecodeStatus.OK : validateOptions(headerLength);
+    }
+
+    /**
+     * RFC 791 options are End of Option List (0), No Operation (1), or type, length (at least 2)
+     * and value; each must end inside the header.
+     */
+    private DecodeStatus validateOptions(final int headerLength)
+    {
+        final int end = offset + headerLength;
+        int option = offset + MIN_HEADER_LENGTH;
+        while (option < end)
+        {
+            final int type = buffer.getByte(option) & 0xFF;
+            if (type == 0)
+            {
+                break;
+            }
+            if (type == 1)
+            {
+                option++;
+                continue;
+            }
+            if (option + 1 >= end)
+            {
+                return DecodeStatus.IPV4_BAD_OPTIONS;
+            }
+            final int optionLength = buffer.getByte(option + 1) & 0xFF;
+            if (optionLength < 2 || option + optionLength > end)
+            {
+                return DecodeStatus.IPV4_BAD_OPTIONS;
+            }
+            option += optionLength;
+        }
         return DecodeStatus.OK;
     }
 

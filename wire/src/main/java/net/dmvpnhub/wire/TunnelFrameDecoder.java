@@ -7,7 +7,8 @@ import org.agrona.MutableDirectBuffer;
  * Decodes one frame as the hub receives it from the underlay: an outer IPv4 packet carrying
  * either ESP (encrypted; only its header can be checked here) or GRE, which carries an inner
  * IPv4 packet or an NHRP packet. Every header is validated against the bytes present and every
- * checksum verified; the first problem found is the result.
+ * checksum verified; the first problem found is the result. A frame is one exact IP packet:
+ * its outer total length must equal the bytes given.
  * <p>
  * One instance per thread: it owns one flyweight per header and allocates nothing. After a
  * successful decode the flyweights stay wrapped on the frame for the caller to read or edit.
@@ -55,6 +56,11 @@ public final class TunnelFrameDecoder
         if (status != DecodeStatus.OK)
         {
             return status;
+        }
+        if (outer.totalLength() != length)
+        {
+            // Frames arrive as exact IP packets (no link-layer padding): extra bytes mean damage.
+            return DecodeStatus.IPV4_LENGTH_MISMATCH;
         }
         if (!outer.verifyChecksum())
         {

@@ -46,8 +46,11 @@ import java.nio.ByteOrder;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  * Rules beyond the RFC's words, chosen for a GRE transport that carries exactly one packet:
- * ar$pktsz equals the bytes wrapped; addresses are IPv4 (length 4) or absent (0); subaddresses
- * are absent; CIE-valued extensions hold whole CIEs; the list ends with End at ar$pktsz.
+ * ar$pktsz equals the bytes wrapped; the mandatory part's three addresses are IPv4 (length 4:
+ * section 5.2 names a source NBMA, source and destination protocol address for every type);
+ * CIE addresses are IPv4 or absent (an IOS registration CIE has none); subaddresses are absent;
+ * CIE-valued extensions hold whole CIEs; the list ends with End at ar$pktsz; a Traffic
+ * Indication carries the start of an IPv4 packet, no longer than that packet's total length.
  */
 public final class NhrpPacket
 {
@@ -160,7 +163,7 @@ public final class NhrpPacket
             return fail(TYPE_OFFSET, DecodeStatus.NHRP_UNKNOWN_TYPE);
         }
         final int shtl = buffer.getByte(offset + SOURCE_NBMA_TL_OFFSET) & 0xFF;
-        if (!isAddressLength(shtl))
+        if (shtl != Nhrp.IPV4_ADDRESS_LENGTH)
         {
             return fail(SOURCE_NBMA_TL_OFFSET, DecodeStatus.NHRP_BAD_ADDRESS_LENGTH);
         }
@@ -188,11 +191,11 @@ public final class NhrpPacket
         final int mandatory = offset + FIXED_HEADER_LENGTH;
         sourceProtocolLength = buffer.getByte(mandatory + SOURCE_PROTOCOL_LENGTH_OFFSET) & 0xFF;
         destinationProtocolLength = buffer.getByte(mandatory + DESTINATION_PROTOCOL_LENGTH_OFFSET) & 0xFF;
-        if (!isAddressLength(sourceProtocolLength))
+        if (sourceProtocolLength != Nhrp.IPV4_ADDRESS_LENGTH)
         {
             return fail(FIXED_HEADER_LENGTH + SOURCE_PROTOCOL_LENGTH_OFFSET, DecodeStatus.NHRP_BAD_ADDRESS_LENGTH);
         }
-        if (!isAddressLength(destinationProtocolLength))
+        if (destinationProtocolLength != Nhrp.IPV4_ADDRESS_LENGTH)
         {
             return fail(FIXED_HEADER_LENGTH + DESTINATION_PROTOCOL_LENGTH_OFFSET, DecodeStatus.NHRP_BAD_ADDRESS_LENGTH);
         }
@@ -221,6 +224,10 @@ public final class NhrpPacket
         else if (type == Nhrp.TYPE_ERROR_INDICATION && errorOffset() > bodyEnd - bodyOffset)
         {
             return fail(FIXED_HEADER_LENGTH + ERROR_OFFSET_OFFSET, DecodeStatus.NHRP_ERROR_OFFSET_OUT_OF_RANGE);
+        }
+        else if (type == Nhrp.TYPE_TRAFFIC_INDICATION && !isIpv4Start(bodyOffset, bodyEnd - bodyOffset))
+        {
+            return fail(bodyOffset - offset, DecodeStatus.NHRP_BAD_TRAFFIC_CONTENTS);
         }
 
         extensionsOffset = extensionOffset == 0 ? ABSENT : offset + extensionOffset;
@@ -344,6 +351,21 @@ public final class NhrpPacket
         }
         final int cieLength = NhrpCieFlyweight.FIXED_LENGTH + nbma + protocol;
         return cie + cieLength > end ? -1 : cieLength;
+    }
+
+    /**
+     * @return true when {@code length} bytes hold at least an IPv4 header and no more than the
+     * packet's total length (the indication may carry only the start of a long packet).
+     */
+    private boolean isIpv4Start(final int start, final int length)
+    {
+        if (length < 20)
+        {
+            return false;
+        }
+        final int versionIhl = buffer.getByte(start) & 0xFF;
+        final int totalLength = buffer.getShort(start + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        return versionIhl >>> 4 == 4 && (versionIhl & 0x0F) >= 5 && length <= totalLength;
     }
 
     private static boolean isAddressLength(final int typeLength)
