@@ -65,6 +65,17 @@ public final class ReplayWindow
     }
 
     /**
+     * Starts the window afresh with {@code sequence} as the highest number received and nothing
+     * else seen: for an SA whose peer does not start at 1 (an SA carried over from elsewhere, or
+     * a test of ESN rollover).
+     */
+    public void reset(final long sequence)
+    {
+        java.util.Arrays.fill(blocks, 0);
+        top = sequence;
+    }
+
+    /**
      * Pre-check of a received packet.
      *
      * @param sequenceLow the 32-bit sequence number field of the packet, unsigned.
