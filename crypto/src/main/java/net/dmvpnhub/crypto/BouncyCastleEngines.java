@@ -161,7 +161,7 @@ final class BouncyCastleEngines
         }
     }
 
-    static final class CbcHmac implements EspEngine
+    static final class CbcHmac implements EspEngine, HmacSha256Icv
     {
         private final Transform transform;
         private final boolean esn;
@@ -242,10 +242,21 @@ final class BouncyCastleEngines
 
         private void authenticate(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
-            final int length = 8 + 16 + ciphertextLength;
-            region.load(buffer, espOffset, length);
+            mac(buffer, espOffset, 8 + 16 + ciphertextLength, esn, sequence);
+        }
+
+        @Override
+        public byte[] icv(final MutableDirectBuffer buffer, final int offset, final int length)
+        {
+            mac(buffer, offset, length, false, 0);
+            return Arrays.copyOf(digest, 16);
+        }
+
+        private void mac(final MutableDirectBuffer buffer, final int offset, final int length, final boolean withHigh, final long sequence)
+        {
+            region.load(buffer, offset, length);
             mac.update(region.array, region.offset, length);
-            if (esn)
+            if (withHigh)
             {
                 EspLayout.putInt(high, 0, (int)(sequence >>> 32));
                 mac.update(high, 0, 4);

@@ -199,7 +199,7 @@ final class JdkEngines
         }
     }
 
-    static final class CbcHmac implements EspEngine
+    static final class CbcHmac implements EspEngine, HmacSha256Icv
     {
         private final Transform transform;
         private final boolean esn;
@@ -312,18 +312,29 @@ final class JdkEngines
         /** HMAC-SHA-256 over SPI, sequence, IV and ciphertext, then the ESN high bits (RFC 4303 2.2.1). */
         private void authenticate(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
-            final int length = 8 + 16 + ciphertextLength;
+            mac(buffer, espOffset, 8 + 16 + ciphertextLength, esn, sequence);
+        }
+
+        @Override
+        public byte[] icv(final MutableDirectBuffer buffer, final int offset, final int length)
+        {
+            mac(buffer, offset, length, false, 0);
+            return Arrays.copyOf(digest, 16);
+        }
+
+        private void mac(final MutableDirectBuffer buffer, final int offset, final int length, final boolean withHigh, final long sequence)
+        {
             final byte[] array = buffer.byteArray();
             if (array != null)
             {
-                mac.update(array, buffer.wrapAdjustment() + espOffset, length);
+                mac.update(array, buffer.wrapAdjustment() + offset, length);
             }
             else
             {
                 views.bind(buffer);
-                mac.update(views.in(espOffset, length));
+                mac.update(views.in(offset, length));
             }
-            if (esn)
+            if (withHigh)
             {
                 EspLayout.putInt(high, 0, (int)(sequence >>> 32));
                 mac.update(high);

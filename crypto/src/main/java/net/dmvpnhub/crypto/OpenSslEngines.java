@@ -418,7 +418,7 @@ final class OpenSslEngines
         }
     }
 
-    static final class CbcHmac extends NativeEngine
+    static final class CbcHmac extends NativeEngine implements HmacSha256Icv
     {
         private final long encryptContext;
         private final long decryptContext;
@@ -520,9 +520,30 @@ final class OpenSslEngines
 
         private void authenticate(final long packet, final int ciphertextLength, final long sequence) throws Throwable
         {
+            mac(packet, 8 + 16 + ciphertextLength, esn, sequence);
+        }
+
+        @Override
+        public byte[] icv(final MutableDirectBuffer buffer, final int offset, final int length)
+        {
+            try
+            {
+                mac(load(buffer, offset, length), length, false, 0);
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+            final byte[] icv = new byte[16];
+            fields.getBytes(DIGEST, icv);
+            return icv;
+        }
+
+        private void mac(final long address, final int length, final boolean withHigh, final long sequence) throws Throwable
+        {
             ok((int)Native.HMAC_INIT.invokeExact(hmacContext, 0L, 0, 0L, 0L), "HMAC_Init_ex");
-            ok((int)Native.HMAC_UPDATE.invokeExact(hmacContext, packet, (long)(8 + 16 + ciphertextLength)), "HMAC_Update");
-            if (esn)
+            ok((int)Native.HMAC_UPDATE.invokeExact(hmacContext, address, (long)length), "HMAC_Update");
+            if (withHigh)
             {
                 fields.putInt(HIGH, (int)(sequence >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
                 ok((int)Native.HMAC_UPDATE.invokeExact(hmacContext, base + HIGH, 4L), "HMAC_Update");
