@@ -1,0 +1,58 @@
+package net.dmvpnhub.crypto;
+
+import java.util.Locale;
+
+/**
+ * The crypto implementations an SA's engine can come from, chosen at start-up.
+ */
+public enum CryptoProvider
+{
+    /** The JDK's SunJCE, with AES-GCM intrinsics on JDK 25. */
+    JDK("jdk"),
+    /** Bouncy Castle's lightweight API: pure Java, the independent reference. */
+    BOUNCY_CASTLE("bc"),
+    /** OpenSSL's libcrypto through the foreign function API, one cipher context per SA. */
+    OPENSSL("openssl");
+
+    private final String shortName;
+
+    CryptoProvider(final String shortName)
+    {
+        this.shortName = shortName;
+    }
+
+    public String shortName()
+    {
+        return shortName;
+    }
+
+    /**
+     * @param keyMaterial as {@link Transform#keyMaterialLength()} describes it.
+     * @param outbound true for the encrypting direction.
+     */
+    public EspEngine newEngine(final Transform transform, final byte[] keyMaterial, final boolean esn, final boolean outbound)
+    {
+        return switch (this)
+        {
+            case JDK -> JdkEngines.create(transform, keyMaterial, esn, outbound);
+            case BOUNCY_CASTLE -> BouncyCastleEngines.create(transform, keyMaterial, esn, outbound);
+            case OPENSSL -> OpenSslEngines.create(transform, keyMaterial, esn, outbound);
+        };
+    }
+
+    /**
+     * @return the provider named {@code text} (jdk, bc, openssl).
+     * @throws IllegalArgumentException naming the choices.
+     */
+    public static CryptoProvider fromName(final String text)
+    {
+        for (final CryptoProvider provider : values())
+        {
+            if (provider.shortName.equals(text.toLowerCase(Locale.ROOT)))
+            {
+                return provider;
+            }
+        }
+        throw new IllegalArgumentException("unknown crypto provider '" + text + "': choose jdk, bc or openssl");
+    }
+}

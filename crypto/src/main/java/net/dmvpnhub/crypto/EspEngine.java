@@ -1,0 +1,49 @@
+package net.dmvpnhub.crypto;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * One SA's cipher state in one direction, as a crypto provider implements it. The ESP processor
+ * lays out the packet; the engine writes the IV, encrypts and authenticates in place, or
+ * authenticates and decrypts in place.
+ * <p>
+ * Layout from {@code espOffset}: SPI (4), sequence (4), IV ({@link Transform#ivLength()}),
+ * ciphertext ({@code ciphertextLength} bytes: payload, padding, pad length, next header), ICV
+ * ({@link Transform#icvLength()}). Engines are single-threaded, like the SA that owns them.
+ */
+public interface EspEngine extends AutoCloseable
+{
+    /**
+     * @return the provider's name, for reports.
+     */
+    String provider();
+
+    Transform transform();
+
+    /**
+     * Writes a unique IV for this packet: the sequence number for GCM; for CBC the sequence
+     * number encrypted under the SA's key, which is unpredictable as CBC needs (NIST SP 800-38A
+     * appendix C).
+     */
+    void writeIv(MutableDirectBuffer buffer, int ivOffset, long sequence);
+
+    /**
+     * Encrypts the ciphertext region in place and writes the ICV after it.
+     *
+     * @param sequence the full sequence number (its high half enters the AAD or ICV with ESN).
+     */
+    void seal(MutableDirectBuffer buffer, int espOffset, int ciphertextLength, long sequence);
+
+    /**
+     * Verifies the ICV and decrypts in place. On failure the region holds no plaintext.
+     *
+     * @return false when the ICV does not verify.
+     */
+    boolean open(MutableDirectBuffer buffer, int espOffset, int ciphertextLength, long sequence);
+
+    /**
+     * Releases native state, if any. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,551 @@
+package net.dmvpnhub.crypto;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Engines on OpenSSL's libcrypto (3.x) through the JDK's foreign function API, with one
+ * {@code EVP_CIPHER_CTX} per SA keyed once, so a packet costs only the IV reset, the AAD, the
+ * data and the tag: the same calls {@code openssl speed -aead} makes.
+ * <p>
+ * Pointers cross as raw 64-bit addresses (the same ABI as {@code void *} on x86-64 and AArch64
+ * Linux), so a call allocates nothing. Frames in direct memory are processed where they lie;
+ * frames on the heap are copied through native scratch memory, because the collector may move a
+ * heap array during a call (measured in the benchmarks). GCM decrypts before the tag is checked,
+ * so a failed packet's region is wiped.
+ */
+final class OpenSslEngines
+{
+    private static final int EVP_CTRL_GCM_GET_TAG = 0x10;
+    private static final int EVP_CTRL_GCM_SET_TAG = 0x11;
+    private static final int SCRATCH_LENGTH = 16 * 1024;
+
+    private OpenSslEngines()
+    {
+    }
+
+    static EspEngine create(final Transform transform, final byte[] keyMaterial, final boolean esn, final boolean outbound)
+    {
+        EspLayout.checkKeyMaterial(transform, keyMaterial);
+        Native.check();
+        return transform.isAead() ? new Gcm(transform, keyMaterial, esn, outbound) : new CbcHmac(transform, keyMaterial, esn);
+    }
+
+    /**
+     * @return true when libcrypto could be loaded.
+     */
+    static boolean isAvailable()
+    {
+        return Native.FAILURE == null;
+    }
+
+    /** The libcrypto functions, bound once. */
+    static final class Native
+    {
+        static final Throwable FAILURE;
+        static final MethodHandle CTX_NEW;
+        static final MethodHandle CTX_FREE;
+        static final MethodHandle CTX_CTRL;
+        static final MethodHandle CTX_SET_PADDING;
+        static final MethodHandle CIPHER_INIT;
+        static final MethodHandle CIPHER_UPDATE;
+        static final MethodHandle CIPHER_FINAL;
+        static final MethodHandle AES_128_GCM;
+        static final MethodHandle AES_192_GCM;
+        static final MethodHandle AES_256_GCM;
+        static final MethodHandle AES_256_CBC;
+        static final MethodHandle AES_256_ECB;
+        static final MethodHandle SHA256;
+        static final MethodHandle HMAC_CTX_NEW;
+        static final MethodHandle HMAC_CTX_FREE;
+        static final MethodHandle HMAC_INIT;
+        static final MethodHandle HMAC_UPDATE;
+        static final MethodHandle HMAC_FINAL;
+        static final MethodHandle VERSION;
+
+        static
+        {
+            Throwable failure = null;
+            final MethodHandle[] handles = new MethodHandle[19];
+            try
+            {
+                final Linker linker = Linker.nativeLinker();
+                final SymbolLookup crypto = lookup();
+                final Linker.Option critical = Linker.Option.critical(false);
+                final FunctionDescriptor pointerResult = FunctionDescriptor.of(JAVA_LONG);
+                handles[0] = bind(linker, crypto, "EVP_CIPHER_CTX_new", pointerResult);
+                handles[1] = bind(linker, crypto, "EVP_CIPHER_CTX_free", FunctionDescriptor.ofVoid(JAVA_LONG));
+                handles[2] = bind(linker, crypto, "EVP_CIPHER_CTX_ctrl",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG), critical);
+                handles[3] = bind(linker, crypto, "EVP_CIPHER_CTX_set_padding", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+                handles[4] = bind(linker, crypto, "EVP_CipherInit_ex",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT), critical);
+                handles[5] = bind(linker, crypto, "EVP_CipherUpdate",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT), critical);
+                handles[6] = bind(linker, crypto, "EVP_CipherFinal_ex",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), critical);
+                handles[7] = bind(linker, crypto, "EVP_aes_128_gcm", pointerResult);
+                handles[8] = bind(linker, crypto, "EVP_aes_192_gcm", pointerResult);
+                handles[9] = bind(linker, crypto, "EVP_aes_256_gcm", pointerResult);
+                handles[10] = bind(linker, crypto, "EVP_aes_256_cbc", pointerResult);
+                handles[11] = bind(linker, crypto, "EVP_aes_256_ecb", pointerResult);
+                handles[12] = bind(linker, crypto, "EVP_sha256", pointerResult);
+                handles[13] = bind(linker, crypto, "HMAC_CTX_new", pointerResult);
+                handles[14] = bind(linker, crypto, "HMAC_CTX_free", FunctionDescriptor.ofVoid(JAVA_LONG));
+                handles[15] = bind(linker, crypto, "HMAC_Init_ex",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), critical);
+                handles[16] = bind(linker, crypto, "HMAC_Update",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), critical);
+                handles[17] = bind(linker, crypto, "HMAC_Final",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), critical);
+                handles[18] = bind(linker, crypto, "OpenSSL_version", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+            }
+            catch (final Throwable ex)
+            {
+                failure = ex;
+            }
+            FAILURE = failure;
+            CTX_NEW = handles[0];
+            CTX_FREE = handles[1];
+            CTX_CTRL = handles[2];
+            CTX_SET_PADDING = handles[3];
+            CIPHER_INIT = handles[4];
+            CIPHER_UPDATE = handles[5];
+            CIPHER_FINAL = handles[6];
+            AES_128_GCM = handles[7];
+            AES_192_GCM = handles[8];
+            AES_256_GCM = handles[9];
+            AES_256_CBC = handles[10];
+            AES_256_ECB = handles[11];
+            SHA256 = handles[12];
+            HMAC_CTX_NEW = handles[13];
+            HMAC_CTX_FREE = handles[14];
+            HMAC_INIT = handles[15];
+            HMAC_UPDATE = handles[16];
+            HMAC_FINAL = handles[17];
+            VERSION = handles[18];
+        }
+
+        private static SymbolLookup lookup()
+        {
+            IllegalArgumentException last = null;
+            for (final String name : new String[]{"libcrypto.so.3", "libcrypto.so"})
+            {
+                try
+                {
+                    return SymbolLookup.libraryLookup(name, Arena.global());
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    last = ex;
+                }
+            }
+            throw last;
+        }
+
+        private static MethodHandle bind(
+            final Linker linker, final SymbolLookup lookup, final String name, final FunctionDescriptor descriptor, final Linker.Option... options)
+        {
+            final MemorySegment symbol = lookup.find(name)
+                .orElseThrow(() -> new IllegalStateException("libcrypto has no " + name + ": OpenSSL 3 is needed"));
+            return linker.downcallHandle(symbol, descriptor, options);
+        }
+
+        static void check()
+        {
+            if (FAILURE != null)
+            {
+                throw new IllegalStateException("the OpenSSL provider needs libcrypto.so.3 (Debian package libssl3) and the JVM flag " +
+                    "--enable-native-access=ALL-UNNAMED: " + FAILURE.getMessage(), FAILURE);
+            }
+        }
+
+        static String version()
+        {
+            check();
+            try
+            {
+                final long text = (long)VERSION.invokeExact(0);
+                return MemorySegment.ofAddress(text).reinterpret(256).getString(0);
+            }
+            catch (final Throwable ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
+    /**
+     * @return OpenSSL's version text, for reports.
+     */
+    static String version()
+    {
+        return Native.version();
+    }
+
+    /** Native memory of one engine: small fields, then scratch for heap frames. */
+    abstract static class NativeEngine implements EspEngine
+    {
+        static final int NONCE = 0;
+        static final int AAD = 16;
+        static final int OUT_LENGTH = 32;
+        static final int TAG = 48;
+        static final int BLOCK = 64;
+        static final int IV = 80;
+        static final int HIGH = 96;
+        static final int DIGEST = 112;
+        static final int SCRATCH = 256;
+
+        final Transform transform;
+        final boolean esn;
+        final Arena arena = Arena.ofShared();
+        final MemorySegment memory = arena.allocate(SCRATCH + SCRATCH_LENGTH, 64);
+        final long base = memory.address();
+        final UnsafeBuffer fields = new UnsafeBuffer(base, SCRATCH + SCRATCH_LENGTH);
+        private boolean closed;
+
+        NativeEngine(final Transform transform, final boolean esn)
+        {
+            this.transform = transform;
+            this.esn = esn;
+        }
+
+        @Override
+        public String provider()
+        {
+            return "OpenSSL";
+        }
+
+        @Override
+        public Transform transform()
+        {
+            return transform;
+        }
+
+        /**
+         * @return the native address of a frame region, copying a heap region into scratch.
+         */
+        final long load(final MutableDirectBuffer buffer, final int offset, final int length)
+        {
+            if (buffer.byteArray() == null)
+            {
+                return buffer.addressOffset() + offset;
+            }
+            fields.putBytes(SCRATCH, buffer, offset, length);
+            return base + SCRATCH;
+        }
+
+        final void store(final MutableDirectBuffer buffer, final int offset, final int length)
+        {
+            if (buffer.byteArray() != null)
+            {
+                buffer.putBytes(offset, fields, SCRATCH, length);
+            }
+        }
+
+        final int writeAad(final MutableDirectBuffer buffer, final int espOffset, final long sequence)
+        {
+            fields.putInt(AAD, buffer.getInt(espOffset, java.nio.ByteOrder.BIG_ENDIAN), java.nio.ByteOrder.BIG_ENDIAN);
+            if (esn)
+            {
+                fields.putInt(AAD + 4, (int)(sequence >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
+                fields.putInt(AAD + 8, (int)sequence, java.nio.ByteOrder.BIG_ENDIAN);
+                return 12;
+            }
+            fields.putInt(AAD + 4, (int)sequence, java.nio.ByteOrder.BIG_ENDIAN);
+            return 8;
+        }
+
+        static long newCipherContext(final long cipher, final MemorySegment key, final int encrypt)
+        {
+            try
+            {
+                final long context = (long)Native.CTX_NEW.invokeExact();
+                if (context == 0)
+                {
+                    throw new OutOfMemoryError("EVP_CIPHER_CTX_new failed");
+                }
+                ok((int)Native.CIPHER_INIT.invokeExact(context, cipher, 0L, key.address(), 0L, encrypt), "EVP_CipherInit_ex");
+                return context;
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+
+        static void ok(final int result, final String function)
+        {
+            if (result != 1)
+            {
+                throw new IllegalStateException(function + " failed");
+            }
+        }
+
+        static RuntimeException rethrow(final Throwable ex)
+        {
+            if (ex instanceof RuntimeException runtime)
+            {
+                return runtime;
+            }
+            if (ex instanceof Error error)
+            {
+                throw error;
+            }
+            return new IllegalStateException(ex);
+        }
+
+        abstract void freeNative();
+
+        @Override
+        public final synchronized void close()
+        {
+            if (!closed)
+            {
+                closed = true;
+                freeNative();
+                arena.close();
+            }
+        }
+    }
+
+    static final class Gcm extends NativeEngine
+    {
+        private final long context;
+
+        Gcm(final Transform transform, final byte[] keyMaterial, final boolean esn, final boolean outbound)
+        {
+            super(transform, esn);
+            try (Arena keyArena = Arena.ofConfined())
+            {
+                final MemorySegment key = keyArena.allocate(32);
+                MemorySegment.copy(keyMaterial, 0, key, JAVA_BYTE_LAYOUT, 0, transform.cipherKeyLength());
+                final long cipher = switch (transform)
+                {
+                    case AES_GCM_128 -> (long)Native.AES_128_GCM.invokeExact();
+                    case AES_GCM_192 -> (long)Native.AES_192_GCM.invokeExact();
+                    default -> (long)Native.AES_256_GCM.invokeExact();
+                };
+                context = newCipherContext(cipher, key, outbound ? 1 : 0);
+                key.fill((byte)0);
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+            fields.putBytes(NONCE, keyMaterial, transform.cipherKeyLength(), 4);
+        }
+
+        @Override
+        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        {
+            buffer.putLong(ivOffset, sequence, java.nio.ByteOrder.BIG_ENDIAN);
+        }
+
+        private void begin(final MutableDirectBuffer buffer, final int espOffset, final long sequence) throws Throwable
+        {
+            fields.putLong(NONCE + 4, buffer.getLong(espOffset + 8));
+            final int aadLength = writeAad(buffer, espOffset, sequence);
+            ok((int)Native.CIPHER_INIT.invokeExact(context, 0L, 0L, 0L, base + NONCE, -1), "EVP_CipherInit_ex");
+            ok((int)Native.CIPHER_UPDATE.invokeExact(context, 0L, base + OUT_LENGTH, base + AAD, aadLength), "EVP_CipherUpdate");
+        }
+
+        @Override
+        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        {
+            final int dataOffset = espOffset + 16;
+            try
+            {
+                begin(buffer, espOffset, sequence);
+                final long data = load(buffer, dataOffset, ciphertextLength);
+                ok((int)Native.CIPHER_UPDATE.invokeExact(context, data, base + OUT_LENGTH, data, ciphertextLength), "EVP_CipherUpdate");
+                ok((int)Native.CIPHER_FINAL.invokeExact(context, data + ciphertextLength, base + OUT_LENGTH), "EVP_CipherFinal_ex");
+                ok((int)Native.CTX_CTRL.invokeExact(context, EVP_CTRL_GCM_GET_TAG, 16, data + ciphertextLength), "EVP_CIPHER_CTX_ctrl");
+                store(buffer, dataOffset, ciphertextLength + 16);
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+
+        @Override
+        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        {
+            final int dataOffset = espOffset + 16;
+            try
+            {
+                begin(buffer, espOffset, sequence);
+                final long data = load(buffer, dataOffset, ciphertextLength + 16);
+                ok((int)Native.CTX_CTRL.invokeExact(context, EVP_CTRL_GCM_SET_TAG, 16, data + ciphertextLength), "EVP_CIPHER_CTX_ctrl");
+                ok((int)Native.CIPHER_UPDATE.invokeExact(context, data, base + OUT_LENGTH, data, ciphertextLength), "EVP_CipherUpdate");
+                final int verified = (int)Native.CIPHER_FINAL.invokeExact(context, data + ciphertextLength, base + OUT_LENGTH);
+                if (verified != 1)
+                {
+                    MemorySegment.ofAddress(data).reinterpret(ciphertextLength).fill((byte)0);
+                    return false;
+                }
+                store(buffer, dataOffset, ciphertextLength);
+                return true;
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+
+        @Override
+        void freeNative()
+        {
+            try
+            {
+                Native.CTX_FREE.invokeExact(context);
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+    }
+
+    static final class CbcHmac extends NativeEngine
+    {
+        private final long encryptContext;
+        private final long decryptContext;
+        private final long ivContext;
+        private final long hmacContext;
+
+        CbcHmac(final Transform transform, final byte[] keyMaterial, final boolean esn)
+        {
+            super(transform, esn);
+            try (Arena keyArena = Arena.ofConfined())
+            {
+                final MemorySegment key = keyArena.allocate(64);
+                MemorySegment.copy(keyMaterial, 0, key, JAVA_BYTE_LAYOUT, 0, keyMaterial.length);
+                final long cbc = (long)Native.AES_256_CBC.invokeExact();
+                encryptContext = newCipherContext(cbc, key, 1);
+                decryptContext = newCipherContext(cbc, key, 0);
+                ivContext = newCipherContext((long)Native.AES_256_ECB.invokeExact(), key, 1);
+                for (final long context : new long[]{encryptContext, decryptContext, ivContext})
+                {
+                    ok((int)Native.CTX_SET_PADDING.invokeExact(context, 0), "EVP_CIPHER_CTX_set_padding");
+                }
+                hmacContext = (long)Native.HMAC_CTX_NEW.invokeExact();
+                ok((int)Native.HMAC_INIT.invokeExact(hmacContext, key.address() + transform.cipherKeyLength(), transform.authKeyLength(),
+                    (long)Native.SHA256.invokeExact(), 0L), "HMAC_Init_ex");
+                key.fill((byte)0);
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+
+        @Override
+        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        {
+            fields.putLong(BLOCK, sequence, java.nio.ByteOrder.BIG_ENDIAN);
+            fields.putLong(BLOCK + 8, 0);
+            try
+            {
+                ok((int)Native.CIPHER_UPDATE.invokeExact(ivContext, base + IV, base + OUT_LENGTH, base + BLOCK, 16), "EVP_CipherUpdate");
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+            buffer.putBytes(ivOffset, fields, IV, 16);
+        }
+
+        @Override
+        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        {
+            final int length = 8 + 16 + ciphertextLength;
+            try
+            {
+                final long packet = load(buffer, espOffset, length);
+                crypt(encryptContext, packet, ciphertextLength);
+                authenticate(packet, ciphertextLength, sequence);
+                store(buffer, espOffset, length);
+                buffer.putBytes(espOffset + length, fields, DIGEST, 16);
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+
+        @Override
+        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        {
+            final int length = 8 + 16 + ciphertextLength;
+            try
+            {
+                final long packet = load(buffer, espOffset, length);
+                authenticate(packet, ciphertextLength, sequence);
+                int difference = 0;
+                for (int i = 0; i < 16; i++)
+                {
+                    difference |= fields.getByte(DIGEST + i) ^ buffer.getByte(espOffset + length + i);
+                }
+                if (difference != 0)
+                {
+                    return false;
+                }
+                crypt(decryptContext, packet, ciphertextLength);
+                store(buffer, espOffset, length);
+                return true;
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+
+        private void crypt(final long context, final long packet, final int length) throws Throwable
+        {
+            ok((int)Native.CIPHER_INIT.invokeExact(context, 0L, 0L, 0L, packet + 8, -1), "EVP_CipherInit_ex");
+            ok((int)Native.CIPHER_UPDATE.invokeExact(context, packet + 24, base + OUT_LENGTH, packet + 24, length), "EVP_CipherUpdate");
+        }
+
+        private void authenticate(final long packet, final int ciphertextLength, final long sequence) throws Throwable
+        {
+            ok((int)Native.HMAC_INIT.invokeExact(hmacContext, 0L, 0, 0L, 0L), "HMAC_Init_ex");
+            ok((int)Native.HMAC_UPDATE.invokeExact(hmacContext, packet, (long)(8 + 16 + ciphertextLength)), "HMAC_Update");
+            if (esn)
+            {
+                fields.putInt(HIGH, (int)(sequence >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
+                ok((int)Native.HMAC_UPDATE.invokeExact(hmacContext, base + HIGH, 4L), "HMAC_Update");
+            }
+            ok((int)Native.HMAC_FINAL.invokeExact(hmacContext, base + DIGEST, base + OUT_LENGTH), "HMAC_Final");
+        }
+
+        @Override
+        void freeNative()
+        {
+            try
+            {
+                Native.CTX_FREE.invokeExact(encryptContext);
+                Native.CTX_FREE.invokeExact(decryptContext);
+                Native.CTX_FREE.invokeExact(ivContext);
+                Native.HMAC_CTX_FREE.invokeExact(hmacContext);
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
+        }
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
+}
