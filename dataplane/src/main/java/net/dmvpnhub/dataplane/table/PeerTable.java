@@ -1,0 +1,367 @@
+package net.dmvpnhub.dataplane.table;
+
+import net.dmvpnhub.wire.Ipv4Address;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The dataplane's only view of NHRP, like VPP's TEIB: tunnel (protocol) address to NBMA address,
+ * outbound SA id, entry type and expiry, plus a "used" mark the dataplane sets on every packet so
+ * the control plane can expire idle shortcuts and renew used ones.
+ * <p>
+ * Open addressing with linear probing over parallel int arrays; no boxing, no allocation on
+ * lookup. One writer (the control plane); any number of readers. An entry spans several fields,
+ * so each slot has a seqlock: the writer makes the slot's version odd, writes, then makes it even
+ * again; a reader copies the fields into its {@link View} between two reads of an even, unchanged
+ * version, retrying otherwise. Readers never lock and never see a torn entry. Growing builds new
+ * arrays and publishes them in one volatile write.
+ */
+public final class PeerTable
+{
+    /** Entry types, as {@code show ip nhrp} names them. */
+    public enum Type
+    {
+        /** Configured with {@code ip nhrp map}: never expires. */
+        STATIC,
+        /** Learned by registration or resolution: expires with its holding time. */
+        DYNAMIC,
+        /** Resolution sent, no answer yet: packets to it are dropped, no new request is punted. */
+        INCOMPLETE,
+        /** Resolution failed: packets to it are dropped until the entry expires. */
+        NEGATIVE;
+
+        private static final Type[] VALUES = values();
+
+        public static Type of(final int ordinal)
+        {
+            return VALUES[ordinal];
+        }
+    }
+
+    /** Tunnel address 0.0.0.0 is never a peer: it marks an empty slot. */
+    private static final int EMPTY = 0;
+    /** 255.255.255.255 is never a peer: it marks a removed entry that probing must pass over. */
+    private static final int REMOVED = -1;
+    /** {@link View#expiresAtNs} of an entry that never expires. */
+    public static final long NEVER = Long.MAX_VALUE;
+
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /** One generation of the table's arrays; replaced whole when the table grows. */
+    private static final class Slots
+    {
+        final int mask;
+        final int[] versions;
+        final int[] keys;
+        final int[] nbma;
+        final int[] saIds;
+        final int[] types;
+        final long[] expiresAtNs;
+        final byte[] used;
+
+        Slots(final int capacity)
+        {
+            mask = capacity - 1;
+            versions = new int[capacity];
+            keys = new int[capacity];
+            nbma = new int[capacity];
+            saIds = new int[capacity];
+            types = new int[capacity];
+            expiresAtNs = new long[capacity];
+            used = new byte[capacity];
+        }
+    }
+
+    /** A reader's copy of one entry, filled by {@link #lookup}; one per reader thread. */
+    public static final class View
+    {
+        public int tunnelAddress;
+        public int nbma;
+        public int saId;
+        public Type type;
+        public long expiresAtNs;
+        /** The slot, for {@link #markUsed}. */
+        public int slot;
+
+        @Override
+        public String toString()
+        {
+            return Ipv4Address.toString(tunnelAddress) + " -> " + Ipv4Address.toString(nbma) + " " + type + " sa " + saId;
+        }
+    }
+
+    private volatile Slots slots;
+    private int size;
+    private int removed;
+
+    /**
+     * @param expectedPeers sized so the table stays at most half full.
+     */
+    public PeerTable(final int expectedPeers)
+    {
+        slots = new Slots(Integer.highestOneBit(Math.max(8, expectedPeers) * 4 - 1));
+    }
+
+    private static int hash(final int key)
+    {
+        final int h = key * 0x9E3779B9;
+        return h ^ h >>> 16;
+    }
+
+    /**
+     * Reader: looks up a tunnel address.
+     *
+     * @return true and {@code view} filled with a consistent copy of the entry, or false.
+     */
+    public boolean lookup(final int tunnelAddress, final View view)
+    {
+        final Slots s = slots;
+        for (int slot = hash(tunnelAddress) & s.mask, probes = 0; probes <= s.mask; slot = slot + 1 & s.mask, probes++)
+        {
+            final int key = (int)INTS.getAcquire(s.keys, slot);
+            if (key == EMPTY)
+            {
+                return false;
+            }
+            if (key == tunnelAddress && read(s, slot, tunnelAddress, view))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Seqlock read of one slot; false when the slot no longer holds the key. */
+    private static boolean read(final Slots s, final int slot, final int tunnelAddress, final View view)
+    {
+        while (true)
+        {
+            final int before = (int)INTS.getAcquire(s.versions, slot);
+            if ((before & 1) != 0)
+            {
+                Thread.onSpinWait();
+                continue;
+            }
+            final int key = s.keys[slot];
+            final int nbma = s.nbma[slot];
+            final int saId = s.saIds[slot];
+            final int type = s.types[slot];
+            final long expiresAtNs = s.expiresAtNs[slot];
+            VarHandle.loadLoadFence();
+            if ((int)INTS.getOpaque(s.versions, slot) != before)
+            {
+                continue;
+            }
+            if (key != tunnelAddress)
+            {
+                return false;
+            }
+            view.tunnelAddress = key;
+            view.nbma = nbma;
+            view.saId = saId;
+            view.type = Type.of(type);
+            view.expiresAtNs = expiresAtNs;
+            view.slot = slot;
+            return true;
+        }
+    }
+
+    /**
+     * Reader: marks the entry just looked up as used. A plain byte store: every writer writes
+     * the same value, and a lost mark only delays a renewal by one sweep.
+     */
+    public void markUsed(final View view)
+    {
+        final Slots s = slots;
+        if (view.slot <= s.mask)
+        {
+            s.used[view.slot] = 1;
+        }
+    }
+
+    /**
+     * Writer: adds or replaces the entry for {@code tunnelAddress}.
+     *
+     * @param expiresAtNs {@link #NEVER} for static entries; compared wrap-safely by {@link #expire}.
+     */
+    public void put(final int tunnelAddress, final int nbma, final int saId, final Type type, final long expiresAtNs)
+    {
+        if (tunnelAddress == EMPTY || tunnelAddress == REMOVED)
+        {
+            throw new IllegalArgumentException(Ipv4Address.toString(tunnelAddress) + " cannot be a peer's tunnel address");
+        }
+        if ((size + removed + 1) * 2 > slots.mask + 1)
+        {
+            rebuild(size * 2 + 1 > (slots.mask + 1) / 2 ? (slots.mask + 1) * 2 : slots.mask + 1);
+        }
+        final Slots s = slots;
+        int target = -1;
+        int slot = hash(tunnelAddress) & s.mask;
+        while (true)
+        {
+            final int key = s.keys[slot];
+            if (key == tunnelAddress)
+            {
+                target = slot;
+                break;
+            }
+            if (key == REMOVED && target < 0)
+            {
+                target = slot;
+            }
+            if (key == EMPTY)
+            {
+                if (target < 0)
+                {
+                    target = slot;
+                }
+                else
+                {
+                    removed--;
+                }
+                size++;
+                break;
+            }
+            slot = slot + 1 & s.mask;
+        }
+        write(s, target, tunnelAddress, nbma, saId, type.ordinal(), expiresAtNs);
+    }
+
+    private static void write(
+        final Slots s, final int slot, final int key, final int nbma, final int saId, final int type, final long expiresAtNs)
+    {
+        final int version = s.versions[slot];
+        s.versions[slot] = version + 1;
+        VarHandle.storeStoreFence();
+        s.nbma[slot] = nbma;
+        s.saIds[slot] = saId;
+        s.types[slot] = type;
+        s.expiresAtNs[slot] = expiresAtNs;
+        s.used[slot] = 0;
+        INTS.setRelease(s.keys, slot, key);
+        INTS.setRelease(s.versions, slot, version + 2);
+    }
+
+    /**
+     * Writer: removes the entry for {@code tunnelAddress}.
+     *
+     * @return false when there was none.
+     */
+    public boolean remove(final int tunnelAddress)
+    {
+        final Slots s = slots;
+        final int slot = find(s, tunnelAddress);
+        if (slot < 0)
+        {
+            return false;
+        }
+        write(s, slot, REMOVED, 0, 0, 0, 0);
+        size--;
+        removed++;
+        return true;
+    }
+
+    private static int find(final Slots s, final int tunnelAddress)
+    {
+        for (int slot = hash(tunnelAddress) & s.mask, probes = 0; probes <= s.mask; slot = slot + 1 & s.mask, probes++)
+        {
+            final int key = s.keys[slot];
+            if (key == tunnelAddress)
+            {
+                return slot;
+            }
+            if (key == EMPTY)
+            {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Writer: reads and clears the used mark of an entry.
+     *
+     * @return true when a packet used the entry since the last call.
+     */
+    public boolean takeUsed(final int tunnelAddress)
+    {
+        final Slots s = slots;
+        final int slot = find(s, tunnelAddress);
+        if (slot < 0 || s.used[slot] == 0)
+        {
+            return false;
+        }
+        s.used[slot] = 0;
+        return true;
+    }
+
+    /**
+     * Writer: removes every dynamic, incomplete and negative entry whose expiry is at or before
+     * {@code nowNs} (wrap-safe). Static entries never expire.
+     *
+     * @return entries removed.
+     */
+    public int expire(final long nowNs)
+    {
+        final Slots s = slots;
+        int expired = 0;
+        for (int slot = 0; slot <= s.mask; slot++)
+        {
+            final int key = s.keys[slot];
+            if (key != EMPTY && key != REMOVED && s.types[slot] != Type.STATIC.ordinal() && s.expiresAtNs[slot] - nowNs <= 0)
+            {
+                write(s, slot, REMOVED, 0, 0, 0, 0);
+                size--;
+                removed++;
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    /**
+     * @return entries in the table.
+     */
+    public int size()
+    {
+        return size;
+    }
+
+    /**
+     * @return bytes of the table's arrays.
+     */
+    public long memoryBytes()
+    {
+        final long capacity = slots.mask + 1L;
+        return capacity * (4 * 5 + 8 + 1);
+    }
+
+    private void rebuild(final int capacity)
+    {
+        final Slots old = slots;
+        final Slots fresh = new Slots(capacity);
+        for (int slot = 0; slot <= old.mask; slot++)
+        {
+            final int key = old.keys[slot];
+            if (key != EMPTY && key != REMOVED)
+            {
+                int at = hash(key) & fresh.mask;
+                while (fresh.keys[at] != EMPTY)
+                {
+                    at = at + 1 & fresh.mask;
+                }
+                fresh.keys[at] = key;
+                fresh.nbma[at] = old.nbma[slot];
+                fresh.saIds[at] = old.saIds[slot];
+                fresh.types[at] = old.types[slot];
+                fresh.expiresAtNs[at] = old.expiresAtNs[slot];
+                fresh.used[at] = old.used[slot];
+            }
+        }
+        removed = 0;
+        // One volatile write publishes the whole new generation.
+        slots = fresh;
+    }
+}
