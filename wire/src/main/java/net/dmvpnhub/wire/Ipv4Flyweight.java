@@ -332,7 +332,7 @@ public final class Ipv4Flyweight
         final int newWord = oldWord - 0x0100;
         buffer.putShort(index, (short)newWord, ByteOrder.BIG_ENDIAN);
         checksum(InternetChecksum.incrementalUpdate(checksum(), oldWord, newWord));
-        return newWord >>> 8;
+        return newWord >>> 8 & 0xFF;
     }
 
     /**
