@@ -1,0 +1,110 @@
+package net.dmvpnhub.bench;
+
+import net.dmvpnhub.dataplane.ReaderEpochs;
+import net.dmvpnhub.dataplane.fib.Dir24Fib;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * FIB update rate while a dataplane thread looks up, in one JMH group of two threads (one per
+ * core here): the writer adds and removes NHRP /32 shortcut routes in the 10,000-spoke hub
+ * table, which allocates and retires tbl8 groups; the reader looks up and reports a quiescent
+ * point after each batch, so retired groups are reused. Throughput mode: the writer's score is
+ * route changes per second, the reader's lookups per second, measured together.
+ */
+@State(Scope.Group)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--sun-misc-unsafe-memory-access=allow",
+    "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC"})
+public class FibUpdateBenchmark
+{
+    private static final int DESTINATIONS = 1 << 16;
+
+    private ReaderEpochs readers;
+    private int readerSlot;
+    private Dir24Fib fib;
+    private int[] destinations;
+    private int[] shortcuts;
+    private int readCursor;
+    private int writeCursor;
+    private boolean adding = true;
+
+    @Setup
+    public void setUp()
+    {
+        readers = new ReaderEpochs(1);
+        readerSlot = readers.register();
+        final FibTables.Prefix[] prefixes = FibTables.hub10k();
+        fib = new Dir24Fib(16_384, 65_536, readers);
+        for (final FibTables.Prefix prefix : prefixes)
+        {
+            fib.insert(prefix.network(), prefix.length(), prefix.nextHop());
+        }
+        destinations = FibTables.destinations(prefixes, DESTINATIONS, 0, 3);
+        // Shortcuts to hosts behind spokes: a /32 inside each spoke's /24.
+        final SplittableRandom random = new SplittableRandom(5);
+        shortcuts = new int[4096];
+        for (int i = 0; i < shortcuts.length; i++)
+        {
+            shortcuts[i] = 0x0A00_0000 | (1 + random.nextInt(10_000)) << 8 | 1 + random.nextInt(254);
+        }
+    }
+
+    @Benchmark
+    @Group("churn")
+    @GroupThreads(1)
+    public void writer()
+    {
+        final int address = shortcuts[writeCursor];
+        if (adding)
+        {
+            fib.insert(address, 32, 10_001);
+        }
+        else
+        {
+            fib.delete(address, 32);
+        }
+        writeCursor = writeCursor + 1 & shortcuts.length - 1;
+        if (writeCursor == 0)
+        {
+            adding = !adding;
+        }
+    }
+
+    @Benchmark
+    @Group("churn")
+    @GroupThreads(1)
+    @OperationsPerInvocation(FibLookupBenchmark.BATCH)
+    public int reader()
+    {
+        final int[] destinations = this.destinations;
+        final int start = readCursor;
+        int folded = 0;
+        for (int i = 0; i < FibLookupBenchmark.BATCH; i++)
+        {
+            folded += fib.lookup(destinations[start + i]);
+        }
+        readCursor = start + FibLookupBenchmark.BATCH & DESTINATIONS - 1;
+        readers.quiescent(readerSlot);
+        return folded;
+    }
+}
