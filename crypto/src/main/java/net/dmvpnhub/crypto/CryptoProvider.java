@@ -41,6 +41,24 @@ public enum CryptoProvider
     }
 
     /**
+     * The default: the fastest correct provider as measured side by side (results/crypto-*.md),
+     * OpenSSL through the foreign function API, with frames in direct memory; the JDK's when
+     * libcrypto cannot be loaded.
+     */
+    public static CryptoProvider preferred()
+    {
+        return OpenSslEngines.isAvailable() ? OPENSSL : JDK;
+    }
+
+    /**
+     * @return true when this provider can make engines on this machine (OpenSSL needs libcrypto).
+     */
+    public boolean isAvailable()
+    {
+        return this != OPENSSL || OpenSslEngines.isAvailable();
+    }
+
+    /**
      * @return the provider named {@code text} (jdk, bc, openssl).
      * @throws IllegalArgumentException naming the choices.
      */
