@@ -11,7 +11,12 @@
 #   2. JMH EspCryptoBenchmark, AES_GCM_128: every provider, size and memory, with -prof gc.
 #   3. JMH EspCryptoBenchmark, AES_256_CBC_HMAC_SHA256 at 64 and 1400 bytes, JDK and OPENSSL
 #      (Bouncy Castle, several times slower, is left out to keep the run short); skipped by --no-cbc.
-#   4. The openssl speed runs of step 1 again, so drift of a shared machine shows.
+#   1b. With each openssl speed run, bench/openssl-evp-loop.c (built here with cc -lcrypto when a C
+#      compiler and the OpenSSL headers are present, else skipped): the same libcrypto calls as the
+#      crypto module's OpenSSL engines, keyed once per SA, over ESP's ciphertext length. This is the
+#      like-for-like native reference: 'openssl speed -aead' of OpenSSL 3.0.19 re-keys the context
+#      and sets the IV length for every operation, work an SA does once.
+#   4. The openssl speed and loop runs of step 1 again, so drift of a shared machine shows.
 # Then bench/crypto-compare-report.py prints the comparison table and writes
 # results/crypto-<UTC time>.md (command, commit, machine, load, tables, verbatim JMH and openssl
 # output). JMH JSON goes to results/jmh/ as './dmvpn bench' names it; full console logs to
@@ -42,6 +47,20 @@ command -v openssl >/dev/null 2>&1 || die "openssl not found: install the Debian
 command -v python3 >/dev/null 2>&1 || die "python3 not found (it writes the report): install the Debian package python3."
 openssl speed -help 2>&1 | grep -q -- '-aead' || die "this openssl's speed has no -aead (OpenSSL 3.0 or newer is needed): $(openssl version)."
 
+# The native loop, when this machine can build it.
+LOOP="$ROOT/bench/target/openssl-evp-loop"
+mkdir -p "$ROOT/bench/target"
+if ! { command -v cc >/dev/null 2>&1 &&
+       cc -O2 -o "$LOOP" "$ROOT/bench/openssl-evp-loop.c" -lcrypto 2>"$ROOT/bench/target/openssl-evp-loop.err"; }; then
+  echo "openssl-speed: cannot build bench/openssl-evp-loop.c (needs cc and the OpenSSL headers: Debian packages gcc and libssl-dev); its reference is left out." >&2
+  LOOP=""
+fi
+
+# ESP's ciphertext length for a payload: payload, padding to the transform's alignment, pad length, next header.
+esp_bytes() { # alignment payload
+  echo $(( ($2 + 2 + $1 - 1) / $1 * $1 ))
+}
+
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 WORK="$ROOT/results/tmp/crypto-$STAMP"
 REPORT="$ROOT/results/crypto-$STAMP.md"
@@ -64,6 +83,7 @@ COMMAND=${DMVPN_INVOKED:-"bench/openssl-speed.sh${ARGS:+ $ARGS}"}
   echo "\$ lscpu | grep 'Model name'"; lscpu | grep 'Model name' || true
   echo "\$ java -version"; "$ROOT/dmvpn" java 2>&1 | tail -n +2
   echo "\$ openssl version"; openssl version
+  if [ -n "$LOOP" ]; then echo "\$ cc --version | head -n 1"; cc --version | head -n 1; fi
 } > "$WORK/machine.txt"
 
 # openssl speed, one size at a time; its machine-readable lines (+R:count:name:seconds) on stderr.
@@ -75,6 +95,10 @@ openssl_pass() { # pass-name
       local flag=(); [ "$dir" = decrypt ] && flag=(-decrypt)
       echo "# gcm $dir $n: openssl speed -mr -elapsed ${flag[*]} -aead -evp aes-128-gcm -bytes $n -seconds $OPENSSL_SECONDS" >> "$out"
       openssl speed -mr -elapsed "${flag[@]}" -aead -evp aes-128-gcm -bytes "$n" -seconds "$OPENSSL_SECONDS" 2>&1 | grep -E '^\+(R|F):' >> "$out"
+      if [ -n "$LOOP" ]; then
+        echo "# loop-gcm $dir $n: openssl-evp-loop gcm-$dir $(esp_bytes 4 "$n") $OPENSSL_SECONDS" >> "$out"
+        "$LOOP" "gcm-$dir" "$(esp_bytes 4 "$n")" "$OPENSSL_SECONDS" >> "$out"
+      fi
     done
   done
   if [ "$CBC" = 1 ]; then
@@ -83,12 +107,16 @@ openssl_pass() { # pass-name
         local flag=(); [ "$dir" = decrypt ] && flag=(-decrypt)
         echo "# cbc $dir $n: openssl speed -mr -elapsed ${flag[*]} -evp aes-256-cbc -bytes $n -seconds $OPENSSL_SECONDS" >> "$out"
         openssl speed -mr -elapsed "${flag[@]}" -evp aes-256-cbc -bytes "$n" -seconds "$OPENSSL_SECONDS" 2>&1 | grep -E '^\+(R|F):' >> "$out"
+        if [ -n "$LOOP" ]; then
+          echo "# loop-cbc $dir $n: openssl-evp-loop cbc-$dir $(esp_bytes 16 "$n") $OPENSSL_SECONDS" >> "$out"
+          "$LOOP" "cbc-$dir" "$(esp_bytes 16 "$n")" "$OPENSSL_SECONDS" >> "$out"
+        fi
       done
       echo "# hmac any $n: openssl speed -mr -elapsed -hmac sha256 -bytes $n -seconds $OPENSSL_SECONDS" >> "$out"
       openssl speed -mr -elapsed -hmac sha256 -bytes "$n" -seconds "$OPENSSL_SECONDS" 2>&1 | grep -E '^\+(R|F):' >> "$out"
     done
   fi
-  echo "openssl-speed: openssl speed pass '$1' done" >&2
+  echo "openssl-speed: openssl speed${LOOP:+ and EVP loop} pass '$1' done" >&2
 }
 
 jmh_pass() { # name, then JMH arguments

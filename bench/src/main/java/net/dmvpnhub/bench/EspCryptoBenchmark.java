@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cost of full ESP processing of one packet through {@link EspProcessor}, per crypto provider: what
  * the hub's {@code esp4-encrypt} and {@code esp4-decrypt} stages will spend per packet, to be set
- * beside what {@code openssl speed -aead} spends on the same AEAD calls ({@code bench/openssl-speed.sh}
- * runs both side by side).
+ * beside what native code spends: {@code bench/openssl-speed.sh} ({@code ./dmvpn crypto-compare})
+ * runs this benchmark, {@code openssl speed -aead} and {@code bench/openssl-evp-loop.c} (the OpenSSL
+ * engine's own libcrypto calls in a C loop, keyed once per SA) side by side.
  * <p>
  * <b>The frame.</b> Each packet sits in a 2 KiB slot ({@link #SLOT}), as in the dataplane's frame
  * slab: the payload (the GRE packet of transport mode; {@link Frames#size} bytes) starts at
