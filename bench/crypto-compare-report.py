@@ -174,15 +174,15 @@ def main():
     def matrix(transform, direction, cell, reference_key="ref", reference_name="openssl speed ns/op"):
         sizes = sorted({r["size"] for r in rows if r["transform"] == transform}, key=lambda s: SIZE_ORDER.get(s, 9))
         present = [c for c in columns if any(r["provider"] == c[0] and r["memory"] == c[1] and r["transform"] == transform for r in rows)]
-        header = ["size", reference_name] + ["%s %s" % (short[p], short[m]) for p, m in present]
+        header = (["size", reference_name] if reference_key else ["size"]) + ["%s %s" % (short[p], short[m]) for p, m in present]
         body = []
         for size in sizes:
             found = {(r["provider"], r["memory"]): r for r in rows
                      if r["transform"] == transform and r["size"] == size and r["direction"] == direction}
             if not found:
                 continue
-            ref = next(iter(found.values()))[reference_key]
-            body.append([size, fmt_ns(ref)] + [cell(found[c]) if c in found else "-" for c in present])
+            first = [size, fmt_ns(next(iter(found.values()))[reference_key])] if reference_key else [size]
+            body.append(first + [cell(found[c]) if c in found else "-" for c in present])
         return table(header, body)
 
     def fastest(transform):
@@ -266,7 +266,7 @@ def main():
         md.append(matrix(transform, "decrypt", lambda r: fmt_ratio(r["net_ratio"])) + "\n")
         for direction in ("encrypt", "decrypt"):
             md.append("### %s: B/op (gc.alloc.rate.norm)\n" % direction)
-            md.append(matrix(transform, direction, lambda r: fmt_bytes(r["norm"])) + "\n")
+            md.append(matrix(transform, direction, lambda r: fmt_bytes(r["norm"]), None) + "\n")
         md.append("### Fastest provider and memory\n")
         md.append(fastest(transform) + "\n")
 
