@@ -47,6 +47,14 @@ public final class PeerSas
     }
 
     /**
+     * @return the newest inbound SA.
+     */
+    public SecurityAssociation currentInbound()
+    {
+        return inbound;
+    }
+
+    /**
      * @return the inbound SA of the rekey overlap, or null when there is none.
      */
     public SecurityAssociation previousInbound()

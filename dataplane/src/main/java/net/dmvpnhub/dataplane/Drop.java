@@ -1,0 +1,34 @@
+package net.dmvpnhub.dataplane;
+
+/**
+ * Reasons the dataplane itself drops a frame, beyond a malformed frame ({@link
+ * net.dmvpnhub.wire.DecodeStatus}) or a failed ESP check ({@link net.dmvpnhub.crypto.EspStatus}).
+ * {@link DropReasons} gives all three one index space for counters.
+ */
+public enum Drop
+{
+    PLAINTEXT_REFUSED("GRE without ESP while the tunnel requires IPsec"),
+    UNKNOWN_SPI("no inbound SA has this SPI"),
+    GRE_KEY_MISMATCH("GRE key differs from the tunnel key"),
+    TTL_EXPIRED("inner TTL 0 or 1"),
+    NO_ROUTE("no route to the inner destination"),
+    DISCARD_ROUTE("route to Null0"),
+    NO_NHRP_BINDING("next hop has no NHRP binding: resolution requested"),
+    NHRP_INCOMPLETE("next hop's NHRP resolution is pending"),
+    NHRP_NEGATIVE("next hop's NHRP resolution failed"),
+    NO_OUTBOUND_SA("the peer has no outbound SA"),
+    PUNT_RING_FULL("control-plane punt ring full"),
+    TX_RING_FULL("transmit ring full");
+
+    private final String description;
+
+    Drop(final String description)
+    {
+        this.description = description;
+    }
+
+    public String description()
+    {
+        return description;
+    }
+}

@@ -1,0 +1,362 @@
+package net.dmvpnhub.dataplane;
+
+import net.dmvpnhub.crypto.EspProcessor;
+import net.dmvpnhub.crypto.EspStatus;
+import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
+import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.dataplane.fib.Dir24Fib;
+import net.dmvpnhub.dataplane.fib.RoutingTable;
+import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.ring.SpscLongRing;
+import net.dmvpnhub.dataplane.table.PeerTable;
+import net.dmvpnhub.wire.DecodeStatus;
+import net.dmvpnhub.wire.GreFlyweight;
+import net.dmvpnhub.wire.Ipv4Flyweight;
+import net.dmvpnhub.wire.TunnelFrameDecoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+
+/**
+ * The hub's forwarding path, run to completion over a batch of frames: esp4-decrypt, gre4-decap
+ * (NHRP punted to the control plane), ip4-forward (TTL, LPM), nhrp-resolve (the peer table; a
+ * miss asks the control plane to resolve), hairpin detection (Phase 3: a rate-limited redirect
+ * signal, the frame still forwarded), gre4-encap, esp4-encrypt with the peer's outbound SA, and
+ * the outer IPv4 header from the hub's NBMA address to the peer's, then the transmit ring.
+ * <p>
+ * Every frame ends in exactly one place: transmitted, punted, or dropped with a named reason
+ * ({@link DropReasons}), counted in {@link WorkerCounters}. NHRP packets the control plane builds
+ * come in through an injection ring and leave by the same encapsulation path, on this thread. The worker is single-threaded: it owns
+ * its flyweights, the SAs it processes and its counters, allocates nothing, and reports a
+ * quiescent point to the tables after every batch.
+ */
+public final class HubWorker
+{
+    /** Frames taken from the receive ring per duty cycle. */
+    public static final int BATCH = 64;
+
+    private final FrameSlab slab;
+    private final UnsafeBuffer buffer;
+    private final HubTables tables;
+    private final RoutingTable routes;
+    private final PeerTable peers;
+    private final HubConfig config;
+    private final SpscLongRing rx;
+    private final SpscLongRing tx;
+    private final SpscLongRing nhrpPunt;
+    private final SpscLongRing localPunt;
+    private final SpscLongRing resolutions;
+    private final SpscLongRing redirects;
+    private final SpscLongRing inject;
+    private final int readerSlot;
+
+    private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
+    private final EspProcessor esp = new EspProcessor();
+    private final Ipv4Flyweight outer = new Ipv4Flyweight();
+    private final GreFlyweight gre = new GreFlyweight();
+    private final PeerTable.View peer = new PeerTable.View();
+    private final PairRateLimiter redirectLimiter;
+    private final PairRateLimiter resolutionLimiter;
+    private final long[] batch = new long[BATCH];
+    private final long[] injected = new long[2];
+    private final WorkerCounters counters = new WorkerCounters();
+    private int identification;
+
+    public HubWorker(
+        final FrameSlab slab,
+        final HubTables tables,
+        final HubConfig config,
+        final SpscLongRing rx,
+        final SpscLongRing tx,
+        final SpscLongRing nhrpPunt,
+        final SpscLongRing localPunt,
+        final SpscLongRing resolutions,
+        final SpscLongRing redirects,
+        final SpscLongRing inject)
+    {
+        this.slab = slab;
+        this.buffer = slab.buffer();
+        this.tables = tables;
+        this.routes = tables.routes();
+        this.peers = tables.peers();
+        this.config = config;
+        this.rx = rx;
+        this.tx = tx;
+        this.nhrpPunt = nhrpPunt;
+        this.localPunt = localPunt;
+        this.resolutions = resolutions;
+        this.redirects = redirects;
+        this.inject = inject;
+        this.readerSlot = tables.readers().register();
+        this.redirectLimiter = new PairRateLimiter(4096, config.redirectIntervalNs());
+        this.resolutionLimiter = new PairRateLimiter(4096, config.resolutionIntervalNs());
+    }
+
+    public WorkerCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * One duty cycle: the NHRP packets the control plane asked to send, then up to
+     * {@link #BATCH} frames from the receive ring, each to its end.
+     *
+     * @param nowNs the time, read once by the caller for the whole cycle.
+     * @return frames processed (0 lets an idle strategy back off).
+     */
+    public int doWork(final long nowNs)
+    {
+        int work = 0;
+        while (work < BATCH && inject.pollPair(injected))
+        {
+            sendInjected((int)injected[0], (int)(injected[1] >>> 32), (int)injected[1]);
+            work++;
+        }
+        final int count = rx.pollBatch(batch, BATCH);
+        for (int i = 0; i < count; i++)
+        {
+            process((int)batch[i], nowNs);
+        }
+        tables.readers().quiescent(readerSlot);
+        return work + count;
+    }
+
+    /**
+     * Control plane, any thread: queues an NHRP packet it built in {@code slot} (its data set to
+     * the NHRP packet, with headroom for the tunnel headers) for this worker to encapsulate and
+     * send to {@code peerNbma} under the peer's SAs {@code saId}.
+     *
+     * @return false when the injection ring is full; the slot is still the caller's.
+     */
+    public static boolean inject(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
+    {
+        return ring.offerPair(slot, (long)saId << 32 | peerNbma & 0xFFFF_FFFFL);
+    }
+
+    private void sendInjected(final int slot, final int saId, final int peerNbma)
+    {
+        counters.injected++;
+        final PeerSas sas = tables.peerSas(saId);
+        final SecurityAssociation sa = sas == null ? null : sas.outbound();
+        if (sa == null)
+        {
+            drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
+            return;
+        }
+        encapsulateAndSend(slot, slab.offset(slot), slab.length(slot), GreFlyweight.PROTOCOL_NHRP, sa, peerNbma);
+    }
+
+    private void process(final int slot, final long nowNs)
+    {
+        counters.received++;
+        final UnsafeBuffer buffer = this.buffer;
+        DecodeStatus status = decoder.decode(buffer, slab.offset(slot), slab.length(slot));
+        if (status != DecodeStatus.OK)
+        {
+            drop(slot, DropReasons.index(status));
+            return;
+        }
+        final int ingressNbma = decoder.outer().source();
+        if (decoder.kind() == TunnelFrameDecoder.KIND_ESP)
+        {
+            // esp4-decrypt
+            final SecurityAssociation sa = tables.spis().find(decoder.esp().spi());
+            if (sa == null)
+            {
+                drop(slot, DropReasons.index(Drop.UNKNOWN_SPI));
+                return;
+            }
+            final EspStatus decrypted = esp.decrypt(sa, buffer, decoder.esp().offset(), decoder.esp().capacity());
+            if (decrypted != EspStatus.OK)
+            {
+                drop(slot, DropReasons.index(decrypted));
+                return;
+            }
+            status = decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength());
+            if (status != DecodeStatus.OK)
+            {
+                drop(slot, DropReasons.index(status));
+                return;
+            }
+        }
+        else if (config.requireEsp())
+        {
+            drop(slot, DropReasons.index(Drop.PLAINTEXT_REFUSED));
+            return;
+        }
+
+        // gre4-decap
+        if (decoder.gre().key() != config.tunnelKey())
+        {
+            drop(slot, DropReasons.index(Drop.GRE_KEY_MISMATCH));
+            return;
+        }
+        if (decoder.kind() == TunnelFrameDecoder.KIND_GRE_NHRP)
+        {
+            slab.data(slot, decoder.nhrp().offset(), decoder.nhrp().packetSize());
+            slab.ingress(slot, ingressNbma);
+            if (nhrpPunt.offer(slot))
+            {
+                counters.puntedNhrp++;
+            }
+            else
+            {
+                drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
+            }
+            return;
+        }
+        forward(slot, ingressNbma, nowNs);
+    }
+
+    /** ip4-forward, nhrp-resolve, hairpin detection, then encapsulation. */
+    private void forward(final int slot, final int ingressNbma, final long nowNs)
+    {
+        final Ipv4Flyweight inner = decoder.inner();
+        if (inner.ttl() <= 1)
+        {
+            drop(slot, DropReasons.index(Drop.TTL_EXPIRED));
+            return;
+        }
+        inner.decrementTtl();
+        final int destination = inner.destination();
+        final int adjacency = routes.lookup(destination);
+        if (adjacency == Dir24Fib.MISS)
+        {
+            drop(slot, DropReasons.index(Drop.NO_ROUTE));
+            return;
+        }
+        final int kind = routes.adjacencyKind(adjacency);
+        final int nextHop;
+        if (kind == Adjacency.Kind.TUNNEL.ordinal())
+        {
+            nextHop = routes.adjacencyNextHop(adjacency);
+        }
+        else if (kind == Adjacency.Kind.ATTACHED.ordinal())
+        {
+            nextHop = destination;
+        }
+        else if (kind == Adjacency.Kind.LOCAL.ordinal())
+        {
+            slab.data(slot, inner.offset(), inner.totalLength());
+            slab.ingress(slot, ingressNbma);
+            if (localPunt.offer(slot))
+            {
+                counters.puntedLocal++;
+            }
+            else
+            {
+                drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
+            }
+            return;
+        }
+        else
+        {
+            drop(slot, DropReasons.index(Drop.DISCARD_ROUTE));
+            return;
+        }
+
+        // nhrp-resolve
+        if (!peers.lookup(nextHop, peer))
+        {
+            if (resolutionLimiter.tryAcquire(nextHop, nowNs))
+            {
+                if (resolutions.offer(nextHop & 0xFFFF_FFFFL))
+                {
+                    counters.resolutionsRequested++;
+                }
+                else
+                {
+                    counters.resolutionSignalsLost++;
+                }
+            }
+            drop(slot, DropReasons.index(Drop.NO_NHRP_BINDING));
+            return;
+        }
+        if (peer.type == PeerTable.Type.INCOMPLETE)
+        {
+            drop(slot, DropReasons.index(Drop.NHRP_INCOMPLETE));
+            return;
+        }
+        if (peer.type == PeerTable.Type.NEGATIVE)
+        {
+            drop(slot, DropReasons.index(Drop.NHRP_NEGATIVE));
+            return;
+        }
+        peers.markUsed(peer);
+
+        // Hairpin: in from a spoke over the tunnel and back out of it to another spoke.
+        if (config.redirect() && ingressNbma != peer.nbma)
+        {
+            signalRedirect(ingressNbma, nextHop, inner.source(), destination, nowNs);
+        }
+
+        final PeerSas sas = tables.peerSas(peer.saId);
+        final SecurityAssociation sa = sas == null ? null : sas.outbound();
+        if (sa == null)
+        {
+            drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
+            return;
+        }
+        encapsulateAndSend(slot, inner.offset(), inner.totalLength(), GreFlyweight.PROTOCOL_IPV4, sa, peer.nbma);
+    }
+
+    private void signalRedirect(final int ingressNbma, final int nextHop, final int source, final int destination, final long nowNs)
+    {
+        final long pair = (long)ingressNbma << 32 | nextHop & 0xFFFF_FFFFL;
+        if (!redirectLimiter.tryAcquire(pair, nowNs))
+        {
+            counters.redirectsSuppressed++;
+            return;
+        }
+        if (redirects.offerPair(pair, (long)source << 32 | destination & 0xFFFF_FFFFL))
+        {
+            counters.redirectsSignalled++;
+        }
+        else
+        {
+            counters.redirectSignalsLost++;
+        }
+    }
+
+    /**
+     * gre4-encap, esp4-encrypt and the outer IPv4 header, in place in front of the payload (an
+     * IPv4 packet, or an NHRP packet the control plane built), then the transmit ring.
+     */
+    private void encapsulateAndSend(
+        final int slot, final int payloadOffset, final int payloadLength, final int greProtocol, final SecurityAssociation sa, final int peerNbma)
+    {
+        final int greLength = GreFlyweight.headerLength(config.tunnelKey() >= 0 ? GreFlyweight.FLAG_KEY : 0);
+        final int greOffset = payloadOffset - greLength;
+        gre.wrap(buffer, greOffset, greLength + payloadLength).writeHeader(false, greProtocol, config.tunnelKey(), -1);
+        final EspStatus encrypted = esp.encrypt(sa, buffer, greOffset, greLength + payloadLength, slab.limit(slot));
+        if (encrypted != EspStatus.OK)
+        {
+            drop(slot, DropReasons.index(encrypted));
+            return;
+        }
+        final int outerOffset = esp.espOffset() - Ipv4Flyweight.MIN_HEADER_LENGTH;
+        if (outerOffset < slab.base(slot))
+        {
+            drop(slot, DropReasons.index(EspStatus.NO_ROOM));
+            return;
+        }
+        final int total = Ipv4Flyweight.MIN_HEADER_LENGTH + esp.espLength();
+        outer.wrap(buffer, outerOffset, total).writeHeader(0, total, identification++ & 0xFFFF, 0, 255,
+            Ipv4Flyweight.PROTOCOL_ESP, config.hubNbma(), peerNbma);
+        slab.data(slot, outerOffset, total);
+        if (tx.offer(slot))
+        {
+            counters.transmitted++;
+        }
+        else
+        {
+            drop(slot, DropReasons.index(Drop.TX_RING_FULL));
+        }
+    }
+
+    private void drop(final int slot, final int reason)
+    {
+        counters.drops[reason]++;
+        slab.release(slot);
+    }
+}

@@ -1,0 +1,137 @@
+package net.dmvpnhub.dataplane;
+
+/**
+ * What one worker did, written by that worker alone with plain stores and read by others (show
+ * commands, the conservation check) as a snapshot that may lag by a batch. Every frame a worker
+ * receives or is handed by the control plane ends in exactly one of transmitted, punted or
+ * dropped (by reason), so after each duty cycle
+ * {@code received + injected == transmitted + punted + dropped}.
+ */
+public final class WorkerCounters
+{
+    long received;
+    long injected;
+    long transmitted;
+    long puntedNhrp;
+    long puntedLocal;
+    long redirectsSignalled;
+    long redirectsSuppressed;
+    long redirectSignalsLost;
+    long resolutionsRequested;
+    long resolutionSignalsLost;
+    final long[] drops = new long[DropReasons.COUNT];
+
+    public long received()
+    {
+        return received;
+    }
+
+    /**
+     * @return packets the control plane handed over to send.
+     */
+    public long injected()
+    {
+        return injected;
+    }
+
+    public long transmitted()
+    {
+        return transmitted;
+    }
+
+    /**
+     * @return frames handed to the control plane: NHRP packets and packets for the hub itself.
+     */
+    public long punted()
+    {
+        return puntedNhrp + puntedLocal;
+    }
+
+    public long puntedNhrp()
+    {
+        return puntedNhrp;
+    }
+
+    public long puntedLocal()
+    {
+        return puntedLocal;
+    }
+
+    public long drops(final int reasonIndex)
+    {
+        return drops[reasonIndex];
+    }
+
+    public long dropped()
+    {
+        long sum = 0;
+        for (final long count : drops)
+        {
+            sum += count;
+        }
+        return sum;
+    }
+
+    /**
+     * @return redirect (Traffic Indication) requests passed to the control plane.
+     */
+    public long redirectsSignalled()
+    {
+        return redirectsSignalled;
+    }
+
+    /**
+     * @return hairpinned packets whose redirect was suppressed by the per-pair rate limit.
+     */
+    public long redirectsSuppressed()
+    {
+        return redirectsSuppressed;
+    }
+
+    /**
+     * @return redirect requests lost because the signal ring was full.
+     */
+    public long redirectSignalsLost()
+    {
+        return redirectSignalsLost;
+    }
+
+    public long resolutionsRequested()
+    {
+        return resolutionsRequested;
+    }
+
+    public long resolutionSignalsLost()
+    {
+        return resolutionSignalsLost;
+    }
+
+    /**
+     * @return true when every received frame is accounted for.
+     */
+    public boolean conserved()
+    {
+        return received + injected == transmitted + punted() + dropped();
+    }
+
+    /**
+     * Adds another worker's counters into this one (for a total).
+     */
+    public void addTo(final WorkerCounters total)
+    {
+        total.received += received;
+        total.injected += injected;
+        total.transmitted += transmitted;
+        total.puntedNhrp += puntedNhrp;
+        total.puntedLocal += puntedLocal;
+        total.redirectsSignalled += redirectsSignalled;
+        total.redirectsSuppressed += redirectsSuppressed;
+        total.redirectSignalsLost += redirectSignalsLost;
+        total.resolutionsRequested += resolutionsRequested;
+        total.resolutionSignalsLost += resolutionSignalsLost;
+        for (int i = 0; i < drops.length; i++)
+        {
+            total.drops[i] += drops[i];
+        }
+    }
+}
