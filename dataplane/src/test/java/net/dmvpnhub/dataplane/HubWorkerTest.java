@@ -1,0 +1,273 @@
+package net.dmvpnhub.dataplane;
+
+import net.dmvpnhub.crypto.EspStatus;
+import net.dmvpnhub.dataplane.HubHarness.Delivered;
+import net.dmvpnhub.dataplane.HubHarness.Spoke;
+import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.dataplane.fib.Route;
+import net.dmvpnhub.dataplane.fib.RouteSource;
+import net.dmvpnhub.dataplane.table.PeerTable;
+import net.dmvpnhub.wire.DecodeStatus;
+import net.dmvpnhub.wire.nhrp.Nhrp;
+import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import static net.dmvpnhub.wire.Ipv4Address.parse;
+import static org.junit.jupiter.api.Assertions.*;
+
+class HubWorkerTest
+{
+    private static final long SECOND = 1_000_000_000L;
+
+    private HubHarness hub;
+    private Spoke a;
+    private Spoke b;
+    private final Set<Drop> produced = EnumSet.noneOf(Drop.class);
+
+    @BeforeEach
+    void setUp()
+    {
+        hub = new HubHarness();
+        a = hub.spoke(1);
+        b = hub.spoke(2);
+        // The hub routes each spoke's LAN via the spoke's tunnel address (as EIGRP over the tunnel would).
+        for (final Spoke spoke : hub.spokes)
+        {
+            hub.tables.routes().add(new Route(spoke.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(spoke.tunnel)));
+        }
+        hub.tables.routes().add(new Route(HubHarness.HUB_TUNNEL, 32, RouteSource.CONNECTED, 0, Adjacency.LOCAL));
+        hub.tables.routes().add(Route.of("172.16.0.0", 12, RouteSource.STATIC, Adjacency.DISCARD));
+    }
+
+    @AfterEach
+    void conservedAndNoLeak()
+    {
+        hub.assertConservedAndNoLeak();
+    }
+
+    private void bind(final Spoke spoke)
+    {
+        hub.tables.peers().put(spoke.tunnel, spoke.nbma, spoke.id, PeerTable.Type.DYNAMIC, 7200 * SECOND);
+    }
+
+    private long drops(final Drop drop)
+    {
+        return hub.worker.counters().drops(DropReasons.index(drop));
+    }
+
+    /**
+     * VPP's test_mgre, for the hub: no binding, drops counted; binding added, frames leave
+     * encapsulated to the right NBMA with the right SA; binding removed, drops again; re-added,
+     * works again.
+     */
+    @Test
+    void bindingLifecycle()
+    {
+        bind(a);
+        hub.send(hub.frameFrom(a, a.host(10), b.host(20), 64, 100), 0);
+        assertEquals(1, drops(Drop.NO_NHRP_BINDING));
+        assertEquals(1, hub.worker.counters().resolutionsRequested());
+        final long[] request = new long[1];
+        assertEquals(1, hub.resolutions.pollBatch(request, 1));
+        assertEquals(b.tunnel & 0xFFFF_FFFFL, request[0], "the control plane is asked to resolve spoke B");
+
+        bind(b);
+        hub.send(hub.frameFrom(a, a.host(10), b.host(20), 64, 100), SECOND);
+        final Delivered delivered = hub.delivered(b);
+        assertNotNull(delivered);
+        assertEquals(HubHarness.HUB_NBMA, delivered.outerSource());
+        assertEquals(b.nbma, delivered.outerDestination());
+        assertEquals(b.hubOutbound.spi(), delivered.spi());
+        assertEquals(HubHarness.KEY, delivered.greKey());
+        assertEquals(a.host(10), delivered.innerSource());
+        assertEquals(b.host(20), delivered.innerDestination());
+        assertEquals(63, delivered.ttl());
+        assertTrue(hub.tables.peers().takeUsed(b.tunnel), "the binding is marked used");
+
+        assertTrue(hub.tables.peers().remove(b.tunnel));
+        hub.send(hub.frameFrom(a, a.host(10), b.host(20), 64, 100), 2 * SECOND);
+        assertEquals(2, drops(Drop.NO_NHRP_BINDING));
+        assertNull(hub.delivered(b));
+
+        bind(b);
+        hub.send(hub.frameFrom(a, a.host(10), b.host(20), 64, 100), 3 * SECOND);
+        assertEquals(b.nbma, hub.delivered(b).outerDestination());
+        assertEquals(2, hub.worker.counters().transmitted());
+        assertEquals(4, hub.worker.counters().received());
+    }
+
+    @Test
+    void hairpinRaisesOneRedirectPerPairPerInterval()
+    {
+        bind(a);
+        bind(b);
+        for (int i = 0; i < 50; i++)
+        {
+            hub.send(hub.frameFrom(a, a.host(10), b.host(20), 64, 64), 10 * SECOND + i * 1_000_000L);
+            assertNotNull(hub.delivered(b), "a hairpinned frame is still forwarded");
+        }
+        assertEquals(1, hub.worker.counters().redirectsSignalled());
+        assertEquals(49, hub.worker.counters().redirectsSuppressed());
+        final long[] signal = new long[2];
+        assertTrue(hub.redirects.pollPair(signal));
+        assertEquals(a.nbma, (int)(signal[0] >>> 32), "to the source spoke");
+        assertEquals(b.tunnel, (int)signal[0], "about the next hop");
+        assertEquals(a.host(10), (int)(signal[1] >>> 32));
+        assertEquals(b.host(20), (int)signal[1]);
+
+        // Another pair is limited on its own; the same pair again after the interval.
+        hub.send(hub.frameFrom(b, b.host(20), a.host(10), 64, 64), 10 * SECOND + 60_000_000L);
+        hub.delivered(a);
+        hub.send(hub.frameFrom(a, a.host(10), b.host(20), 64, 64), 11 * SECOND + 1);
+        hub.delivered(b);
+        assertEquals(3, hub.worker.counters().redirectsSignalled());
+
+        // Redirect off: no signal at all.
+        final HubHarness quiet = new HubHarness(new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, true, false, SECOND, SECOND));
+        final Spoke qa = quiet.spoke(1);
+        final Spoke qb = quiet.spoke(2);
+        quiet.tables.routes().add(new Route(qb.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(qb.tunnel)));
+        quiet.tables.peers().put(qb.tunnel, qb.nbma, qb.id, PeerTable.Type.DYNAMIC, SECOND);
+        quiet.send(quiet.frameFrom(qa, qa.host(1), qb.host(2), 64, 64), 0);
+        assertEquals(1, quiet.worker.counters().transmitted());
+        assertEquals(0, quiet.worker.counters().redirectsSignalled());
+        quiet.assertConservedAndNoLeak();
+    }
+
+    @Test
+    void nhrpPacketsTheControlPlaneInjectsLeaveEncryptedToThePeer()
+    {
+        bind(a);
+        // The control plane builds a registration reply-sized NHRP packet after the tunnel headers' room.
+        final int nhrpSlot = hub.slab.allocate();
+        final var buffer = hub.slab.buffer();
+        final int nhrp = hub.slab.offset(nhrpSlot) + net.dmvpnhub.dataplane.frame.FrameSlabDescriptor.TUNNEL_HEADERS;
+        final int size = new NhrpPacketWriter().wrap(buffer, nhrp, 512)
+            .header(Nhrp.TYPE_REGISTRATION_REQUEST, 255)
+            .mandatory(Nhrp.FLAG_REGISTRATION_U, 1, a.nbma, a.tunnel, HubHarness.HUB_TUNNEL)
+            .cie(Nhrp.CIE_SUCCESS, 32, 1514, 7200, 0)
+            .finish();
+        hub.slab.data(nhrpSlot, nhrp, size);
+        assertTrue(HubWorker.inject(hub.inject, nhrpSlot, a.id, a.nbma));
+        hub.worker.doWork(0);
+        assertEquals(1, hub.worker.counters().injected());
+        // Spoke A decrypts what left: GRE with key carrying the NHRP packet.
+        final long[] out = new long[1];
+        assertEquals(1, hub.tx.pollBatch(out, 1));
+        final int sent = (int)out[0];
+        final var decoder = new net.dmvpnhub.wire.TunnelFrameDecoder();
+        assertEquals(DecodeStatus.OK, decoder.decode(buffer, hub.slab.offset(sent), hub.slab.length(sent)));
+        final var esp = new net.dmvpnhub.crypto.EspProcessor();
+        assertEquals(EspStatus.OK, esp.decrypt(a.fromHub, buffer, decoder.esp().offset(), decoder.esp().capacity()));
+        assertEquals(DecodeStatus.OK, decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength()));
+        assertEquals(net.dmvpnhub.wire.TunnelFrameDecoder.KIND_GRE_NHRP, decoder.kind());
+        assertEquals(Nhrp.TYPE_REGISTRATION_REQUEST, decoder.nhrp().type());
+        hub.slab.release(sent);
+    }
+
+    @Test
+    void everyDataplaneDropReasonIsProducedAndCounted()
+    {
+        bind(a);
+        bind(b);
+        // PLAINTEXT_REFUSED: GRE without ESP.
+        hub.send(hub.frameFrom(a, a.host(1), b.host(2), 64, 10, false, HubHarness.KEY), 0);
+        expect(Drop.PLAINTEXT_REFUSED, 1);
+        // UNKNOWN_SPI: an SA the hub does not have.
+        final Spoke stranger = new Spoke(9);
+        hub.send(hub.frameFrom(stranger, a.host(1), b.host(2), 64, 10), 0);
+        expect(Drop.UNKNOWN_SPI, 1);
+        // GRE_KEY_MISMATCH.
+        hub.send(hub.frameFrom(a, a.host(1), b.host(2), 64, 10, true, 1000), 0);
+        expect(Drop.GRE_KEY_MISMATCH, 1);
+        // TTL_EXPIRED: TTL 1 (and 0).
+        hub.send(hub.frameFrom(a, a.host(1), b.host(2), 1, 10), 0);
+        hub.send(hub.frameFrom(a, a.host(1), b.host(2), 0, 10), 0);
+        expect(Drop.TTL_EXPIRED, 2);
+        // NO_ROUTE.
+        hub.send(hub.frameFrom(a, a.host(1), parse("203.0.113.9"), 64, 10), 0);
+        expect(Drop.NO_ROUTE, 1);
+        // DISCARD_ROUTE: 172.16.0.0/12 to Null0.
+        hub.send(hub.frameFrom(a, a.host(1), parse("172.20.1.1"), 64, 10), 0);
+        expect(Drop.DISCARD_ROUTE, 1);
+        // NO_NHRP_BINDING, NHRP_INCOMPLETE, NHRP_NEGATIVE.
+        final Spoke c = hub.spoke(3);
+        hub.tables.routes().add(new Route(c.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(c.tunnel)));
+        hub.send(hub.frameFrom(a, a.host(1), c.host(2), 64, 10), 0);
+        expect(Drop.NO_NHRP_BINDING, 1);
+        hub.tables.peers().put(c.tunnel, 0, 0, PeerTable.Type.INCOMPLETE, SECOND);
+        hub.send(hub.frameFrom(a, a.host(1), c.host(2), 64, 10), 0);
+        expect(Drop.NHRP_INCOMPLETE, 1);
+        hub.tables.peers().put(c.tunnel, 0, 0, PeerTable.Type.NEGATIVE, SECOND);
+        hub.send(hub.frameFrom(a, a.host(1), c.host(2), 64, 10), 0);
+        expect(Drop.NHRP_NEGATIVE, 1);
+        // NO_OUTBOUND_SA: a binding whose SA id has no SAs.
+        hub.tables.peers().put(c.tunnel, c.nbma, 40, PeerTable.Type.DYNAMIC, SECOND);
+        hub.send(hub.frameFrom(a, a.host(1), c.host(2), 64, 10), 0);
+        expect(Drop.NO_OUTBOUND_SA, 1);
+        // TX_RING_FULL: fill the transmit ring, then one more.
+        for (int i = 0; i < hub.tx.capacity(); i++)
+        {
+            assertTrue(hub.tx.offer(hub.slab.allocate()));
+        }
+        hub.send(hub.frameFrom(a, a.host(1), b.host(2), 64, 10), 0);
+        expect(Drop.TX_RING_FULL, 1);
+        hub.drain();
+        // PUNT_RING_FULL: a frame for the hub itself with the local punt ring full.
+        final long[] fill = new long[hub.localPunt.capacity()];
+        int slots = 0;
+        while (slots < fill.length && hub.localPunt.offer(hub.slab.allocate()))
+        {
+            slots++;
+        }
+        hub.send(hub.frameFrom(a, a.host(1), HubHarness.HUB_TUNNEL, 64, 10), 0);
+        expect(Drop.PUNT_RING_FULL, 1);
+        hub.drain();
+        hub.send(hub.frameFrom(a, a.host(1), HubHarness.HUB_TUNNEL, 64, 10), 0);
+        assertEquals(1, hub.worker.counters().puntedLocal(), "local delivery is a punt");
+
+        assertEquals(EnumSet.allOf(Drop.class), produced, "every Drop reason has a case here");
+    }
+
+    @Test
+    void malformedAndForgedFramesAreNamedDropsFromTheCodecAndCrypto()
+    {
+        bind(a);
+        bind(b);
+        // Corrupt the outer IPv4 checksum.
+        final int badChecksum = hub.frameFrom(a, a.host(1), b.host(2), 64, 10);
+        hub.slab.buffer().putByte(hub.slab.offset(badChecksum) + 8, (byte)7);
+        hub.send(badChecksum, 0);
+        assertEquals(1, hub.worker.counters().drops(DropReasons.index(DecodeStatus.IPV4_BAD_CHECKSUM)));
+        // Flip a ciphertext bit: the ICV fails.
+        final int forged = hub.frameFrom(a, a.host(1), b.host(2), 64, 10);
+        final int at = hub.slab.offset(forged) + 40;
+        hub.slab.buffer().putByte(at, (byte)(hub.slab.buffer().getByte(at) ^ 1));
+        hub.send(forged, 0);
+        assertEquals(1, hub.worker.counters().drops(DropReasons.index(EspStatus.AUTHENTICATION_FAILED)));
+        // A replayed frame: the same bytes twice.
+        final int original = hub.frameFrom(a, a.host(1), b.host(2), 64, 10);
+        final int copy = hub.slab.allocate();
+        hub.slab.buffer().putBytes(hub.slab.offset(copy), hub.slab.buffer(), hub.slab.offset(original), hub.slab.length(original));
+        hub.slab.data(copy, hub.slab.offset(copy), hub.slab.length(original));
+        hub.send(original, 0);
+        assertNotNull(hub.delivered(b));
+        hub.send(copy, 0);
+        assertEquals(1, hub.worker.counters().drops(DropReasons.index(EspStatus.REPLAY_DUPLICATE)));
+        assertEquals("esp-replay-duplicate", DropReasons.name(DropReasons.index(EspStatus.REPLAY_DUPLICATE)));
+        // And the next good frame still goes through.
+        hub.send(hub.frameFrom(a, a.host(1), b.host(2), 64, 10), 0);
+        assertNotNull(hub.delivered(b));
+    }
+
+    private void expect(final Drop drop, final long count)
+    {
+        assertEquals(count, drops(drop), drop.name());
+        produced.add(drop);
+    }
+}
