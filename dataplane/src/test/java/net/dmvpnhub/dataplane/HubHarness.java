@@ -152,6 +152,23 @@ final class HubHarness
         return slot;
     }
 
+    /** Builds the frame a spoke sends for a GRE payload of any protocol (NHRP: 0x2001), encrypted. */
+    int frameWithPayload(final Spoke spoke, final int greProtocol, final byte[] payload)
+    {
+        final int slot = slab.allocate();
+        final UnsafeBuffer buffer = slab.buffer();
+        final int start = slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
+        buffer.putBytes(start, payload);
+        final int gre = start - 8;
+        new GreFlyweight().wrap(buffer, gre, 8 + payload.length).writeHeader(false, greProtocol, KEY, -1);
+        assertEquals(EspStatus.OK, esp.encrypt(spoke.toHub, buffer, gre, 8 + payload.length, slab.limit(slot)));
+        final int outer = esp.espOffset() - 20;
+        new Ipv4Flyweight().wrap(buffer, outer, 20 + esp.espLength())
+            .writeHeader(0, 20 + esp.espLength(), 9, 0, 255, Ipv4Flyweight.PROTOCOL_ESP, spoke.nbma, HUB_NBMA);
+        slab.data(slot, outer, 20 + esp.espLength());
+        return slot;
+    }
+
     /** Sends a frame from a spoke through the worker: received, processed in one duty cycle. */
     void send(final int slot, final long nowNs)
     {

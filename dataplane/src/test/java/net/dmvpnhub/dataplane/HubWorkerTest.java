@@ -140,6 +140,32 @@ class HubWorkerTest
     }
 
     @Test
+    void nhrpFromASpokeIsDecryptedAndPuntedWithItsIngressAddress()
+    {
+        final org.agrona.concurrent.UnsafeBuffer scratch = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+        final int size = new NhrpPacketWriter().wrap(scratch, 0, 256)
+            .header(Nhrp.TYPE_REGISTRATION_REQUEST, 255)
+            .mandatory(Nhrp.FLAG_REGISTRATION_U | Nhrp.FLAG_CISCO_NAT, 77, a.nbma, a.tunnel, HubHarness.HUB_TUNNEL)
+            .cie(Nhrp.CIE_SUCCESS, 32, 1514, 7200, 0)
+            .endExtensions()
+            .finish();
+        final byte[] registration = java.util.Arrays.copyOf(scratch.byteArray(), size);
+        hub.send(hub.frameWithPayload(a, net.dmvpnhub.wire.GreFlyweight.PROTOCOL_NHRP, registration), 0);
+        assertEquals(1, hub.worker.counters().puntedNhrp());
+        final long[] punted = new long[1];
+        assertEquals(1, hub.nhrpPunt.pollBatch(punted, 1));
+        final int slot = (int)punted[0];
+        assertEquals(a.nbma, hub.slab.ingress(slot), "the control plane learns where it came from");
+        final var packet = new net.dmvpnhub.wire.nhrp.NhrpPacket().wrap(hub.slab.buffer(), hub.slab.offset(slot), hub.slab.length(slot));
+        assertEquals(DecodeStatus.OK, packet.validate());
+        assertEquals(77, packet.requestId());
+        hub.slab.release(slot);
+        // Unknown GRE protocols are named drops, not punts.
+        hub.send(hub.frameWithPayload(a, 0x86DD, new byte[40]), 0);
+        assertEquals(1, hub.worker.counters().drops(DropReasons.index(DecodeStatus.GRE_UNKNOWN_PROTOCOL)));
+    }
+
+    @Test
     void nhrpPacketsTheControlPlaneInjectsLeaveEncryptedToThePeer()
     {
         bind(a);
