@@ -4,7 +4,7 @@ import net.dmvpnhub.crypto.SecurityAssociation.Direction;
 import net.dmvpnhub.wire.GreFlyweight;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.Ipv4Flyweight;
-import net.dmvpnhub.wire.PcapWriter;
+import net.dmvpnhub.wire.Tshark;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
 import org.agrona.MutableDirectBuffer;
@@ -17,11 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,12 +30,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static net.dmvpnhub.wire.Tshark.values;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Cross-checks ESP encryption against an independent decryptor: Wireshark's ESP dissector, run
@@ -60,9 +56,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * IPv4/UDP packet or an NHRP Registration Reply. Each transform is encrypted by each provider
  * under its own SA (own SPI, own random keys), several packets per SA with sequence numbers
  * 1, 2, 3, ..., frames in heap and direct buffers alternately, payload sizes chosen so the pad
- * length takes several values. All frames go into one pcap and tshark runs once with an
- * {@code esp_sa} table the test writes. ESN is not covered: ESP does not carry the high
- * sequence bits, and tshark cannot be told them.
+ * length takes several values. All frames go into one pcap and tshark runs once
+ * ({@link Tshark#decode}) with an {@code esp_sa} table the test writes. ESN is not covered: ESP
+ * does not carry the high sequence bits, and tshark cannot be told them.
  * <p>
  * Negative controls prove the checks can fail: a frame with one ICV bit flipped must be reported
  * bad, a frame encrypted under keys other than the table's must neither verify nor decode as
@@ -74,10 +70,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class TsharkEspCrossCheckTest
 {
-    private static final String TSHARK = "tshark";
-    private static final String TSHARK_MISSING = "tshark not installed: install the Debian package tshark to run this cross-check";
-    private static final long TSHARK_TIMEOUT_S = 60;
-
     private static final int HUB_NBMA = Ipv4Address.parse("198.18.0.1");
     private static final int SPOKE_NBMA = Ipv4Address.parse("198.18.1.2");
     private static final int HUB_TUNNEL = Ipv4Address.parse("10.0.0.1");
@@ -108,22 +100,20 @@ class TsharkEspCrossCheckTest
     /** _ws.expert.severity of PI_WARNING. */
     private static final int SEVERITY_WARNING = 6291456;
 
-    private static final String FRAME_NUMBER = "frame.number";
     private static final String PROTOCOLS = "frame.protocols";
     private static final String MALFORMED = "_ws.malformed";
     private static final String SEVERITY = "_ws.expert.severity";
     private static final String EXPERT_MESSAGE = "_ws.expert.message";
-    private static final String[] FIELDS =
-    {
-        FRAME_NUMBER, PROTOCOLS,
+    /** What tshark prints for each frame, after {@link Tshark#FRAME_NUMBER}. */
+    private static final List<String> FIELDS = List.of(
+        PROTOCOLS,
         "ip.src", "ip.dst", "ip.proto", "ip.checksum.status",
         "esp.spi", "esp.sequence", "esp.iv", "esp.pad_len", "esp.protocol", "esp.pad", "esp.icv", "esp.icv_good", "esp.icv_bad",
         "gre.flags_and_version", "gre.key", "gre.proto",
         "udp.srcport", "udp.dstport", "udp.length", "data.data",
         "nhrp.hdr.op.type", "nhrp.hdr.chksum.status", "nhrp.hdr.pktsz", "nhrp.reqid",
         "nhrp.src.nbma.addr", "nhrp.src.prot.addr", "nhrp.dst.prot.addr",
-        MALFORMED, SEVERITY, EXPERT_MESSAGE,
-    };
+        MALFORMED, SEVERITY, EXPERT_MESSAGE);
 
     private static final String UDP_PROTOCOLS = "raw:ip:esp:gre:ip:udp:data";
     private static final String NHRP_PROTOCOLS = "raw:ip:esp:gre:nhrp";
@@ -159,7 +149,6 @@ class TsharkEspCrossCheckTest
     private static final List<Sa> SAS = new ArrayList<>();
     private static final List<Frame> FRAMES = new ArrayList<>();
     private static final Map<String, Map<String, String>> DECODED = new HashMap<>();
-    private static boolean tsharkPresent;
 
     static
     {
@@ -169,39 +158,17 @@ class TsharkEspCrossCheckTest
     @BeforeAll
     static void decryptAllFramesWithTshark(@TempDir final Path directory) throws Exception
     {
-        // The assumption is checked per test below: surefire reports a class whose @BeforeAll
-        // assumption fails as zero tests run, with no trace of the message.
-        tsharkPresent = tsharkInstalled();
-        if (!tsharkPresent)
+        // Skipped per test below, not here (see Tshark.assumeInstalled).
+        if (Tshark.isInstalled())
         {
-            return;
-        }
-
-        final Path pcap = directory.resolve("esp-cross-check.pcap");
-        try (PcapWriter writer = new PcapWriter(pcap))
-        {
-            long timestampNs = 1_700_000_000_000_000_000L;
-            for (final Frame frame : FRAMES)
-            {
-                writer.write(timestampNs, new UnsafeBuffer(frame.frame()), 0, frame.frame().length);
-                timestampNs += 1_000_000;
-            }
-        }
-
-        final List<Map<String, String>> decoded = tshark(pcap);
-        assertEquals(FRAMES.size(), decoded.size(), "tshark printed one line per frame");
-        for (int i = 0; i < FRAMES.size(); i++)
-        {
-            // Frames are numbered from 1 in the order written; checking it guards the pairing.
-            assertEquals(Integer.toString(i + 1), decoded.get(i).get(FRAME_NUMBER));
-            DECODED.put(FRAMES.get(i).name(), decoded.get(i));
+            DECODED.putAll(Tshark.decode(directory, FRAMES, Frame::name, Frame::frame, tsharkOptions(), FIELDS));
         }
     }
 
     @BeforeEach
     void skipWithoutTshark()
     {
-        assumeTrue(tsharkPresent, TSHARK_MISSING);
+        Tshark.assumeInstalled();
     }
 
     static Stream<String> cleanFrames()
@@ -593,25 +560,22 @@ class TsharkEspCrossCheckTest
     // ---------------------------------------------------------------------------------------------
     // tshark
 
-    private static boolean tsharkInstalled()
+    /**
+     * The options of the tshark run: checksums verified, ESP decrypted and its ICV checked, with
+     * every SA in the {@code esp_sa} table.
+     */
+    private static List<String> tsharkOptions()
     {
-        try
+        final List<String> options = new ArrayList<>(List.of(
+            "-o", "ip.check_checksum:TRUE",
+            "-o", "esp.enable_encryption_decode:TRUE",
+            "-o", "esp.enable_authentication_check:TRUE"));
+        for (final Sa sa : SAS)
         {
-            final Process process = new ProcessBuilder(TSHARK, "--version")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-            return process.waitFor(TSHARK_TIMEOUT_S, TimeUnit.SECONDS) && process.exitValue() == 0;
+            options.add("-o");
+            options.add("uat:esp_sa:" + espSaEntry(sa));
         }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return options;
     }
 
     /**
@@ -662,71 +626,11 @@ class TsharkEspCrossCheckTest
         return '"' + text + '"';
     }
 
-    /**
-     * Runs tshark once over the file with every SA in its table and returns, per frame in file
-     * order, every field of {@link #FIELDS} mapped to its text: empty when absent, comma-separated
-     * occurrences in tree order (outer header first) when repeated.
-     */
-    private static List<Map<String, String>> tshark(final Path pcap) throws IOException, InterruptedException
-    {
-        final List<String> command = new ArrayList<>(List.of(
-            TSHARK, "-n", "-r", pcap.toString(),
-            "-o", "ip.check_checksum:TRUE",
-            "-o", "esp.enable_encryption_decode:TRUE",
-            "-o", "esp.enable_authentication_check:TRUE"));
-        for (final Sa sa : SAS)
-        {
-            command.add("-o");
-            command.add("uat:esp_sa:" + espSaEntry(sa));
-        }
-        command.addAll(List.of("-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "header=n"));
-        for (final String field : FIELDS)
-        {
-            command.add("-e");
-            command.add(field);
-        }
-
-        // stderr discarded: tshark warns there when running as root, which CI containers do.
-        final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final String output;
-        try (InputStream stdout = process.getInputStream())
-        {
-            output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertTrue(process.waitFor(TSHARK_TIMEOUT_S, TimeUnit.SECONDS), "tshark did not finish");
-        assertEquals(0, process.exitValue(), () -> "tshark failed: " + command);
-
-        final List<Map<String, String>> frames = new ArrayList<>();
-        for (final String line : output.split("\n"))
-        {
-            if (line.isEmpty())
-            {
-                continue;
-            }
-            // Limit -1 keeps the trailing empty columns.
-            final String[] columns = line.split("\t", -1);
-            assertEquals(FIELDS.length, columns.length, () -> "columns in tshark line: " + line);
-            final Map<String, String> frame = new LinkedHashMap<>();
-            for (int i = 0; i < columns.length; i++)
-            {
-                frame.put(FIELDS[i], columns[i]);
-            }
-            frames.add(frame);
-        }
-        return frames;
-    }
-
     private static Map<String, String> decoded(final String name)
     {
         final Map<String, String> decoded = DECODED.get(name);
         assertNotNull(decoded, () -> "no frame named " + name);
         return decoded;
-    }
-
-    private static List<String> values(final Map<String, String> decoded, final String field)
-    {
-        final String text = decoded.get(field);
-        return text.isEmpty() ? List.of() : List.of(text.split(","));
     }
 
     private static String hex(final long value, final int digits)

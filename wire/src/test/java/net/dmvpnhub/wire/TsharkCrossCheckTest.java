@@ -15,25 +15,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static net.dmvpnhub.wire.TestFrames.*;
+import static net.dmvpnhub.wire.Tshark.values;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Cross-checks the codecs against an independent decoder: Wireshark's dissectors, run as tshark.
@@ -45,23 +40,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * it, finds every checksum good and flags nothing as malformed, the bytes are laid out where
  * the rest of the world looks for them.
  * <p>
- * Every frame goes into one pcap (LINKTYPE_RAW) and tshark runs once, printing the fields below
- * one line per frame. For each frame the expected value of every field is derived by walking
- * the frame with our own flyweights, and tshark must print exactly that: a field tshark decodes
- * that we did not expect fails the test as much as a missing one. A few values are also held to
- * the {@link TestFrames} constants, so writer and reader cannot agree on garbage. Negative
- * controls, frames with a corrupted checksum or a length running past the packet, prove that
- * each kind of check can fail.
+ * Every frame goes into one pcap and tshark runs once ({@link Tshark#decode}), printing the
+ * fields below one line per frame. For each frame the expected value of every field is derived
+ * by walking the frame with our own flyweights, and tshark must print exactly that: a field
+ * tshark decodes that we did not expect fails the test as much as a missing one. A few values
+ * are also held to the {@link TestFrames} constants, so writer and reader cannot agree on
+ * garbage. Negative controls, frames with a corrupted checksum or a length running past the
+ * packet, prove that each kind of check can fail.
  * <p>
  * Field names and value formats are those of tshark 4.0 (Debian 12). The test is skipped when
  * tshark is not installed; CI installs it.
  */
 class TsharkCrossCheckTest
 {
-    private static final String TSHARK = "tshark";
-    private static final String TSHARK_MISSING = "tshark not installed: install the Debian package tshark to run this cross-check";
-    private static final long TSHARK_TIMEOUT_S = 60;
-
     /** ip.checksum.status, gre.checksum.status and nhrp.hdr.chksum.status values. */
     private static final String GOOD = "1";
     private static final String BAD = "0";
@@ -69,7 +60,6 @@ class TsharkCrossCheckTest
     private static final int SEVERITY_WARNING = 6291456;
     private static final int SEVERITY_ERROR = 8388608;
 
-    private static final String FRAME_NUMBER = "frame.number";
     private static final String PROTOCOLS = "frame.protocols";
     private static final String MALFORMED = "_ws.malformed";
     private static final String SEVERITY = "_ws.expert.severity";
@@ -115,46 +105,24 @@ class TsharkCrossCheckTest
     private static final List<Case> BROKEN = brokenCases();
 
     private static final Map<String, Map<String, String>> DECODED = new HashMap<>();
-    private static boolean tsharkPresent;
 
     @BeforeAll
     static void decodeAllFramesWithTshark(@TempDir final Path directory) throws Exception
     {
-        // The assumption is checked per test below: surefire reports a class whose @BeforeAll
-        // assumption fails as zero tests run, with no trace of the message.
-        tsharkPresent = tsharkInstalled();
-        if (!tsharkPresent)
+        // Skipped per test below, not here (see Tshark.assumeInstalled).
+        if (Tshark.isInstalled())
         {
-            return;
-        }
-
-        final List<Case> cases = new ArrayList<>(CLEAN);
-        cases.addAll(BROKEN);
-        final Path pcap = directory.resolve("cross-check.pcap");
-        try (PcapWriter writer = new PcapWriter(pcap))
-        {
-            long timestampNs = 1_700_000_000_000_000_000L;
-            for (final Case c : cases)
-            {
-                writer.write(timestampNs, new UnsafeBuffer(c.frame()), 0, c.frame().length);
-                timestampNs += 1_000_000;
-            }
-        }
-
-        final List<Map<String, String>> frames = tshark(pcap);
-        assertEquals(cases.size(), frames.size(), "tshark printed one line per frame");
-        for (int i = 0; i < cases.size(); i++)
-        {
-            // Frames are numbered from 1 in the order written; checking it guards the pairing.
-            assertEquals(Integer.toString(i + 1), frames.get(i).get(FRAME_NUMBER));
-            DECODED.put(cases.get(i).name(), frames.get(i));
+            final List<Case> cases = Stream.concat(CLEAN.stream(), BROKEN.stream()).toList();
+            // Without ip.check_checksum, ip.checksum.status is 2 (unverified) for every header.
+            final List<String> options = List.of("-o", "ip.check_checksum:TRUE");
+            DECODED.putAll(Tshark.decode(directory, cases, Case::name, Case::frame, options, fieldNames()));
         }
     }
 
     @BeforeEach
     void skipWithoutTshark()
     {
-        assumeTrue(tsharkPresent, TSHARK_MISSING);
+        Tshark.assumeInstalled();
     }
 
     static Stream<String> cleanNames()
@@ -654,79 +622,10 @@ class TsharkCrossCheckTest
     // ---------------------------------------------------------------------------------------------
     // tshark
 
-    private static boolean tsharkInstalled()
-    {
-        try
-        {
-            final Process process = new ProcessBuilder(TSHARK, "--version")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-            return process.waitFor(TSHARK_TIMEOUT_S, TimeUnit.SECONDS) && process.exitValue() == 0;
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /**
-     * Runs tshark once over the file and returns, per frame in file order, every field of
-     * {@link #fieldNames()} mapped to its text: empty when absent, comma-separated occurrences in
-     * tree order (outer header first) when repeated.
-     */
-    private static List<Map<String, String>> tshark(final Path pcap) throws IOException, InterruptedException
-    {
-        final List<String> fields = fieldNames();
-        final List<String> command = new ArrayList<>(List.of(
-            TSHARK, "-n", "-r", pcap.toString(),
-            // Without this, ip.checksum.status is 2 (unverified) for every header.
-            "-o", "ip.check_checksum:TRUE",
-            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "header=n"));
-        for (final String field : fields)
-        {
-            command.add("-e");
-            command.add(field);
-        }
-
-        // stderr discarded: tshark warns there when running as root, which CI containers do.
-        final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final String output;
-        try (InputStream stdout = process.getInputStream())
-        {
-            output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertTrue(process.waitFor(TSHARK_TIMEOUT_S, TimeUnit.SECONDS), "tshark did not finish");
-        assertEquals(0, process.exitValue(), () -> "tshark failed: " + command);
-
-        final List<Map<String, String>> frames = new ArrayList<>();
-        for (final String line : output.split("\n"))
-        {
-            if (line.isEmpty())
-            {
-                continue;
-            }
-            // Limit -1 keeps the trailing empty columns.
-            final String[] columns = line.split("\t", -1);
-            assertEquals(fields.size(), columns.length, () -> "columns in tshark line: " + line);
-            final Map<String, String> frame = new LinkedHashMap<>();
-            for (int i = 0; i < columns.length; i++)
-            {
-                frame.put(fields.get(i), columns[i]);
-            }
-            frames.add(frame);
-        }
-        return frames;
-    }
-
+    /** What tshark prints for each frame, after {@link Tshark#FRAME_NUMBER}. */
     private static List<String> fieldNames()
     {
-        final List<String> names = new ArrayList<>(List.of(FRAME_NUMBER, PROTOCOLS));
+        final List<String> names = new ArrayList<>(List.of(PROTOCOLS));
         names.addAll(Arrays.asList(DECODED_FIELDS));
         names.addAll(List.of(MALFORMED, SEVERITY, EXPERT_MESSAGE));
         return names;
@@ -737,12 +636,6 @@ class TsharkCrossCheckTest
         final Map<String, String> decoded = DECODED.get(name);
         assertNotNull(decoded, () -> "no frame named " + name);
         return decoded;
-    }
-
-    private static List<String> values(final Map<String, String> decoded, final String field)
-    {
-        final String text = decoded.get(field);
-        return text.isEmpty() ? List.of() : List.of(text.split(","));
     }
 
     // ---------------------------------------------------------------------------------------------
