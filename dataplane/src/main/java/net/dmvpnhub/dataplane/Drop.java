@@ -18,7 +18,8 @@ public enum Drop
     NHRP_NEGATIVE("next hop's NHRP resolution failed"),
     NO_OUTBOUND_SA("the peer has no outbound SA"),
     PUNT_RING_FULL("control-plane punt ring full"),
-    TX_RING_FULL("transmit ring full");
+    TX_RING_FULL("transmit ring full"),
+    HANDOFF_RING_FULL("ring to the worker that owns the peer's outbound SA full");
 
     private final String description;
 

@@ -9,6 +9,9 @@ package net.dmvpnhub.dataplane;
  * @param redirect signal hairpinned packets for a Traffic Indication ({@code ip nhrp redirect}).
  * @param redirectIntervalNs per (source, next hop) pair, at most one redirect signal per interval.
  * @param resolutionIntervalNs per next hop, at most one resolution request per interval.
+ * @param backPressure a worker takes frames only when its output rings (transmit, handoff) have
+ * room for a whole batch, so a slow consumer slows the producer instead of losing frames; when
+ * false, a full output ring is a named drop.
  */
 public record HubConfig(
     int hubNbma,
@@ -16,7 +19,8 @@ public record HubConfig(
     boolean requireEsp,
     boolean redirect,
     long redirectIntervalNs,
-    long resolutionIntervalNs)
+    long resolutionIntervalNs,
+    boolean backPressure)
 {
     public HubConfig
     {

@@ -41,13 +41,16 @@ public final class HubWorker
     private final RoutingTable routes;
     private final PeerTable peers;
     private final HubConfig config;
+    private final int index;
+    private final SendPlacement placement;
     private final SpscLongRing rx;
+    private final SpscLongRing[] sendInputs;
+    private final SpscLongRing[] handoffs;
     private final SpscLongRing tx;
     private final SpscLongRing nhrpPunt;
     private final SpscLongRing localPunt;
     private final SpscLongRing resolutions;
     private final SpscLongRing redirects;
-    private final SpscLongRing inject;
     private final int readerSlot;
 
     private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
@@ -62,6 +65,19 @@ public final class HubWorker
     private final WorkerCounters counters = new WorkerCounters();
     private int identification;
 
+    /**
+     * Which worker encapsulates and encrypts a frame for a peer: the one that owns the peer's
+     * outbound SA, so every SA has exactly one writer.
+     */
+    @FunctionalInterface
+    public interface SendPlacement
+    {
+        int workerFor(int saId);
+    }
+
+    /**
+     * A worker that receives and sends (one worker alone, or run-to-completion).
+     */
     public HubWorker(
         final FrameSlab slab,
         final HubTables tables,
@@ -74,6 +90,37 @@ public final class HubWorker
         final SpscLongRing redirects,
         final SpscLongRing inject)
     {
+        this(0, saId -> 0, slab, tables, config, rx, new SpscLongRing[]{inject}, new SpscLongRing[1], tx, nhrpPunt, localPunt,
+            resolutions, redirects);
+    }
+
+    /**
+     * @param index this worker's index among the workers.
+     * @param placement which worker sends for an SA id.
+     * @param rx frames to receive (decrypt to resolve), or null for a send-only pipeline stage.
+     * @param sendInputs rings of frames to encapsulate and send here: from the control plane
+     * (injected NHRP packets) and from other workers (handoffs); pairs as {@link #inject} writes.
+     * @param handoffs by worker index, the ring to hand a frame to that worker (null for this one).
+     */
+    public HubWorker(
+        final int index,
+        final SendPlacement placement,
+        final FrameSlab slab,
+        final HubTables tables,
+        final HubConfig config,
+        final SpscLongRing rx,
+        final SpscLongRing[] sendInputs,
+        final SpscLongRing[] handoffs,
+        final SpscLongRing tx,
+        final SpscLongRing nhrpPunt,
+        final SpscLongRing localPunt,
+        final SpscLongRing resolutions,
+        final SpscLongRing redirects)
+    {
+        this.index = index;
+        this.placement = placement;
+        this.sendInputs = sendInputs;
+        this.handoffs = handoffs;
         this.slab = slab;
         this.buffer = slab.buffer();
         this.tables = tables;
@@ -86,7 +133,6 @@ public final class HubWorker
         this.localPunt = localPunt;
         this.resolutions = resolutions;
         this.redirects = redirects;
-        this.inject = inject;
         this.readerSlot = tables.readers().register();
         this.redirectLimiter = new PairRateLimiter(4096, config.redirectIntervalNs());
         this.resolutionLimiter = new PairRateLimiter(4096, config.resolutionIntervalNs());
@@ -107,18 +153,50 @@ public final class HubWorker
     public int doWork(final long nowNs)
     {
         int work = 0;
-        while (work < BATCH && inject.pollPair(injected))
+        final boolean admit = !config.backPressure() || tx.hasRoomFor(BATCH * (sendInputs.length + 1));
+        for (int input = 0; admit && input < sendInputs.length; input++)
         {
-            sendInjected((int)injected[0], (int)(injected[1] >>> 32), (int)injected[1]);
-            work++;
+            final SpscLongRing ring = sendInputs[input];
+            for (int n = 0; n < BATCH && ring.pollPair(injected); n++)
+            {
+                final long first = injected[0];
+                sendQueued((int)first, (int)(first >>> 32), (int)(injected[1] >>> 32), (int)injected[1], input == 0);
+                work++;
+            }
         }
-        final int count = rx.pollBatch(batch, BATCH);
-        for (int i = 0; i < count; i++)
+        if (rx != null && (!config.backPressure() || outputsHaveRoom()))
         {
-            process((int)batch[i], nowNs);
+            final int count = rx.pollBatch(batch, BATCH);
+            for (int i = 0; i < count; i++)
+            {
+                process((int)batch[i], nowNs);
+            }
+            work += count;
         }
         tables.readers().quiescent(readerSlot);
-        return work + count;
+        return work;
+    }
+
+    public int index()
+    {
+        return index;
+    }
+
+    /** Room for a whole batch in every ring a received frame can go out by. */
+    private boolean outputsHaveRoom()
+    {
+        if (!tx.hasRoomFor(BATCH))
+        {
+            return false;
+        }
+        for (final SpscLongRing handoff : handoffs)
+        {
+            if (handoff != null && !handoff.hasRoomFor(2 * BATCH))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -130,12 +208,25 @@ public final class HubWorker
      */
     public static boolean inject(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
     {
-        return ring.offerPair(slot, (long)saId << 32 | peerNbma & 0xFFFF_FFFFL);
+        return queueForSend(ring, slot, GreFlyweight.PROTOCOL_NHRP, saId, peerNbma);
     }
 
-    private void sendInjected(final int slot, final int saId, final int peerNbma)
+    /** A frame to encapsulate: slot and GRE protocol, then SA id and peer NBMA; payload = slot data. */
+    private static boolean queueForSend(final SpscLongRing ring, final int slot, final int greProtocol, final int saId, final int peerNbma)
     {
-        counters.injected++;
+        return ring.offerPair((long)greProtocol << 32 | slot, (long)saId << 32 | peerNbma & 0xFFFF_FFFFL);
+    }
+
+    private void sendQueued(final int slot, final int greProtocol, final int saId, final int peerNbma, final boolean fromControlPlane)
+    {
+        if (fromControlPlane)
+        {
+            counters.injected++;
+        }
+        else
+        {
+            counters.handedIn++;
+        }
         final PeerSas sas = tables.peerSas(saId);
         final SecurityAssociation sa = sas == null ? null : sas.outbound();
         if (sa == null)
@@ -143,7 +234,7 @@ public final class HubWorker
             drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
             return;
         }
-        encapsulateAndSend(slot, slab.offset(slot), slab.length(slot), GreFlyweight.PROTOCOL_NHRP, sa, peerNbma);
+        encapsulateAndSend(slot, slab.offset(slot), slab.length(slot), greProtocol, sa, peerNbma);
     }
 
     private void process(final int slot, final long nowNs)
@@ -290,6 +381,21 @@ public final class HubWorker
             signalRedirect(ingressNbma, nextHop, inner.source(), destination, nowNs);
         }
 
+        final int owner = placement.workerFor(peer.saId);
+        if (owner != index)
+        {
+            // The peer's outbound SA belongs to another worker: hand the frame over.
+            slab.data(slot, inner.offset(), inner.totalLength());
+            if (queueForSend(handoffs[owner], slot, GreFlyweight.PROTOCOL_IPV4, peer.saId, peer.nbma))
+            {
+                counters.handedOff++;
+            }
+            else
+            {
+                drop(slot, DropReasons.index(Drop.HANDOFF_RING_FULL));
+            }
+            return;
+        }
         final PeerSas sas = tables.peerSas(peer.saId);
         final SecurityAssociation sa = sas == null ? null : sas.outbound();
         if (sa == null)

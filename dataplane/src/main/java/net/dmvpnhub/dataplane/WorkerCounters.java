@@ -4,13 +4,16 @@ package net.dmvpnhub.dataplane;
  * What one worker did, written by that worker alone with plain stores and read by others (show
  * commands, the conservation check) as a snapshot that may lag by a batch. Every frame a worker
  * receives or is handed by the control plane ends in exactly one of transmitted, punted or
- * dropped (by reason), so after each duty cycle
- * {@code received + injected == transmitted + punted + dropped}.
+ * dropped (by reason), or is handed to the worker that sends for its peer, so after each duty
+ * cycle {@code received + injected + handedIn == transmitted + punted + dropped + handedOff}.
+ * Summed over all workers, handed-off and handed-in cancel once the handoff rings are empty.
  */
 public final class WorkerCounters
 {
     long received;
     long injected;
+    long handedOff;
+    long handedIn;
     long transmitted;
     long puntedNhrp;
     long puntedLocal;
@@ -32,6 +35,22 @@ public final class WorkerCounters
     public long injected()
     {
         return injected;
+    }
+
+    /**
+     * @return frames passed to the worker that owns their outbound SA.
+     */
+    public long handedOff()
+    {
+        return handedOff;
+    }
+
+    /**
+     * @return frames another worker passed here to send.
+     */
+    public long handedIn()
+    {
+        return handedIn;
     }
 
     public long transmitted()
@@ -111,7 +130,7 @@ public final class WorkerCounters
      */
     public boolean conserved()
     {
-        return received + injected == transmitted + punted() + dropped();
+        return received + injected + handedIn == transmitted + punted() + dropped() + handedOff;
     }
 
     /**
@@ -121,6 +140,8 @@ public final class WorkerCounters
     {
         total.received += received;
         total.injected += injected;
+        total.handedOff += handedOff;
+        total.handedIn += handedIn;
         total.transmitted += transmitted;
         total.puntedNhrp += puntedNhrp;
         total.puntedLocal += puntedLocal;

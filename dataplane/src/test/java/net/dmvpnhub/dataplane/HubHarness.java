@@ -73,7 +73,7 @@ final class HubHarness
     }
 
     final FrameSlab slab = new FrameSlab(1024, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-    final HubTables tables = new HubTables(64, 2);
+    final HubTables tables = new HubTables(64, 8);
     final SpscLongRing rx = new SpscLongRing(256);
     final SpscLongRing tx = new SpscLongRing(256);
     final SpscLongRing nhrpPunt = new SpscLongRing(256);
@@ -82,18 +82,25 @@ final class HubHarness
     final SpscLongRing redirects = new SpscLongRing(256);
     final SpscLongRing inject = new SpscLongRing(256);
     final HubWorker worker;
+    private final HubConfig config;
     final List<Spoke> spokes = new ArrayList<>();
     private final EspProcessor esp = new EspProcessor();
     private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
 
     HubHarness(final HubConfig config)
     {
+        this.config = config;
         worker = new HubWorker(slab, tables, config, rx, tx, nhrpPunt, localPunt, resolutions, redirects, inject);
     }
 
     HubHarness()
     {
-        this(new HubConfig(HUB_NBMA, KEY, true, true, 1_000_000_000L, 100_000_000L));
+        this(new HubConfig(HUB_NBMA, KEY, true, true, 1_000_000_000L, 100_000_000L, false));
+    }
+
+    HubConfig config()
+    {
+        return config;
     }
 
     /** A spoke with its SAs registered at the hub (SA id = spoke id), but no NHRP binding yet. */

@@ -126,6 +126,15 @@ public final class SpscLongRing
         return n;
     }
 
+    /**
+     * Producer: true when at least {@code count} values would fit now (back-pressure checks
+     * this before taking work whose results go into the ring).
+     */
+    public boolean hasRoomFor(final int count)
+    {
+        return claim(count);
+    }
+
     private boolean claim(final int count)
     {
         if (producerTail - cachedHead > mask + 1 - count)

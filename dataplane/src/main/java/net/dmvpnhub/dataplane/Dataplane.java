@@ -1,0 +1,273 @@
+package net.dmvpnhub.dataplane;
+
+import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.ring.SpscLongRing;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The hub's dataplane: its workers, every ring between them and to the control plane, and how
+ * they map onto threads. The same stages run in either mode, chosen at start-up:
+ * <ul>
+ *   <li>{@link ThreadingMode#RUN_TO_COMPLETION}: N workers each take every stage for the frames
+ *   sharded to them by the sender's NBMA address (so each inbound SA has one writer), and hand a
+ *   frame to the worker owning the peer's outbound SA (SA id modulo N) when it is not
+ *   themselves, so each outbound SA has one writer too (VPP's handoff).</li>
+ *   <li>{@link ThreadingMode#PIPELINED}: worker 0 decrypts, decaps, forwards and resolves;
+ *   worker 1 encapsulates, encrypts and transmits; one ring joins them.</li>
+ * </ul>
+ * Workers are Agrona {@link Agent}s: {@link #start} gives each a thread with an idle strategy, or
+ * a caller (a test, a benchmark, a single-threaded run) drives them all with {@link #doWork}.
+ */
+public final class Dataplane implements AutoCloseable
+{
+    /** How stages map onto threads. */
+    public enum ThreadingMode
+    {
+        RUN_TO_COMPLETION, PIPELINED
+    }
+
+    private final ThreadingMode mode;
+    private final FrameSlab slab;
+    private final HubWorker[] workers;
+    private final SpscLongRing[] rx;
+    private final SpscLongRing[] tx;
+    private final SpscLongRing[] inject;
+    private final SpscLongRing[] nhrpPunt;
+    private final SpscLongRing[] localPunt;
+    private final SpscLongRing[] resolutions;
+    private final SpscLongRing[] redirects;
+    private final List<SpscLongRing> handoffRings = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+
+    /**
+     * @param workerCount workers for run-to-completion; pipelined mode always has two.
+     * @param ringCapacity capacity of every ring (a power of two).
+     */
+    public Dataplane(
+        final FrameSlab slab,
+        final HubTables tables,
+        final HubConfig config,
+        final ThreadingMode mode,
+        final int workerCount,
+        final int ringCapacity)
+    {
+        if (mode == ThreadingMode.RUN_TO_COMPLETION && workerCount < 1)
+        {
+            throw new IllegalArgumentException("run-to-completion needs at least one worker, not " + workerCount);
+        }
+        final int n = mode == ThreadingMode.PIPELINED ? 2 : workerCount;
+        this.mode = mode;
+        this.slab = slab;
+        this.workers = new HubWorker[n];
+        this.rx = rings(n, ringCapacity);
+        this.tx = rings(n, ringCapacity);
+        this.inject = rings(n, ringCapacity);
+        this.nhrpPunt = rings(n, ringCapacity);
+        this.localPunt = rings(n, ringCapacity);
+        this.resolutions = rings(n, ringCapacity);
+        this.redirects = rings(n, ringCapacity);
+
+        // handoff[from][to]
+        final SpscLongRing[][] handoff = new SpscLongRing[n][n];
+        for (int from = 0; from < n; from++)
+        {
+            for (int to = 0; to < n; to++)
+            {
+                if (from != to)
+                {
+                    handoff[from][to] = new SpscLongRing(ringCapacity);
+                    handoffRings.add(handoff[from][to]);
+                }
+            }
+        }
+        final HubWorker.SendPlacement placement = mode == ThreadingMode.PIPELINED ? saId -> 1 : saId -> Math.floorMod(saId, n);
+        for (int i = 0; i < n; i++)
+        {
+            final List<SpscLongRing> inputs = new ArrayList<>();
+            inputs.add(inject[i]);
+            for (int from = 0; from < n; from++)
+            {
+                if (from != i)
+                {
+                    inputs.add(handoff[from][i]);
+                }
+            }
+            final SpscLongRing receive = mode == ThreadingMode.PIPELINED && i == 1 ? null : rx[i];
+            workers[i] = new HubWorker(i, placement, slab, tables, config, receive, inputs.toArray(SpscLongRing[]::new),
+                handoff[i], tx[i], nhrpPunt[i], localPunt[i], resolutions[i], redirects[i]);
+        }
+    }
+
+    private static SpscLongRing[] rings(final int n, final int capacity)
+    {
+        final SpscLongRing[] rings = new SpscLongRing[n];
+        for (int i = 0; i < n; i++)
+        {
+            rings[i] = new SpscLongRing(capacity);
+        }
+        return rings;
+    }
+
+    public ThreadingMode mode()
+    {
+        return mode;
+    }
+
+    public FrameSlab slab()
+    {
+        return slab;
+    }
+
+    public HubWorker[] workers()
+    {
+        return workers;
+    }
+
+    /**
+     * @return the receive ring for a frame from {@code senderNbma}: the worker that owns the
+     * sender's inbound SA (in pipelined mode, the receive stage). One producer per ring.
+     */
+    public SpscLongRing rxFor(final int senderNbma)
+    {
+        if (mode == ThreadingMode.PIPELINED)
+        {
+            return rx[0];
+        }
+        final int h = senderNbma * 0x9E3779B9;
+        return rx[Math.floorMod(h ^ h >>> 16, workers.length)];
+    }
+
+    /**
+     * @return the injection ring of the worker that sends for {@code saId} (the control plane's
+     * way out, with {@link HubWorker#inject}).
+     */
+    public SpscLongRing injectFor(final int saId)
+    {
+        return inject[mode == ThreadingMode.PIPELINED ? 1 : Math.floorMod(saId, workers.length)];
+    }
+
+    public SpscLongRing[] txRings()
+    {
+        return tx;
+    }
+
+    public SpscLongRing[] nhrpPuntRings()
+    {
+        return nhrpPunt;
+    }
+
+    public SpscLongRing[] localPuntRings()
+    {
+        return localPunt;
+    }
+
+    public SpscLongRing[] resolutionRings()
+    {
+        return resolutions;
+    }
+
+    public SpscLongRing[] redirectRings()
+    {
+        return redirects;
+    }
+
+    /**
+     * Invoker mode: one duty cycle of every worker on the caller's thread.
+     */
+    public int doWork(final long nowNs)
+    {
+        int work = 0;
+        for (final HubWorker worker : workers)
+        {
+            work += worker.doWork(nowNs);
+        }
+        return work;
+    }
+
+    /**
+     * Gives every worker a thread of its own.
+     */
+    public void start(final Supplier<IdleStrategy> idleStrategies, final NanoClock clock)
+    {
+        if (!runners.isEmpty())
+        {
+            throw new IllegalStateException("already started");
+        }
+        for (final HubWorker worker : workers)
+        {
+            final AgentRunner runner = new AgentRunner(idleStrategies.get(), Throwable::printStackTrace, null, new Agent()
+            {
+                @Override
+                public int doWork()
+                {
+                    return worker.doWork(clock.nanoTime());
+                }
+
+                @Override
+                public String roleName()
+                {
+                    return "hub-worker-" + worker.index();
+                }
+            });
+            runners.add(runner);
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    /**
+     * @return every worker's counters added up (a snapshot while threads run).
+     */
+    public WorkerCounters totals()
+    {
+        final WorkerCounters total = new WorkerCounters();
+        for (final HubWorker worker : workers)
+        {
+            worker.counters().addTo(total);
+        }
+        return total;
+    }
+
+    /**
+     * @return frames waiting in handoff rings between workers.
+     */
+    public long inFlight()
+    {
+        long frames = 0;
+        for (final SpscLongRing ring : handoffRings)
+        {
+            frames += ring.size() / 2;
+        }
+        return frames;
+    }
+
+    /**
+     * Conservation over all workers: received + injected = transmitted + punted + dropped + in
+     * flight between workers. Exact when the workers are stopped or idle.
+     */
+    public boolean conserved()
+    {
+        final WorkerCounters t = totals();
+        return t.received() + t.injected() == t.transmitted() + t.punted() + t.dropped() + (t.handedOff() - t.handedIn()) &&
+            t.handedOff() - t.handedIn() == inFlight();
+    }
+
+    /**
+     * Stops the worker threads, if any, and waits for them.
+     */
+    @Override
+    public void close()
+    {
+        for (final AgentRunner runner : runners)
+        {
+            runner.close();
+        }
+        runners.clear();
+    }
+}
