@@ -204,14 +204,17 @@ final class OpenSslEngines
         static final int IV = 80;
         static final int HIGH = 96;
         static final int DIGEST = 112;
-        static final int SCRATCH = 256;
+        static final int FIELDS_LENGTH = 256;
 
         final Transform transform;
         final boolean esn;
         final Arena arena = Arena.ofShared();
-        final MemorySegment memory = arena.allocate(SCRATCH + SCRATCH_LENGTH, 64);
+        final MemorySegment memory = arena.allocate(FIELDS_LENGTH, 64);
         final long base = memory.address();
-        final UnsafeBuffer fields = new UnsafeBuffer(base, SCRATCH + SCRATCH_LENGTH);
+        final UnsafeBuffer fields = new UnsafeBuffer(base, FIELDS_LENGTH);
+        // Scratch for frames on the heap, made on first use: a hub with 10,000 peers on direct
+        // memory never needs 20,000 of them.
+        private UnsafeBuffer scratch;
         private boolean closed;
 
         NativeEngine(final Transform transform, final boolean esn)
@@ -241,15 +244,19 @@ final class OpenSslEngines
             {
                 return buffer.addressOffset() + offset;
             }
-            fields.putBytes(SCRATCH, buffer, offset, length);
-            return base + SCRATCH;
+            if (scratch == null)
+            {
+                scratch = new UnsafeBuffer(arena.allocate(SCRATCH_LENGTH, 64).address(), SCRATCH_LENGTH);
+            }
+            scratch.putBytes(0, buffer, offset, length);
+            return scratch.addressOffset();
         }
 
         final void store(final MutableDirectBuffer buffer, final int offset, final int length)
         {
             if (buffer.byteArray() != null)
             {
-                buffer.putBytes(offset, fields, SCRATCH, length);
+                buffer.putBytes(offset, scratch, 0, length);
             }
         }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the JMH benchmarks through the launcher and writes results/NAME-<UTC time>.md: the exact
+# command, commit, machine, load before and after, and the JMH summary copied verbatim.
+# Usage: bench/record-run.sh NAME "one-paragraph description" [./dmvpn bench arguments...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo "usage: bench/record-run.sh NAME DESCRIPTION [bench arguments...]" >&2; exit 2; }
+name=$1; description=$2; shift 2
+if pgrep -f 'benchmarks.jar' >/dev/null; then
+  echo "record-run: another JMH run is active; two runs on this machine spoil each other." >&2; exit 2
+fi
+start=$(date -u +%Y%m%dT%H%M%SZ)
+log=$(mktemp)
+before=$(uptime)
+status=0
+./dmvpn bench "$@" > "$log" 2>&1 || status=$?
+after=$(uptime)
+out="results/$name-$start.md"
+quoted=$(printf ' %q' "$@")
+{
+  echo "# $name (run $start)"
+  echo
+  echo "$description"
+  echo
+  echo "Written by \`bench/record-run.sh\` from the run's own output; no figure typed in."
+  echo
+  echo "## Command"
+  echo
+  echo '```'
+  echo "./dmvpn bench$quoted"
+  echo '```'
+  echo
+  echo "at commit \`$(git rev-parse --short HEAD)\` ($(git status --porcelain --untracked-files=no | wc -l | tr -d ' ') tracked files changed), exit status $status; JSON: \`$(grep -oE 'results/jmh/[^ ]+\.json' "$log" | tail -n 1 || true)\`."
+  echo
+  echo "## Machine"
+  echo
+  echo '```'
+  echo '$ nproc'; nproc
+  echo "\$ lscpu | grep 'Model name'"; lscpu | grep 'Model name'
+  echo '$ java -version'; "$(./dmvpn java 2>/dev/null | head -n 1)/bin/java" -version 2>&1
+  echo '```'
+  echo
+  echo "\`uptime\` before: \`$before\`; after: \`$after\`."
+  setup=$(grep -E '^# [A-Z0-9]' "$log" | grep -vE '^# (JMH|VM|Blackhole|Warmup|Measurement|Timeout|Threads|Benchmark|Run|Fork|Parameters)' | sort -u || true)
+  if [ -n "$setup" ]; then
+    echo; echo "## Printed by the benchmarks' setup"; echo; echo '```'; echo "$setup"; echo '```'
+  fi
+  echo
+  echo "## JMH summary (verbatim)"
+  echo
+  echo '```'
+  sed -n '/^Benchmark  /,$p' "$log"
+  echo '```'
+  if [ "$status" -ne 0 ]; then
+    echo; echo "## The run failed; its last lines"; echo; echo '```'; tail -n 40 "$log"; echo '```'
+  fi
+} > "$out"
+rm -f "$log"
+echo "record-run: wrote $out (exit status $status)"
+exit $status
