@@ -39,11 +39,10 @@ import java.util.concurrent.TimeUnit;
  * <b>The rings compared</b>, each with room for {@link #CAPACITY} indices:
  * <ul>
  *     <li>{@code ours}: {@link SpscLongRing}, one {@code offer} against one
- *     {@code pollBatch(into, 1)} (it has no single poll);</li>
- *     <li>{@code oursPadded}: a diagnostic, not a candidate: {@link PaddedSpscLongRing}, the same
- *     algorithm as {@code ours} with the producer's and the consumer's own fields on separate
- *     cache lines (in {@code SpscLongRing} they share one), single offer and poll as in
- *     {@code ours}, to show how much of the single-operation cost that sharing is;</li>
+ *     {@code pollBatch(into, 1)} (it has no single poll). Runs before 2026-11-22T07 measured a
+ *     version whose producer and consumer fields shared a cache line, next to an
+ *     {@code oursPadded} diagnostic without that sharing; the padding has since moved into
+ *     {@code SpscLongRing} and the diagnostic is gone;</li>
  *     <li>{@code oursBatch32}: {@link SpscLongRing#offerBatch} and {@link SpscLongRing#pollBatch}
  *     of 32, as a worker's duty cycle uses them;</li>
  *     <li>{@code agrona}: Agrona's {@link OneToOneRingBuffer}, one 8-byte message per index
@@ -107,18 +106,6 @@ public class RingBenchmark
         public void setUp()
         {
             ring = new SpscLongRing(CAPACITY);
-        }
-    }
-
-    @State(Scope.Group)
-    public static class OursPadded
-    {
-        PaddedSpscLongRing ring;
-
-        @Setup(Level.Trial)
-        public void setUp()
-        {
-            ring = new PaddedSpscLongRing(CAPACITY);
         }
     }
 
@@ -247,38 +234,6 @@ public class RingBenchmark
     @Group("ours")
     @GroupThreads(1)
     public void oursConsumer(final Ours ours, final Consumer consumer, final Control control)
-    {
-        final long[] into = consumer.batch;
-        while (ours.ring.pollBatch(into, 1) == 0)
-        {
-            if (control.stopMeasurement)
-            {
-                return;
-            }
-        }
-        consumer.take(into[0]);
-    }
-
-    @Benchmark
-    @Group("oursPadded")
-    @GroupThreads(1)
-    public void oursPaddedProducer(final OursPadded ours, final Producer producer, final Control control)
-    {
-        final long slot = producer.next;
-        while (!ours.ring.offer(slot))
-        {
-            if (control.stopMeasurement)
-            {
-                return;
-            }
-        }
-        producer.next = slot + 1 & SLOT_MASK;
-    }
-
-    @Benchmark
-    @Group("oursPadded")
-    @GroupThreads(1)
-    public void oursPaddedConsumer(final OursPadded ours, final Consumer consumer, final Control control)
     {
         final long[] into = consumer.batch;
         while (ours.ring.pollBatch(into, 1) == 0)

@@ -20,10 +20,11 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  * <p>
  * The list is every outcome of every interleaving of the pool's steps in which {@code offer}
  * reports full only when no consumer has claimed the value in the cell it needs (JCTools'
- * test). The current {@code MpmcIntPool.offer} reports full as soon as that cell is not yet
- * freed: when one worker has won the position-0 CAS in {@code poll} but not yet freed cell 0,
- * the other worker's release lands on position 2, the same cell, and is refused. That shows as
- * {@code "1, 1, 2, 0, 1"} or {@code "2, 0, 1, 1, 1"}, forbidden because it breaks the slab.
+ * test). {@code MpmcIntPool.offer} once reported full as soon as that cell was not yet freed:
+ * when one worker had won the position-0 CAS in {@code poll} but not yet freed cell 0, the other
+ * worker's release landed on position 2, the same cell, and was refused. That showed as
+ * {@code "1, 1, 2, 0, 1"} or {@code "2, 0, 1, 1, 1"}, forbidden because it breaks the slab; this
+ * test found it, and the pool now waits for the claiming consumer instead.
  */
 @JCStressTest
 @Outcome(id = "1, 1, 2, 1, 12", expect = Expect.ACCEPTABLE, desc = "first took 1, second 2; 1 given back first")

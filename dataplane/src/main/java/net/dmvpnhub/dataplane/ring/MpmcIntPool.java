@@ -6,7 +6,13 @@ import java.lang.invoke.VarHandle;
 /**
  * Bounded multi-producer multi-consumer queue of ints (Dmitry Vyukov's array queue with a
  * sequence number per cell): the free-slot pool of the frame slab, which the frame source, every
- * worker and the control plane take from and give back to. Lock-free, no allocation.
+ * worker and the control plane take from and give back to. No allocation.
+ *
+ * <p>Full and empty are reported only when they are true: a cell claimed by another thread but not
+ * yet released (or published) makes the caller spin until it is, as JCTools' MpmcArrayQueue does,
+ * because a spurious "full" would lose a slot on release and a spurious "empty" would drop a frame
+ * for want of a slot. That wait is the price of exactness: the pool is not lock-free in the strict
+ * sense while a claiming thread is descheduled between its two steps.
  */
 public final class MpmcIntPool
 {
@@ -76,7 +82,14 @@ public final class MpmcIntPool
             }
             else if (difference < 0)
             {
-                return false;
+                // The cell still holds the value from one lap ago. Full only if no consumer has
+                // claimed it yet; a consumer that has claimed it is about to release the cell, so
+                // wait for that rather than report a full pool that is not full.
+                if (position - (mask + 1) >= (long)COUNTER.getVolatile(dequeue))
+                {
+                    return false;
+                }
+                Thread.onSpinWait();
             }
             position = (long)COUNTER.getOpaque(enqueue);
         }
@@ -104,7 +117,13 @@ public final class MpmcIntPool
             }
             else if (difference < 0)
             {
-                return -1;
+                // Not yet filled for this lap. Empty only if no producer has claimed the cell; a
+                // producer that has claimed it is about to publish, so wait for that.
+                if (position >= (long)COUNTER.getVolatile(enqueue))
+                {
+                    return -1;
+                }
+                Thread.onSpinWait();
             }
             position = (long)COUNTER.getOpaque(dequeue);
         }

@@ -10,8 +10,14 @@ import java.lang.invoke.VarHandle;
  * only when its cached copy says the ring looks full, and the other way round, so in steady
  * state neither touches the other's cache line. Positions are published once per batch.
  * Nothing is allocated.
+ *
+ * <p>The producer's private fields ({@code producerTail}, {@code cachedHead}) and the consumer's
+ * ({@code consumerHead}, {@code cachedTail}) live in padded superclasses (the JVM lays out a
+ * superclass's fields first), so they sit on different cache lines: when they shared one, every
+ * single offer and poll invalidated the other core's line and single-value handoffs ran 3-5x
+ * slower (RingBenchmark, results/rings-20261122T062034Z.md, {@code ours} vs {@code oursPadded}).
  */
-public final class SpscLongRing
+public final class SpscLongRing extends SpscLongRingConsumerFieldsPad
 {
     private static final VarHandle POSITION;
     private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -40,12 +46,6 @@ public final class SpscLongRing
     private final int mask;
     private final Position head = new Position();
     private final Position tail = new Position();
-    // Producer-side state.
-    private long producerTail;
-    private long cachedHead;
-    // Consumer-side state.
-    private long consumerHead;
-    private long cachedTail;
 
     /**
      * @param capacity a power of two.
@@ -200,4 +200,33 @@ public final class SpscLongRing
     {
         return (int)((long)POSITION.getAcquire(tail) - (long)POSITION.getAcquire(head));
     }
+}
+
+abstract class SpscLongRingLeadingPad
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** Written by the producer only. */
+abstract class SpscLongRingProducerFields extends SpscLongRingLeadingPad
+{
+    long producerTail;
+    long cachedHead;
+}
+
+abstract class SpscLongRingProducerFieldsPad extends SpscLongRingProducerFields
+{
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** Written by the consumer only. */
+abstract class SpscLongRingConsumerFields extends SpscLongRingProducerFieldsPad
+{
+    long consumerHead;
+    long cachedTail;
+}
+
+abstract class SpscLongRingConsumerFieldsPad extends SpscLongRingConsumerFields
+{
+    long p20, p21, p22, p23, p24, p25, p26, p27;
 }
