@@ -67,6 +67,28 @@ public final class HubTables
     }
 
     /**
+     * Writer: withdraws a peer's SAs and its inbound SPIs (current and previous). Workers may still
+     * hold them until every reader has passed a quiescent point ({@link #readers()}); only then
+     * may the caller close them or reuse the id.
+     *
+     * @return the SAs that were registered, or null.
+     */
+    public PeerSas removePeerSas(final int saId)
+    {
+        final PeerSas sas = peerSas(saId);
+        if (sas != null)
+        {
+            peerSas.set(saId, null);
+            spis.remove(sas.currentInbound().spi());
+            if (sas.previousInbound() != null)
+            {
+                spis.remove(sas.previousInbound().spi());
+            }
+        }
+        return sas;
+    }
+
+    /**
      * @return the SAs registered under {@code saId}, or null.
      */
     public PeerSas peerSas(final int saId)

@@ -104,7 +104,10 @@ public final class Dir24Fib
         return (prefix & 0xFFFF_FFFFL) << 6 | depth;
     }
 
-    static int mask(final int depth)
+    /**
+     * @return the netmask of prefix length {@code depth} (0 for /0).
+     */
+    public static int mask(final int depth)
     {
         return depth == 0 ? 0 : -1 << (32 - depth);
     }

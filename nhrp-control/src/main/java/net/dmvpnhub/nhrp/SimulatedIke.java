@@ -1,0 +1,120 @@
+package net.dmvpnhub.nhrp;
+
+import net.dmvpnhub.crypto.CryptoProvider;
+import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
+import net.dmvpnhub.crypto.Transform;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+
+/**
+ * The outcome of IKE, without IKE: both ends of a tunnel derive the same ESP keys from the
+ * network's pre-shared key ({@code crypto isakmp key}) and what an IKE exchange would have
+ * settled, so the hub and a simulated spoke each build their half of the SA pair on their own.
+ * <p>
+ * The exchange it stands for: the initiator picks the SPI it will receive on and sends it to the
+ * responder, which picks its own inbound SPI and answers (IKE's CREATE_CHILD_SA in one round
+ * trip). Traffic from A to B then uses B's chosen SPI and the key
+ * {@code HKDF-Expand(HMAC-SHA-256, PRK = HMAC(psk, label), info = A || B || spi)} (RFC 5869
+ * style), so each direction has its own key and a new SPI (rekey, new NBMA) gives new keys.
+ * <p>
+ * Not real IKE: nothing is authenticated or negotiated. Everything after it (ESP per RFC 4303 and
+ * RFC 4106) is real, and an SA can be handed to Wireshark ({@link #keyMaterial}) to decrypt a
+ * capture. Control-plane code: it allocates.
+ */
+public final class SimulatedIke
+{
+    private static final byte[] LABEL = "dmvpnhub simulated IKE v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final CryptoProvider provider;
+    private final Transform transform;
+    private final byte[] pseudoRandomKey;
+    private final boolean extendedSequenceNumbers;
+
+    /**
+     * @param presharedKey the network's pre-shared key (at least one byte).
+     */
+    public SimulatedIke(
+        final CryptoProvider provider, final Transform transform, final byte[] presharedKey, final boolean extendedSequenceNumbers)
+    {
+        if (presharedKey.length == 0)
+        {
+            throw new IllegalArgumentException("the pre-shared key is empty");
+        }
+        this.provider = provider;
+        this.transform = transform;
+        this.extendedSequenceNumbers = extendedSequenceNumbers;
+        this.pseudoRandomKey = hmac(presharedKey, LABEL);
+    }
+
+    public CryptoProvider provider()
+    {
+        return provider;
+    }
+
+    public Transform transform()
+    {
+        return transform;
+    }
+
+    /**
+     * @return the ESP key material (cipher key, then salt or HMAC key, as the transform lays it
+     * out) for traffic from {@code senderNbma} to {@code receiverNbma} under {@code spi}.
+     */
+    public byte[] keyMaterial(final int senderNbma, final int receiverNbma, final int spi)
+    {
+        final byte[] info = ByteBuffer.allocate(12).putInt(senderNbma).putInt(receiverNbma).putInt(spi).array();
+        final byte[] out = new byte[transform.keyMaterialLength()];
+        byte[] previous = new byte[0];
+        for (int done = 0, block = 1; done < out.length; block++)
+        {
+            final byte[] input = ByteBuffer.allocate(previous.length + info.length + 1).put(previous).put(info).put((byte)block).array();
+            previous = hmac(pseudoRandomKey, input);
+            final int n = Math.min(previous.length, out.length - done);
+            System.arraycopy(previous, 0, out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    /**
+     * @return the SA carrying traffic from {@code senderNbma} to {@code receiverNbma} under
+     * {@code spi} (chosen by the receiver), as the sender ({@code OUTBOUND}) or the receiver
+     * ({@code INBOUND}) holds it.
+     */
+    public SecurityAssociation sa(
+        final SecurityAssociation.Direction direction, final int senderNbma, final int receiverNbma, final int spi)
+    {
+        return SecurityAssociation.create(provider, transform, keyMaterial(senderNbma, receiverNbma, spi), spi, direction,
+            extendedSequenceNumbers);
+    }
+
+    /**
+     * @return one end's SA pair with a peer: outbound to the peer under the peer's inbound SPI,
+     * inbound from the peer under this end's own inbound SPI.
+     */
+    public PeerSas pair(final int localNbma, final int localInboundSpi, final int peerNbma, final int peerInboundSpi)
+    {
+        return new PeerSas(
+            sa(SecurityAssociation.Direction.OUTBOUND, localNbma, peerNbma, peerInboundSpi),
+            sa(SecurityAssociation.Direction.INBOUND, peerNbma, localNbma, localInboundSpi));
+    }
+
+    private static byte[] hmac(final byte[] key, final byte[] data)
+    {
+        try
+        {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", ex);
+        }
+    }
+}

@@ -1,0 +1,1108 @@
+package net.dmvpnhub.nhrp.hub;
+
+import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.HubTables;
+import net.dmvpnhub.dataplane.HubWorker;
+import net.dmvpnhub.dataplane.PairRateLimiter;
+import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.dataplane.fib.Dir24Fib;
+import net.dmvpnhub.dataplane.fib.RoutingTable;
+import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
+import net.dmvpnhub.dataplane.ring.SpscLongRing;
+import net.dmvpnhub.dataplane.table.PeerTable;
+import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.wire.DecodeStatus;
+import net.dmvpnhub.wire.Ipv4Flyweight;
+import net.dmvpnhub.wire.nhrp.Nhrp;
+import net.dmvpnhub.wire.nhrp.NhrpCieFlyweight;
+import net.dmvpnhub.wire.nhrp.NhrpExtensionFlyweight;
+import net.dmvpnhub.wire.nhrp.NhrpPacket;
+import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayQueue;
+import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.DeadlineTimerWheel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hub's NHRP server (NHS): an Agrona {@link Agent} on a thread of its own, the one writer of
+ * the dataplane's tables. Everything it hears and says is real NHRP in real GRE and ESP: requests
+ * arrive through the dataplane's punt rings after decryption and decapsulation, and answers leave
+ * through the injection rings, encapsulated and encrypted by the worker that owns the peer's SA.
+ * <p>
+ * What it does (RFC 2332, with Cisco's DMVPN behaviour where the RFC leaves room):
+ * <ul>
+ *   <li>Registration: binds a spoke's tunnel address to the NBMA address the packet came from,
+ *   publishes the binding to the peer table, answers with the holding time. A unique
+ *   registration (U flag) refuses another NBMA address for the same tunnel address with NAK code
+ *   14 and keeps the binding; without U, the new address wins and those the hub told of the old
+ *   binding get a Purge Request. Expiry by holding time on a timer wheel.</li>
+ *   <li>Resolution: Phase 2 (no redirect), the hub answers from its cache, authoritatively. Phase
+ *   3 (redirect), for an address behind a spoke the hub forwards the request to that spoke, which
+ *   answers the requester directly; the hub adds itself to the Forward Transit NHS Record and
+ *   detects loops by finding itself there.</li>
+ *   <li>Traffic Indication: for each hairpin the dataplane signals, to the source spoke,
+ *   rate-limited per (source spoke, destination).</li>
+ *   <li>Purge: a spoke may purge what it registered; the hub answers unless N is set.</li>
+ *   <li>Error Indication (never in answer to one): 1 unrecognised compulsory extension, 3 loop
+ *   detected, 6 protocol address unreachable, 11 authentication failure, 15 hop count exceeded.
+ *   A packet that fails the codec's checks (checksum, lengths) never reaches this class: the
+ *   dataplane drops it with a named reason, because its addresses cannot be trusted.</li>
+ *   <li>Admission control: when more requests wait in the punt rings than
+ *   {@link NhsConfig#admissionBound()}, registrations and resolutions are answered NAK 5
+ *   (insufficient resources) at once, and spokes retry later. Nothing is dropped silently.</li>
+ *   <li>Simulated IKE ({@link SimulatedIke}): a spoke's first step, before any NHRP, gets its SA
+ *   pair with the hub installed here, on the writer thread.</li>
+ * </ul>
+ * Control-plane code: it allocates on cache changes (entries, map growth) but not per packet
+ * otherwise; its cost is measured by the registration-storm benchmark.
+ */
+public final class NhrpServer implements Agent
+{
+    /** Pairs of (NBMA address, SPI) in an IKE request or reply: one long each. */
+    public static final int IKE_RING_CAPACITY = 1 << 14;
+    /** Packets taken from each punt ring per duty cycle. */
+    static final int BATCH = 256;
+    /** Bytes of a packet in error copied into an Error Indication. */
+    static final int ERROR_CONTENTS_MAX = 512;
+    /** Timer wheel tick: 2^30 ns, about 1.07 s; holding times are whole seconds. */
+    static final long TICK_NS = 1L << 30;
+    static final int TICKS_PER_WHEEL = 1024;
+    /** Resolvers remembered per entry for purges; more are answered but not remembered. */
+    static final int MAX_RESOLVERS_PER_ENTRY = 64;
+
+    private final NhsConfig config;
+    private final Dataplane dataplane;
+    private final HubTables tables;
+    private final RoutingTable routes;
+    private final PeerTable peers;
+    private final FrameSlab slab;
+    private final UnsafeBuffer buffer;
+    private final SimulatedIke ike;
+    private final NanoClock clock;
+    private final RegistrationListener listener;
+    private final SpscLongRing ikeRequests = new SpscLongRing(IKE_RING_CAPACITY);
+    private final SpscLongRing ikeReplies = new SpscLongRing(IKE_RING_CAPACITY);
+
+    private final Int2ObjectHashMap<CacheEntry> cache = new Int2ObjectHashMap<>();
+    private final Int2IntHashMap saByNbma = new Int2IntHashMap(0);
+    private final Int2IntHashMap nbmaBySa = new Int2IntHashMap(0);
+    private final IntArrayQueue freeSaIds = new IntArrayQueue();
+    private final ArrayDeque<Retired> retired = new ArrayDeque<>();
+    private int nextSaId = 1;
+    private int nextSpi = 0x0001_0000;
+    private long nextRequestId = 1;
+
+    private final DeadlineTimerWheel timers;
+    private final Long2LongHashMap tunnelByTimer = new Long2LongHashMap(0);
+    private final PairRateLimiter indicationLimiter;
+
+    private final NhrpTraffic traffic = new NhrpTraffic();
+    private final NhrpPacket packet = new NhrpPacket();
+    private final NhrpPacketWriter writer = new NhrpPacketWriter();
+    private final NhrpExtensionFlyweight extension = new NhrpExtensionFlyweight();
+    private final NhrpCieFlyweight cie = new NhrpCieFlyweight();
+    private final PeerTable.View peerView = new PeerTable.View();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Ipv4Flyweight.MIN_HEADER_LENGTH]);
+    private final Ipv4Flyweight scratchIp = new Ipv4Flyweight();
+    private final long[] batch = new long[BATCH];
+    private final long[] pair = new long[2];
+    private long nowNs;
+
+    private record Retired(long ticket, int saId, PeerSas sas)
+    {
+    }
+
+    public NhrpServer(
+        final NhsConfig config,
+        final Dataplane dataplane,
+        final HubTables tables,
+        final SimulatedIke ike,
+        final NanoClock clock,
+        final RegistrationListener listener)
+    {
+        this.config = config;
+        this.dataplane = dataplane;
+        this.tables = tables;
+        this.routes = tables.routes();
+        this.peers = tables.peers();
+        this.slab = dataplane.slab();
+        this.buffer = slab.buffer();
+        this.ike = ike;
+        this.clock = clock;
+        this.listener = listener;
+        this.nowNs = clock.nanoTime();
+        this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_NS, TICKS_PER_WHEEL);
+        this.indicationLimiter = new PairRateLimiter(1 << 14, config.trafficIndicationIntervalNs());
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "nhrp-server";
+    }
+
+    public NhsConfig config()
+    {
+        return config;
+    }
+
+    public NhrpTraffic traffic()
+    {
+        return traffic;
+    }
+
+    /**
+     * Where a spoke's simulated IKE starts: one producer (the thread that runs the spokes) offers
+     * {@code (long)spokeNbma << 32 | spokeInboundSpi}.
+     */
+    public SpscLongRing ikeRequests()
+    {
+        return ikeRequests;
+    }
+
+    /**
+     * IKE answers, one consumer (the thread that runs the spokes):
+     * {@code (long)spokeNbma << 32 | hubInboundSpi}; an SPI of 0 means refused (no SA id left).
+     */
+    public SpscLongRing ikeReplies()
+    {
+        return ikeReplies;
+    }
+
+    /**
+     * Configuration time, before the agent runs (or on its thread): a static mapping
+     * ({@code ip nhrp map tunnel nbma}), which never expires and is never overwritten by a
+     * registration. Its SA comes from IKE with that NBMA address, when it happens.
+     */
+    public void addStatic(final int tunnel, final int nbma)
+    {
+        final CacheEntry entry = new CacheEntry(tunnel, CacheEntry.Kind.STATIC);
+        entry.prefixLength = 32;
+        entry.nbma = nbma;
+        entry.claimedNbma = nbma;
+        entry.saId = saByNbma.get(nbma);
+        entry.createdNs = clock.nanoTime();
+        entry.expiresNs = PeerTable.NEVER;
+        entry.holdingTimeS = config.holdingTimeS();
+        cache.put(tunnel, entry);
+        peers.put(tunnel, nbma, entry.saId, PeerTable.Type.STATIC, PeerTable.NEVER);
+    }
+
+    /**
+     * @return copies of the cache's entries, for show commands and tests (best called when the
+     * agent is idle or on its thread).
+     */
+    public List<NhrpBinding> cache()
+    {
+        final List<NhrpBinding> entries = new ArrayList<>(cache.size());
+        cache.values().forEach(entry -> entries.add(entry.snapshot()));
+        entries.sort((a, b) -> Integer.compareUnsigned(a.tunnel(), b.tunnel()));
+        return entries;
+    }
+
+    /**
+     * @return the cache entry for {@code tunnel}, or null.
+     */
+    public NhrpBinding binding(final int tunnel)
+    {
+        final CacheEntry entry = cache.get(tunnel);
+        return entry == null ? null : entry.snapshot();
+    }
+
+    public int cacheSize()
+    {
+        return cache.size();
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int work = 0;
+        work += ikeExchanges();
+        work += nhrpPackets();
+        work += redirectSignals();
+        work += resolutionTriggers();
+        work += localPackets();
+        work += expireTimers();
+        work += reclaimRetired();
+        return work;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Simulated IKE
+
+    private int ikeExchanges()
+    {
+        final int n = ikeRequests.pollBatch(batch, BATCH);
+        for (int i = 0; i < n; i++)
+        {
+            final int peerNbma = (int)(batch[i] >>> 32);
+            final int peerSpi = (int)batch[i];
+            final int hubSpi = ikeExchange(peerNbma, peerSpi);
+            if (!ikeReplies.offer((long)peerNbma << 32 | hubSpi & 0xFFFF_FFFFL))
+            {
+                // The spoke side did not drain its answers: it retries IKE, as a real initiator
+                // does after a lost response, and gets a fresh SA pair then.
+                traffic.ignored[NhrpTraffic.Ignored.INJECT_RING_FULL.ordinal()]++;
+            }
+        }
+        return n;
+    }
+
+    private int ikeExchange(final int peerNbma, final int peerSpi)
+    {
+        int saId = saByNbma.get(peerNbma);
+        if (saId == 0)
+        {
+            saId = allocateSaId();
+            if (saId == 0)
+            {
+                return 0;
+            }
+            saByNbma.put(peerNbma, saId);
+            nbmaBySa.put(saId, peerNbma);
+        }
+        final int hubSpi = nextSpi++;
+        final PeerSas old = tables.removePeerSas(saId);
+        if (old != null)
+        {
+            retired.add(new Retired(tables.readers().retire(), 0, old));
+        }
+        tables.peerSas(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi));
+        traffic.ikeExchanges++;
+        // Static entries waiting for this peer's SA.
+        for (final CacheEntry entry : cache.values())
+        {
+            if (entry.nbma == peerNbma && entry.saId != saId)
+            {
+                entry.saId = saId;
+                publish(entry);
+            }
+        }
+        return hubSpi;
+    }
+
+    private int allocateSaId()
+    {
+        if (!freeSaIds.isEmpty())
+        {
+            return freeSaIds.pollInt();
+        }
+        return nextSaId < tables.saCapacity() ? nextSaId++ : 0;
+    }
+
+    /** Withdraws the SAs with {@code nbma} when no cache entry uses that address any more. */
+    private void releaseSaIfUnused(final int nbma)
+    {
+        for (final CacheEntry entry : cache.values())
+        {
+            if (entry.nbma == nbma)
+            {
+                return;
+            }
+        }
+        final int saId = saByNbma.remove(nbma);
+        if (saId != 0)
+        {
+            nbmaBySa.remove(saId);
+            final PeerSas old = tables.removePeerSas(saId);
+            retired.add(new Retired(tables.readers().retire(), saId, old));
+        }
+    }
+
+    private int reclaimRetired()
+    {
+        int work = 0;
+        while (!retired.isEmpty() && tables.readers().isSafe(retired.peekFirst().ticket()))
+        {
+            final Retired r = retired.pollFirst();
+            if (r.sas() != null)
+            {
+                r.sas().outbound().close();
+                r.sas().currentInbound().close();
+                if (r.sas().previousInbound() != null)
+                {
+                    r.sas().previousInbound().close();
+                }
+            }
+            if (r.saId() != 0)
+            {
+                freeSaIds.addInt(r.saId());
+            }
+            work++;
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // NHRP packets from the dataplane
+
+    private int nhrpPackets()
+    {
+        int work = 0;
+        int backlog = 0;
+        final SpscLongRing[] punts = dataplane.nhrpPuntRings();
+        for (final SpscLongRing ring : punts)
+        {
+            backlog += ring.size();
+        }
+        final boolean overloaded = backlog > config.admissionBound();
+        for (final SpscLongRing ring : punts)
+        {
+            final int n = ring.pollBatch(batch, BATCH);
+            for (int i = 0; i < n; i++)
+            {
+                final int slot = (int)batch[i];
+                try
+                {
+                    handle(slot, overloaded);
+                }
+                finally
+                {
+                    slab.release(slot);
+                }
+            }
+            work += n;
+        }
+        return work;
+    }
+
+    private void handle(final int slot, final boolean overloaded)
+    {
+        final int ingressNbma = slab.ingress(slot);
+        final NhrpPacket packet = this.packet.wrap(buffer, slab.offset(slot), slab.length(slot));
+        if (packet.validate() != DecodeStatus.OK)
+        {
+            // The dataplane validated it already; a packet that fails here was changed in memory.
+            throw new IllegalStateException("punted NHRP packet fails validation: " + packet.validate());
+        }
+        final int type = packet.type();
+        traffic.received[type]++;
+        if (type == Nhrp.TYPE_ERROR_INDICATION)
+        {
+            traffic.ignored[NhrpTraffic.Ignored.ERROR_INDICATION_RECEIVED.ordinal()]++;
+            return;
+        }
+        final int saId = saByNbma.get(ingressNbma);
+        if (saId == 0)
+        {
+            traffic.ignored[NhrpTraffic.Ignored.NO_SA_FOR_SENDER.ordinal()]++;
+            return;
+        }
+        final int unknown = packet.unrecognizedCompulsoryExtension();
+        if (unknown >= 0)
+        {
+            sendError(Nhrp.ERROR_UNRECOGNIZED_EXTENSION, unknown - packet.offset(), saId, ingressNbma);
+            return;
+        }
+        if (config.authentication() != null && !authenticated(packet))
+        {
+            final int at = packet.authenticationExtension();
+            sendError(Nhrp.ERROR_AUTHENTICATION_FAILURE, at < 0 ? NhrpPacket.EXTENSION_OFFSET_OFFSET : at - packet.offset(), saId,
+                ingressNbma);
+            return;
+        }
+        if (packet.hopCount() == 0)
+        {
+            sendError(Nhrp.ERROR_HOP_COUNT_EXCEEDED, NhrpPacket.HOP_COUNT_OFFSET, saId, ingressNbma);
+            return;
+        }
+        final int loop = loopOffset(packet);
+        if (loop >= 0)
+        {
+            sendError(Nhrp.ERROR_LOOP_DETECTED, loop - packet.offset(), saId, ingressNbma);
+            return;
+        }
+        switch (type)
+        {
+            case Nhrp.TYPE_REGISTRATION_REQUEST ->
+            {
+                if (overloaded)
+                {
+                    refuseOverloaded(Nhrp.TYPE_REGISTRATION_REPLY, saId, ingressNbma);
+                }
+                else
+                {
+                    register(saId, ingressNbma);
+                }
+            }
+            case Nhrp.TYPE_RESOLUTION_REQUEST ->
+            {
+                if (overloaded)
+                {
+                    refuseOverloaded(Nhrp.TYPE_RESOLUTION_REPLY, saId, ingressNbma);
+                }
+                else
+                {
+                    resolve(saId, ingressNbma);
+                }
+            }
+            case Nhrp.TYPE_PURGE_REQUEST -> purge(saId, ingressNbma);
+            default -> traffic.ignored[NhrpTraffic.Ignored.UNEXPECTED_TYPE.ordinal()]++;
+        }
+    }
+
+    private boolean authenticated(final NhrpPacket packet)
+    {
+        final int at = packet.authenticationExtension();
+        return at >= 0 && extension.wrap(buffer, at).authenticationMatches(config.authentication());
+    }
+
+    /** @return absolute offset of a Forward Transit NHS Record CIE naming this hub, or -1. */
+    private int loopOffset(final NhrpPacket packet)
+    {
+        final int at = packet.forwardTransitExtension();
+        if (at < 0)
+        {
+            return -1;
+        }
+        extension.wrap(buffer, at);
+        final int end = extension.valueOffset() + extension.length();
+        for (int offset = extension.valueOffset(); offset + NhrpCieFlyweight.FIXED_LENGTH <= end; )
+        {
+            cie.wrap(buffer, offset);
+            if (cie.clientProtocolLength() == Nhrp.IPV4_ADDRESS_LENGTH && cie.clientProtocol() == config.hubTunnel())
+            {
+                return offset;
+            }
+            offset += cie.length();
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Registration
+
+    private void register(final int saId, final int ingressNbma)
+    {
+        final NhrpPacket request = packet;
+        final int tunnel = request.sourceProtocol();
+        final boolean unique = (request.flags() & Nhrp.FLAG_REGISTRATION_U) != 0;
+        int prefixLength = 32;
+        int holdingTimeS = config.holdingTimeS();
+        if (request.cieCount() > 0)
+        {
+            cie.wrap(buffer, request.bodyOffset());
+            prefixLength = cie.prefixLength() == 0xFF ? 32 : Math.min(cie.prefixLength(), 32);
+            if (cie.holdingTimeS() > 0)
+            {
+                holdingTimeS = Math.min(cie.holdingTimeS(), config.holdingTimeS());
+            }
+        }
+        int code = Nhrp.CIE_SUCCESS;
+        final CacheEntry existing = cache.get(tunnel);
+        if (!inTunnelSubnet(tunnel) || tunnel == config.hubTunnel() || existing != null && existing.kind == CacheEntry.Kind.STATIC)
+        {
+            code = Nhrp.CIE_ADMINISTRATIVELY_PROHIBITED;
+        }
+        else if (existing != null && existing.nbma != ingressNbma && existing.unique)
+        {
+            code = Nhrp.CIE_ALREADY_REGISTERED;
+        }
+        if (code == Nhrp.CIE_SUCCESS)
+        {
+            bind(existing, tunnel, ingressNbma, request.sourceNbma(), saId, prefixLength, holdingTimeS, unique, request.requestId());
+        }
+        else
+        {
+            traffic.naksSent[code]++;
+        }
+        answerRegistration(code, prefixLength, holdingTimeS, saId, ingressNbma);
+    }
+
+    private boolean inTunnelSubnet(final int address)
+    {
+        final int mask = Dir24Fib.mask(config.tunnelPrefixLength());
+        return (address & mask) == (config.hubTunnel() & mask) && address != (config.hubTunnel() & mask) && (address | mask) != -1;
+    }
+
+    private void bind(
+        final CacheEntry existing, final int tunnel, final int nbma, final int claimedNbma, final int saId, final int prefixLength,
+        final int holdingTimeS, final boolean unique, final long requestId)
+    {
+        final CacheEntry entry;
+        final boolean moved = existing != null && existing.nbma != nbma;
+        if (existing == null)
+        {
+            entry = new CacheEntry(tunnel, CacheEntry.Kind.DYNAMIC);
+            entry.createdNs = nowNs;
+            cache.put(tunnel, entry);
+            traffic.registrationsAccepted++;
+        }
+        else
+        {
+            entry = existing;
+            if (moved)
+            {
+                purgeResolvers(entry);
+                traffic.registrationsAccepted++;
+            }
+            else
+            {
+                traffic.registrationsRefreshed++;
+            }
+        }
+        final int oldNbma = entry.nbma;
+        entry.nbma = nbma;
+        entry.claimedNbma = claimedNbma;
+        entry.saId = saId;
+        entry.prefixLength = prefixLength;
+        entry.holdingTimeS = holdingTimeS;
+        entry.unique = unique;
+        entry.requestId = requestId;
+        entry.expiresNs = nowNs + holdingTimeS * 1_000_000_000L;
+        if (entry.timerId >= 0)
+        {
+            timers.cancelTimer(entry.timerId);
+            tunnelByTimer.remove(entry.timerId);
+        }
+        entry.timerId = timers.scheduleTimer(entry.expiresNs);
+        tunnelByTimer.put(entry.timerId, tunnel);
+        publish(entry);
+        if (existing == null || moved)
+        {
+            listener.registered(tunnel, nbma);
+        }
+        if (moved)
+        {
+            releaseSaIfUnused(oldNbma);
+        }
+    }
+
+    private void publish(final CacheEntry entry)
+    {
+        peers.put(entry.tunnel, entry.nbma, entry.saId,
+            entry.kind == CacheEntry.Kind.STATIC ? PeerTable.Type.STATIC : PeerTable.Type.DYNAMIC, entry.expiresNs);
+    }
+
+    private void unbind(final CacheEntry entry)
+    {
+        cache.remove(entry.tunnel);
+        if (entry.timerId >= 0)
+        {
+            timers.cancelTimer(entry.timerId);
+            tunnelByTimer.remove(entry.timerId);
+        }
+        peers.remove(entry.tunnel);
+        listener.unregistered(entry.tunnel);
+        releaseSaIfUnused(entry.nbma);
+    }
+
+    private void answerRegistration(final int code, final int prefixLength, final int holdingTimeS, final int saId, final int nbma)
+    {
+        final NhrpPacket request = packet;
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        final NhrpPacketWriter w = writer
+            .header(Nhrp.TYPE_REGISTRATION_REPLY, Nhrp.DEFAULT_HOP_COUNT)
+            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
+                request.destinationProtocol())
+            .cie(code, prefixLength, config.mtu(), holdingTimeS, 0);
+        answerExtensions(request, nbma);
+        send(slot, w.finish(), Nhrp.TYPE_REGISTRATION_REPLY, saId, nbma);
+    }
+
+    /**
+     * A reply's extensions: the request's, in order, with the Responder Address filled in with
+     * this hub, this hub's authentication, and a Cisco NAT Address when the packet's NBMA source
+     * differs from the address it came from.
+     */
+    private void answerExtensions(final NhrpPacket request, final int ingressNbma)
+    {
+        final boolean natted = ingressNbma != request.sourceNbma();
+        if (request.extensionsOffset() >= 0)
+        {
+            for (int i = 0, offset = request.extensionsOffset(); i < request.extensionCount(); i++)
+            {
+                extension.wrap(buffer, offset);
+                final int type = extension.type();
+                final int next = extension.nextOffset();
+                if (type == Nhrp.EXTENSION_RESPONDER_ADDRESS)
+                {
+                    writer.openExtension(type, extension.isCompulsory())
+                        .cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, config.hubNbma(), config.hubTunnel())
+                        .closeExtension();
+                }
+                else if (type == Nhrp.EXTENSION_AUTHENTICATION && config.authentication() != null)
+                {
+                    writer.authenticationExtension(config.authentication(), extension.isCompulsory());
+                }
+                else if (type != Nhrp.EXTENSION_END && !(type == Nhrp.EXTENSION_CISCO_NAT_ADDRESS && natted))
+                {
+                    writer.copyExtension(buffer, offset, next - offset);
+                }
+                offset = next;
+            }
+        }
+        if (natted)
+        {
+            writer.openExtension(Nhrp.EXTENSION_CISCO_NAT_ADDRESS, false)
+                .cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, ingressNbma, request.sourceProtocol())
+                .closeExtension();
+        }
+        writer.endExtensions();
+    }
+
+    private void refuseOverloaded(final int replyType, final int saId, final int nbma)
+    {
+        final NhrpPacket request = packet;
+        traffic.admissionNaks++;
+        traffic.naksSent[Nhrp.CIE_INSUFFICIENT_RESOURCES]++;
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        writer.header(replyType, Nhrp.DEFAULT_HOP_COUNT)
+            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
+                request.destinationProtocol())
+            .cie(Nhrp.CIE_INSUFFICIENT_RESOURCES, 32, config.mtu(), 0, 0);
+        answerExtensions(request, nbma);
+        send(slot, writer.finish(), replyType, saId, nbma);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Resolution
+
+    private void resolve(final int saId, final int ingressNbma)
+    {
+        final NhrpPacket request = packet;
+        final int target = request.destinationProtocol();
+        final CacheEntry exact = cache.get(target);
+        if (exact != null)
+        {
+            answerResolution(exact.nbma, exact.tunnel, exact.prefixLength, exact, saId, ingressNbma);
+            return;
+        }
+        final int adjacency = routes.lookup(target);
+        if (adjacency == Dir24Fib.MISS || routes.adjacencyKind(adjacency) == Adjacency.Kind.DISCARD.ordinal())
+        {
+            sendError(Nhrp.ERROR_PROTOCOL_ADDRESS_UNREACHABLE, NhrpPacket.FIXED_HEADER_LENGTH + NhrpPacket.MANDATORY_FIXED_LENGTH + 8,
+                saId, ingressNbma);
+            return;
+        }
+        final int kind = routes.adjacencyKind(adjacency);
+        if (kind == Adjacency.Kind.LOCAL.ordinal())
+        {
+            // Behind the hub itself: the hub is the answer.
+            answerResolution(config.hubNbma(), config.hubTunnel(), coveringLength(target), null, saId, ingressNbma);
+            return;
+        }
+        final int nextHop = kind == Adjacency.Kind.TUNNEL.ordinal() ? routes.adjacencyNextHop(adjacency) : target;
+        final CacheEntry owner = cache.get(nextHop);
+        if (owner == null || owner.nbma == ingressNbma)
+        {
+            answerNak(Nhrp.CIE_NO_BINDING, saId, ingressNbma);
+            return;
+        }
+        if (config.redirect() && owner.saId != 0)
+        {
+            forwardResolution(owner, saId, ingressNbma);
+        }
+        else
+        {
+            answerResolution(owner.nbma, owner.tunnel, coveringLength(target), owner, saId, ingressNbma);
+        }
+    }
+
+    /** The length of the best route covering {@code address}, as an answer's prefix. */
+    private int coveringLength(final int address)
+    {
+        final int depth = routes.fib().matchedDepth(address);
+        return depth < 0 ? 32 : depth;
+    }
+
+    private void answerResolution(
+        final int clientNbma, final int clientTunnel, final int prefixLength, final CacheEntry entry, final int saId, final int nbma)
+    {
+        final NhrpPacket request = packet;
+        if (entry != null && entry.kind == CacheEntry.Kind.DYNAMIC)
+        {
+            if (entry.resolvers == null)
+            {
+                entry.resolvers = new IntHashSet(4);
+            }
+            if (entry.resolvers.size() < MAX_RESOLVERS_PER_ENTRY)
+            {
+                entry.resolvers.add(request.sourceProtocol());
+            }
+        }
+        final int holdingTimeS = entry == null || entry.kind == CacheEntry.Kind.STATIC ? config.holdingTimeS() :
+            (int)Math.max(1, (entry.expiresNs - nowNs) / 1_000_000_000L);
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        writer.header(Nhrp.TYPE_RESOLUTION_REPLY, Nhrp.DEFAULT_HOP_COUNT)
+            .mandatory(request.flags() | Nhrp.FLAG_RESOLUTION_A, request.requestId(), request.sourceNbma(),
+                request.sourceProtocol(), request.destinationProtocol())
+            .cie(Nhrp.CIE_SUCCESS, prefixLength, config.mtu(), holdingTimeS, 0, clientNbma, clientTunnel);
+        answerExtensions(request, nbma);
+        send(slot, writer.finish(), Nhrp.TYPE_RESOLUTION_REPLY, saId, nbma);
+        traffic.resolutionsAnswered++;
+    }
+
+    private void answerNak(final int code, final int saId, final int nbma)
+    {
+        final NhrpPacket request = packet;
+        traffic.naksSent[code]++;
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        writer.header(Nhrp.TYPE_RESOLUTION_REPLY, Nhrp.DEFAULT_HOP_COUNT)
+            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
+                request.destinationProtocol())
+            .cie(code, 32, config.mtu(), 0, 0);
+        answerExtensions(request, nbma);
+        send(slot, writer.finish(), Nhrp.TYPE_RESOLUTION_REPLY, saId, nbma);
+    }
+
+    /**
+     * Phase 3: the request goes on to the spoke that owns the target, one hop fewer, with this hub
+     * added to the Forward Transit NHS Record; the spoke answers the requester directly.
+     */
+    private void forwardResolution(final CacheEntry owner, final int saId, final int ingressNbma)
+    {
+        final NhrpPacket request = packet;
+        final int hops = request.hopCount() - 1;
+        if (hops <= 0)
+        {
+            sendError(Nhrp.ERROR_HOP_COUNT_EXCEEDED, NhrpPacket.HOP_COUNT_OFFSET, saId, ingressNbma);
+            return;
+        }
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        writer.header(Nhrp.TYPE_RESOLUTION_REQUEST, hops)
+            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
+                request.destinationProtocol());
+        if (request.bodyLength() > 0)
+        {
+            writer.contents(buffer, request.bodyOffset(), request.bodyLength());
+        }
+        boolean recorded = false;
+        if (request.extensionsOffset() >= 0)
+        {
+            for (int i = 0, offset = request.extensionsOffset(); i < request.extensionCount(); i++)
+            {
+                extension.wrap(buffer, offset);
+                final int type = extension.type();
+                final int next = extension.nextOffset();
+                if (type == Nhrp.EXTENSION_FORWARD_TRANSIT_NHS_RECORD && !recorded)
+                {
+                    writer.openExtension(type, extension.isCompulsory());
+                    if (extension.length() > 0)
+                    {
+                        writer.contents(buffer, extension.valueOffset(), extension.length());
+                    }
+                    writer.cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, config.hubNbma(), config.hubTunnel())
+                        .closeExtension();
+                    recorded = true;
+                }
+                else if (type == Nhrp.EXTENSION_AUTHENTICATION && config.authentication() != null)
+                {
+                    writer.authenticationExtension(config.authentication(), extension.isCompulsory());
+                }
+                else if (type != Nhrp.EXTENSION_END)
+                {
+                    writer.copyExtension(buffer, offset, next - offset);
+                }
+                offset = next;
+            }
+        }
+        if (!recorded)
+        {
+            writer.openExtension(Nhrp.EXTENSION_FORWARD_TRANSIT_NHS_RECORD, false)
+                .cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, config.hubNbma(), config.hubTunnel())
+                .closeExtension();
+        }
+        writer.endExtensions();
+        send(slot, writer.finish(), Nhrp.TYPE_RESOLUTION_REQUEST, owner.saId, owner.nbma);
+        traffic.resolutionsForwarded++;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Purge
+
+    private void purge(final int saId, final int ingressNbma)
+    {
+        final NhrpPacket request = packet;
+        for (int i = 0, offset = request.bodyOffset(); i < request.cieCount(); i++)
+        {
+            cie.wrap(buffer, offset);
+            final int address = cie.clientProtocolLength() == Nhrp.IPV4_ADDRESS_LENGTH ? cie.clientProtocol() : request.sourceProtocol();
+            final CacheEntry entry = cache.get(address);
+            if (entry != null && entry.kind == CacheEntry.Kind.DYNAMIC && entry.nbma == ingressNbma)
+            {
+                purgeResolvers(entry);
+                unbind(entry);
+            }
+            else
+            {
+                traffic.ignored[NhrpTraffic.Ignored.PURGE_NOT_OWNER.ordinal()]++;
+            }
+            offset += cie.length();
+        }
+        if ((request.flags() & Nhrp.FLAG_PURGE_N) != 0)
+        {
+            return;
+        }
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        writer.header(Nhrp.TYPE_PURGE_REPLY, Nhrp.DEFAULT_HOP_COUNT)
+            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
+                request.destinationProtocol());
+        if (request.bodyLength() > 0)
+        {
+            writer.contents(buffer, request.bodyOffset(), request.bodyLength());
+        }
+        answerExtensions(request, ingressNbma);
+        send(slot, writer.finish(), Nhrp.TYPE_PURGE_REPLY, saId, ingressNbma);
+    }
+
+    /** Tells everyone the hub gave this entry's binding to that it no longer holds. */
+    private void purgeResolvers(final CacheEntry entry)
+    {
+        if (entry.resolvers == null || entry.resolvers.isEmpty())
+        {
+            return;
+        }
+        final IntHashSet.IntIterator it = entry.resolvers.iterator();
+        while (it.hasNext())
+        {
+            final int resolver = it.nextValue();
+            final CacheEntry to = cache.get(resolver);
+            if (to == null || to.saId == 0)
+            {
+                traffic.ignored[NhrpTraffic.Ignored.NO_BINDING_FOR_RECEIVER.ordinal()]++;
+                continue;
+            }
+            final int slot = newPacket();
+            if (slot < 0)
+            {
+                return;
+            }
+            writer.header(Nhrp.TYPE_PURGE_REQUEST, Nhrp.DEFAULT_HOP_COUNT)
+                .mandatory(0, nextRequestId++, config.hubNbma(), config.hubTunnel(), resolver)
+                .cie(Nhrp.CIE_SUCCESS, entry.prefixLength, config.mtu(), 0, 0, entry.nbma, entry.tunnel);
+            if (config.authentication() != null)
+            {
+                writer.authenticationExtension(config.authentication(), true);
+            }
+            writer.endExtensions();
+            send(slot, writer.finish(), Nhrp.TYPE_PURGE_REQUEST, to.saId, to.nbma);
+            traffic.purgesSent++;
+        }
+        entry.resolvers.clear();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Error Indication
+
+    /**
+     * Sends an Error Indication about the packet in {@link #packet} to where it came from.
+     *
+     * @param errorOffset where in the packet in error the problem is.
+     */
+    private void sendError(final int code, final int errorOffset, final int saId, final int nbma)
+    {
+        final NhrpPacket bad = packet;
+        traffic.errorsSent[code]++;
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        final int contents = Math.min(bad.packetSize(), ERROR_CONTENTS_MAX);
+        writer.header(Nhrp.TYPE_ERROR_INDICATION, Nhrp.DEFAULT_HOP_COUNT)
+            .errorIndication(code, Math.min(errorOffset, contents - 1), config.hubNbma(), config.hubTunnel(), bad.sourceProtocol())
+            .contents(buffer, bad.offset(), contents);
+        send(slot, writer.finish(), Nhrp.TYPE_ERROR_INDICATION, saId, nbma);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Traffic Indication (Phase 3 redirect)
+
+    private int redirectSignals()
+    {
+        int work = 0;
+        for (final SpscLongRing ring : dataplane.redirectRings())
+        {
+            while (work < BATCH && ring.pollPair(pair))
+            {
+                final int ingressNbma = (int)(pair[0] >>> 32);
+                final int source = (int)(pair[1] >>> 32);
+                final int destination = (int)pair[1];
+                work++;
+                if (!config.redirect())
+                {
+                    continue;
+                }
+                if (!indicationLimiter.tryAcquire((long)ingressNbma << 32 | destination & 0xFFFF_FFFFL, nowNs))
+                {
+                    traffic.trafficIndicationsSuppressed++;
+                    continue;
+                }
+                sendTrafficIndication(ingressNbma, source, destination);
+            }
+        }
+        return work;
+    }
+
+    private void sendTrafficIndication(final int spokeNbma, final int source, final int destination)
+    {
+        final int saId = saByNbma.get(spokeNbma);
+        if (saId == 0)
+        {
+            traffic.ignored[NhrpTraffic.Ignored.NO_BINDING_FOR_RECEIVER.ordinal()]++;
+            return;
+        }
+        final int slot = newPacket();
+        if (slot < 0)
+        {
+            return;
+        }
+        // The start of the packet that took the long way: its IPv4 header as the hub saw it.
+        scratchIp.wrap(scratch, 0, Ipv4Flyweight.MIN_HEADER_LENGTH)
+            .writeHeader(0, Ipv4Flyweight.MIN_HEADER_LENGTH, 0, 0, 254, Ipv4Flyweight.PROTOCOL_UDP, source, destination);
+        writer.header(Nhrp.TYPE_TRAFFIC_INDICATION, Nhrp.DEFAULT_HOP_COUNT)
+            .trafficIndication(Nhrp.TRAFFIC_CODE_REDIRECT, config.hubNbma(), config.hubTunnel(), source)
+            .contents(scratch, 0, Ipv4Flyweight.MIN_HEADER_LENGTH);
+        if (config.authentication() != null)
+        {
+            writer.authenticationExtension(config.authentication(), true).endExtensions();
+        }
+        send(slot, writer.finish(), Nhrp.TYPE_TRAFFIC_INDICATION, saId, spokeNbma);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Dataplane signals without NHRP
+
+    /**
+     * The dataplane found no binding for a next hop. The hub is the NHS: nobody else can answer,
+     * so the next hop is simply not registered (yet); the dataplane rate-limits these.
+     */
+    private int resolutionTriggers()
+    {
+        int work = 0;
+        for (final SpscLongRing ring : dataplane.resolutionRings())
+        {
+            final int n = ring.pollBatch(batch, BATCH);
+            for (int i = 0; i < n; i++)
+            {
+                if (!peers.lookup((int)batch[i], peerView))
+                {
+                    traffic.resolutionTriggersUnbound++;
+                }
+            }
+            work += n;
+        }
+        return work;
+    }
+
+    /** Packets routed to the hub itself: its host stack consumes them. */
+    private int localPackets()
+    {
+        int work = 0;
+        for (final SpscLongRing ring : dataplane.localPuntRings())
+        {
+            final int n = ring.pollBatch(batch, BATCH);
+            for (int i = 0; i < n; i++)
+            {
+                slab.release((int)batch[i]);
+            }
+            traffic.localPacketsDelivered += n;
+            work += n;
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Holding times
+
+    private int expireTimers()
+    {
+        int expired = 0;
+        // The clock may jump (a test, a simulation): catch the wheel up tick by tick.
+        while (timers.timerCount() > 0 && timers.currentTickTime() <= nowNs)
+        {
+            expired += timers.poll(nowNs, this::onTimerExpiry, Integer.MAX_VALUE);
+        }
+        if (timers.timerCount() == 0 && timers.currentTickTime() <= nowNs)
+        {
+            timers.poll(nowNs, this::onTimerExpiry, Integer.MAX_VALUE);
+        }
+        return expired;
+    }
+
+    private boolean onTimerExpiry(final TimeUnit unit, final long now, final long timerId)
+    {
+        final int tunnel = (int)tunnelByTimer.remove(timerId);
+        final CacheEntry entry = cache.get(tunnel);
+        if (entry != null && entry.timerId == timerId)
+        {
+            entry.timerId = -1;
+            traffic.registrationsExpired++;
+            unbind(entry);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Building and sending
+
+    /**
+     * @return a slot with the writer wrapped at its payload position, or -1 (counted).
+     */
+    private int newPacket()
+    {
+        final int slot = slab.allocate();
+        if (slot < 0)
+        {
+            traffic.ignored[NhrpTraffic.Ignored.SLAB_EXHAUSTED.ordinal()]++;
+            return -1;
+        }
+        final int offset = slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
+        // Leave the tail for ESP's padding, trailer and ICV.
+        writer.wrap(buffer, offset, slab.limit(slot) - offset - 64);
+        return slot;
+    }
+
+    private void send(final int slot, final int length, final int type, final int saId, final int nbma)
+    {
+        slab.data(slot, slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS, length);
+        if (HubWorker.inject(dataplane.injectFor(saId), slot, saId, nbma))
+        {
+            traffic.sent[type]++;
+        }
+        else
+        {
+            slab.release(slot);
+            traffic.ignored[NhrpTraffic.Ignored.INJECT_RING_FULL.ordinal()]++;
+        }
+    }
+}

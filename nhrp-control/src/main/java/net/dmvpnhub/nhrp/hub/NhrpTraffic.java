@@ -1,0 +1,171 @@
+package net.dmvpnhub.nhrp.hub;
+
+import net.dmvpnhub.wire.nhrp.Nhrp;
+
+import java.util.Arrays;
+
+/**
+ * What {@code show ip nhrp traffic} shows: NHRP packets sent and received per type, plus every
+ * packet the server did not act on, by named reason, and Error Indications and NAKs by code.
+ * Written by the NHS thread alone; other threads read a snapshot that may lag.
+ */
+public final class NhrpTraffic
+{
+    /** Why a received NHRP packet changed nothing and got no answer. */
+    public enum Ignored
+    {
+        NO_SA_FOR_SENDER("no IPsec SA with the sender's NBMA address"),
+        ERROR_INDICATION_RECEIVED("an Error Indication (never answered)"),
+        UNEXPECTED_TYPE("a reply or indication the hub never asked for"),
+        PURGE_NOT_OWNER("a purge for an address the sender did not register"),
+        SLAB_EXHAUSTED("no free frame slot to build the answer"),
+        INJECT_RING_FULL("the dataplane's injection ring was full"),
+        NO_BINDING_FOR_RECEIVER("the packet's receiver has no NHRP binding or SA");
+
+        private final String description;
+
+        Ignored(final String description)
+        {
+            this.description = description;
+        }
+
+        public String description()
+        {
+            return description;
+        }
+    }
+
+    final long[] sent = new long[Nhrp.TYPE_TRAFFIC_INDICATION + 1];
+    final long[] received = new long[Nhrp.TYPE_TRAFFIC_INDICATION + 1];
+    final long[] errorsSent = new long[32];
+    final long[] naksSent = new long[32];
+    final long[] ignored = new long[Ignored.values().length];
+    long registrationsAccepted;
+    long registrationsRefreshed;
+    long registrationsExpired;
+    long resolutionsAnswered;
+    long resolutionsForwarded;
+    long trafficIndicationsSuppressed;
+    long purgesSent;
+    long admissionNaks;
+    long resolutionTriggersUnbound;
+    long localPacketsDelivered;
+    long ikeExchanges;
+
+    public long sent(final int type)
+    {
+        return sent[type];
+    }
+
+    public long received(final int type)
+    {
+        return received[type];
+    }
+
+    public long errorsSent(final int code)
+    {
+        return errorsSent[code];
+    }
+
+    public long naksSent(final int code)
+    {
+        return naksSent[code];
+    }
+
+    public long ignored(final Ignored reason)
+    {
+        return ignored[reason.ordinal()];
+    }
+
+    public long totalSent()
+    {
+        return Arrays.stream(sent).sum();
+    }
+
+    public long totalReceived()
+    {
+        return Arrays.stream(received).sum();
+    }
+
+    public long registrationsAccepted()
+    {
+        return registrationsAccepted;
+    }
+
+    public long registrationsRefreshed()
+    {
+        return registrationsRefreshed;
+    }
+
+    public long registrationsExpired()
+    {
+        return registrationsExpired;
+    }
+
+    public long resolutionsAnswered()
+    {
+        return resolutionsAnswered;
+    }
+
+    public long resolutionsForwarded()
+    {
+        return resolutionsForwarded;
+    }
+
+    public long trafficIndicationsSuppressed()
+    {
+        return trafficIndicationsSuppressed;
+    }
+
+    public long purgesSent()
+    {
+        return purgesSent;
+    }
+
+    /** @return requests answered NAK 5 because the backlog was over the admission bound. */
+    public long admissionNaks()
+    {
+        return admissionNaks;
+    }
+
+    /** @return dataplane resolution triggers for a next hop nobody registered (nothing to ask). */
+    public long resolutionTriggersUnbound()
+    {
+        return resolutionTriggersUnbound;
+    }
+
+    /** @return packets routed to the hub itself, consumed by its host stack. */
+    public long localPacketsDelivered()
+    {
+        return localPacketsDelivered;
+    }
+
+    public long ikeExchanges()
+    {
+        return ikeExchanges;
+    }
+
+    /**
+     * @return the counters in {@code show ip nhrp traffic}'s layout.
+     */
+    public String render(final String interfaceName)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append(interfaceName).append(": Max-send limit:10000Pkts/10Sec, Usage:0%\n");
+        out.append(String.format("   Sent: Total %d%n", totalSent()));
+        appendTypes(out, sent);
+        out.append(String.format("   Rcvd: Total %d%n", totalReceived()));
+        appendTypes(out, received);
+        return out.toString();
+    }
+
+    private static void appendTypes(final StringBuilder out, final long[] counts)
+    {
+        out.append(String.format("         %d Resolution Request  %d Resolution Reply  %d Registration Request%n",
+            counts[Nhrp.TYPE_RESOLUTION_REQUEST], counts[Nhrp.TYPE_RESOLUTION_REPLY], counts[Nhrp.TYPE_REGISTRATION_REQUEST]));
+        out.append(String.format("         %d Registration Reply  %d Purge Request  %d Purge Reply%n",
+            counts[Nhrp.TYPE_REGISTRATION_REPLY], counts[Nhrp.TYPE_PURGE_REQUEST], counts[Nhrp.TYPE_PURGE_REPLY]));
+        out.append(String.format("         %d Error Indication  %d Traffic Indication  0 Redirect Suppress%n",
+            counts[Nhrp.TYPE_ERROR_INDICATION], counts[Nhrp.TYPE_TRAFFIC_INDICATION]));
+    }
+}

@@ -1,0 +1,81 @@
+package net.dmvpnhub.nhrp.hub;
+
+import net.dmvpnhub.wire.nhrp.Nhrp;
+
+/**
+ * The hub's NHRP configuration, as IOS sets it on {@code interface TunnelN}.
+ *
+ * @param hubNbma the hub's NBMA address ({@code tunnel source}).
+ * @param hubTunnel the hub's tunnel (protocol) address ({@code ip address}).
+ * @param tunnelPrefixLength the tunnel subnet's prefix length.
+ * @param networkId {@code ip nhrp network-id} (local only: never sent).
+ * @param holdingTimeS {@code ip nhrp holdtime}: what the hub puts in the replies it answers for
+ * itself, and the holding time it accepts at most in a registration (a larger one is cut down).
+ * @param authentication {@code ip nhrp authentication} (at most 8 bytes), or null for none.
+ * @param redirect {@code ip nhrp redirect} (Phase 3): send Traffic Indications for hairpinned
+ * traffic, and forward resolution requests to the owning spoke instead of answering for it.
+ * @param trafficIndicationIntervalNs at most one Traffic Indication per (source spoke, destination)
+ * per interval.
+ * @param admissionBound registration and resolution requests waiting in the punt rings beyond
+ * which the hub answers NAK code 5 (insufficient resources) instead of processing them.
+ * @param mtu the MTU the hub advertises in its CIEs.
+ */
+public record NhsConfig(
+    int hubNbma,
+    int hubTunnel,
+    int tunnelPrefixLength,
+    int networkId,
+    int holdingTimeS,
+    byte[] authentication,
+    boolean redirect,
+    long trafficIndicationIntervalNs,
+    int admissionBound,
+    int mtu)
+{
+    public NhsConfig
+    {
+        if (tunnelPrefixLength < 1 || tunnelPrefixLength > 32)
+        {
+            throw new IllegalArgumentException("tunnel prefix length " + tunnelPrefixLength + " outside 1..32");
+        }
+        if (holdingTimeS < 1 || holdingTimeS > 65535)
+        {
+            throw new IllegalArgumentException("holding time " + holdingTimeS + " s outside 1..65535");
+        }
+        if (authentication != null && (authentication.length == 0 || authentication.length > Nhrp.AUTHENTICATION_MAX_PASSWORD_LENGTH))
+        {
+            throw new IllegalArgumentException("NHRP authentication must be 1 to 8 bytes");
+        }
+        if (trafficIndicationIntervalNs < 0 || admissionBound < 1)
+        {
+            throw new IllegalArgumentException("negative traffic indication interval or admission bound below 1");
+        }
+    }
+
+    /**
+     * Phase 3 defaults: holding time 7200 s, redirect on, one indication per pair per 10 s.
+     */
+    public static NhsConfig phase3(final int hubNbma, final int hubTunnel, final int tunnelPrefixLength)
+    {
+        return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, 1, Nhrp.DEFAULT_HOLDING_TIME_S, null, true,
+            10_000_000_000L, 768, 1400);
+    }
+
+    public NhsConfig withRedirect(final boolean on)
+    {
+        return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, authentication, on,
+            trafficIndicationIntervalNs, admissionBound, mtu);
+    }
+
+    public NhsConfig withAuthentication(final byte[] password)
+    {
+        return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, password, redirect,
+            trafficIndicationIntervalNs, admissionBound, mtu);
+    }
+
+    public NhsConfig withAdmissionBound(final int bound)
+    {
+        return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, authentication, redirect,
+            trafficIndicationIntervalNs, bound, mtu);
+    }
+}
