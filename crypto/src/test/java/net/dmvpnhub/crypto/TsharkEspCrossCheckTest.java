@@ -578,52 +578,10 @@ class TsharkEspCrossCheckTest
         return options;
     }
 
-    /**
-     * One row of Wireshark's {@code esp_sa} table (UAT): protocol, source, destination, SPI,
-     * encryption algorithm, encryption key, authentication algorithm, authentication key; keys in
-     * hex starting 0x. The algorithm names are Wireshark's own strings, matched exactly.
-     */
+    /** The SA's row of Wireshark's {@code esp_sa} table: the frames go from the hub to the spoke. */
     private static String espSaEntry(final Sa sa)
     {
-        final Transform transform = sa.transform();
-        final byte[] key = sa.tableKey();
-        final String encryption;
-        final String encryptionKey;
-        final String authentication;
-        final String authenticationKey;
-        if (transform.isAead())
-        {
-            if (transform.icvLength() != 16)
-            {
-                throw new IllegalArgumentException("no tshark name for " + transform);
-            }
-            // The key column holds the AES key followed by the 4-byte salt, as our key material.
-            encryption = "AES-GCM with 16 octet ICV [RFC4106]";
-            encryptionKey = hexKey(key, 0, key.length);
-            authentication = "NULL";
-            authenticationKey = "";
-        }
-        else
-        {
-            // Wireshark picks AES-128, -192 or -256 from the key length.
-            encryption = "AES-CBC [RFC3602]";
-            encryptionKey = hexKey(key, 0, transform.cipherKeyLength());
-            authentication = "HMAC-SHA-256-128 [RFC4868]";
-            authenticationKey = hexKey(key, transform.cipherKeyLength(), transform.authKeyLength());
-        }
-        return String.join(",", quoted("IPv4"), quoted(address(HUB_NBMA)), quoted(address(SPOKE_NBMA)),
-            quoted(hex(sa.spi() & 0xFFFF_FFFFL, 8)), quoted(encryption), quoted(encryptionKey), quoted(authentication),
-            quoted(authenticationKey));
-    }
-
-    private static String hexKey(final byte[] key, final int offset, final int length)
-    {
-        return "0x" + HexFormat.of().formatHex(key, offset, offset + length);
-    }
-
-    private static String quoted(final String text)
-    {
-        return '"' + text + '"';
+        return WiresharkEspSa.row(sa.transform(), HUB_NBMA, SPOKE_NBMA, sa.spi(), sa.tableKey());
     }
 
     private static Map<String, String> decoded(final String name)
