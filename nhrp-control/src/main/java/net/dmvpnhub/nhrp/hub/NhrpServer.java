@@ -304,7 +304,7 @@ public final class NhrpServer implements Agent
         return nextSaId < tables.saCapacity() ? nextSaId++ : 0;
     }
 
-    /** Withdraws the SAs with {@code nbma} when no cache entry uses that address any more. */
+    /** Withdraws the SAs with {@code nbma} (an address a spoke moved away from) when no cache entry uses it. */
     private void releaseSaIfUnused(final int nbma)
     {
         for (final CacheEntry entry : cache.values())
@@ -598,7 +598,8 @@ public final class NhrpServer implements Agent
         }
         peers.remove(entry.tunnel);
         listener.unregistered(entry.tunnel);
-        releaseSaIfUnused(entry.nbma);
+        // The IPsec SAs outlive the NHRP entry, as IKE SAs do (the purge reply still leaves by
+        // them); they go when the peer's address moves or a new IKE exchange replaces them.
     }
 
     private void answerRegistration(final int code, final int prefixLength, final int holdingTimeS, final int saId, final int nbma)

@@ -59,13 +59,19 @@ final class HubRig
     final SimulatedIke ike = new SimulatedIke(CryptoProvider.OPENSSL, TRANSFORM, PSK, false);
     final Dataplane dataplane;
     final NhrpServer server;
-    final List<byte[]> capture = new ArrayList<>();
+    /** Every frame both ways as it crossed the wire, with its NHRP packet in clear when it carries one. */
+    final List<Captured> capture = new ArrayList<>();
     final List<String> espSaRows = new ArrayList<>();
     final List<Integer> registered = new ArrayList<>();
     final List<Integer> unregistered = new ArrayList<>();
     private final Map<Integer, Client> clients = new HashMap<>();
     private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
     private final long[] one = new long[1];
+
+    /** A frame as sent, and our own reading of its NHRP packet (null for data). */
+    record Captured(byte[] frame, byte[] nhrp)
+    {
+    }
 
     HubRig(final NhsConfig config)
     {
@@ -128,11 +134,10 @@ final class HubRig
                 {
                     final byte[] frame = new byte[slab.length(slot)];
                     slab.buffer().getBytes(slab.offset(slot), frame);
-                    capture.add(frame);
                     final int destination = slab.buffer().getInt(slab.offset(slot) + 16, ByteOrder.BIG_ENDIAN);
                     final Client client = clients.get(destination);
                     assertTrue(client != null, "frame for an NBMA address with no client");
-                    client.receive(slot);
+                    capture.add(new Captured(frame, client.receive(slot)));
                 }
                 finally
                 {
@@ -202,7 +207,9 @@ final class HubRig
         void sendNhrp(final Consumer<NhrpPacketWriter> build)
         {
             build.accept(writer.wrap(scratch, 0, scratch.capacity()));
-            send(GreFlyweight.PROTOCOL_NHRP, scratch, writer.length());
+            final byte[] nhrp = new byte[writer.length()];
+            scratch.getBytes(0, nhrp);
+            send(GreFlyweight.PROTOCOL_NHRP, scratch, writer.length(), nhrp);
         }
 
         /** A Registration Request as an IOS spoke sends it. */
@@ -228,15 +235,26 @@ final class HubRig
 
         long resolve(final int target)
         {
+            return resolve(target, null);
+        }
+
+        long resolve(final int target, final byte[] password)
+        {
             final long id = nextRequestId();
-            sendNhrp(w -> w.header(Nhrp.TYPE_RESOLUTION_REQUEST, Nhrp.DEFAULT_HOP_COUNT)
-                .mandatory(Nhrp.FLAG_RESOLUTION_Q | Nhrp.FLAG_CISCO_NAT, id, nbma, tunnel, target)
-                .cie(Nhrp.CIE_SUCCESS, 32, 1400, 7200, 0)
-                .emptyExtension(Nhrp.EXTENSION_RESPONDER_ADDRESS, false)
-                .emptyExtension(Nhrp.EXTENSION_FORWARD_TRANSIT_NHS_RECORD, false)
-                .emptyExtension(Nhrp.EXTENSION_REVERSE_TRANSIT_NHS_RECORD, false)
-                .endExtensions()
-                .finish());
+            sendNhrp(w ->
+            {
+                w.header(Nhrp.TYPE_RESOLUTION_REQUEST, Nhrp.DEFAULT_HOP_COUNT)
+                    .mandatory(Nhrp.FLAG_RESOLUTION_Q | Nhrp.FLAG_CISCO_NAT, id, nbma, tunnel, target)
+                    .cie(Nhrp.CIE_SUCCESS, 32, 1400, 7200, 0)
+                    .emptyExtension(Nhrp.EXTENSION_RESPONDER_ADDRESS, false)
+                    .emptyExtension(Nhrp.EXTENSION_FORWARD_TRANSIT_NHS_RECORD, false)
+                    .emptyExtension(Nhrp.EXTENSION_REVERSE_TRANSIT_NHS_RECORD, false);
+                if (password != null)
+                {
+                    w.authenticationExtension(password, true);
+                }
+                w.endExtensions().finish();
+            });
             return id;
         }
 
@@ -250,10 +268,10 @@ final class HubRig
             scratch.putShort(24, (short)(8 + 32), ByteOrder.BIG_ENDIAN);
             scratch.putShort(26, (short)0);
             scratch.setMemory(28, 32, (byte)0x5A);
-            send(GreFlyweight.PROTOCOL_IPV4, scratch, length);
+            send(GreFlyweight.PROTOCOL_IPV4, scratch, length, null);
         }
 
-        private void send(final int greProtocol, final UnsafeBuffer payload, final int length)
+        private void send(final int greProtocol, final UnsafeBuffer payload, final int length, final byte[] nhrp)
         {
             final int slot = slab.allocate();
             assertTrue(slot >= 0);
@@ -269,11 +287,12 @@ final class HubRig
             slab.data(slot, outer, 20 + esp.espLength());
             final byte[] frame = new byte[slab.length(slot)];
             buffer.getBytes(outer, frame);
-            capture.add(frame);
+            capture.add(new Captured(frame, nhrp));
             assertTrue(dataplane.rxFor(nbma).offer(slot), "rx ring full");
         }
 
-        private void receive(final int slot)
+        /** @return the NHRP packet received, or null for data. */
+        private byte[] receive(final int slot)
         {
             final UnsafeBuffer buffer = slab.buffer();
             assertEquals(DecodeStatus.OK, decoder.decode(buffer, slab.offset(slot), slab.length(slot)));
@@ -287,13 +306,12 @@ final class HubRig
                 final byte[] nhrp = new byte[decoder.nhrp().packetSize()];
                 buffer.getBytes(decoder.nhrp().offset(), nhrp);
                 received.add(nhrp);
+                return nhrp;
             }
-            else
-            {
-                final byte[] inner = new byte[decoder.inner().totalLength()];
-                buffer.getBytes(decoder.inner().offset(), inner);
-                data.add(inner);
-            }
+            final byte[] inner = new byte[decoder.inner().totalLength()];
+            buffer.getBytes(decoder.inner().offset(), inner);
+            data.add(inner);
+            return null;
         }
 
         /** The next NHRP packet the hub sent here, validated and checksum-checked. */
