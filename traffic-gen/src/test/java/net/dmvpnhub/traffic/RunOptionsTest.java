@@ -1,0 +1,77 @@
+package net.dmvpnhub.traffic;
+
+import net.dmvpnhub.crypto.CryptoProvider;
+import net.dmvpnhub.crypto.Transform;
+import net.dmvpnhub.dataplane.Dataplane;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunOptionsTest
+{
+    @Test
+    void noArgumentsGiveTheDefaultScenario() throws Exception
+    {
+        final RunOptions o = RunOptions.parse(List.of());
+        assertEquals(10_000, o.spokes());
+        assertEquals(3, o.phase());
+        assertEquals(PacketMix.IMIX, o.mix());
+        assertEquals(RunOptions.defaults(), o);
+    }
+
+    @Test
+    void everyOptionIsRead() throws Exception
+    {
+        final RunOptions o = RunOptions.parse(Arrays.asList(("--spokes 100_000 --duration 2.5 --phase 2 --workers 2 --mode pipelined " +
+            "--mix 576 --provider jdk --transform cbc-sha256 --spoke-to-spoke 0.25 --zipf 0 --rate 50000 --seed 9 --pcap 0 --out /tmp/x")
+            .split(" ")));
+        assertEquals(100_000, o.spokes());
+        assertEquals(2.5, o.durationS());
+        assertEquals(2, o.phase());
+        assertEquals(2, o.workers());
+        assertEquals(Dataplane.ThreadingMode.PIPELINED, o.mode());
+        assertEquals("576", o.mix().toString());
+        assertEquals(CryptoProvider.JDK, o.provider());
+        assertEquals(Transform.AES_256_CBC_HMAC_SHA256, o.transform());
+        assertEquals(0.25, o.spokeToSpoke());
+        assertEquals(0.0, o.zipf());
+        assertEquals(50_000, o.rate());
+        assertEquals(9, o.seed());
+        assertEquals(0, o.pcapFrames());
+        assertEquals("/tmp/x", o.out().toString());
+    }
+
+    @Test
+    void helpIsNotAnError() throws Exception
+    {
+        assertNull(RunOptions.parse(List.of("--spokes", "5", "--help")));
+        assertTrue(RunOptions.help().contains("--spokes N"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--spokes 0|--spokes must be from 1 to 100000, not 0",
+        "--spokes many|--spokes must be a whole number, not 'many'",
+        "--phase 4|--phase must be from 1 to 3, not 4",
+        "--mode fast|--mode must be rtc or pipelined, not 'fast'",
+        "--mix 40|--mix must be imix or a packet size from 64 to 1500 bytes, not '40'",
+        "--provider aws|--provider must be openssl, jdk or bc, not 'aws'",
+        "--spoke-to-spoke 1.5|--spoke-to-spoke must be from 0.0 to 1.0, not 1.5",
+        "--duration NaN|--duration must be from 0.1 to 86400.0, not NaN",
+        "--colour red|unknown option --colour, see --help",
+        "spokes|unexpected argument 'spokes': options start with --, see --help",
+        "--seed|--seed needs a value, see --help"})
+    void aMistakeGetsOneSentenceNamingTheOptionAndTheProblem(final String args, final String message)
+    {
+        final RunOptions.UsageException ex = assertThrows(RunOptions.UsageException.class, () -> RunOptions.parse(List.of(args.split(" "))));
+        assertEquals(message, ex.getMessage());
+    }
+}
