@@ -1,0 +1,141 @@
+package net.dmvpnhub.traffic;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.HdrHistogram.HistogramLogWriter;
+import org.HdrHistogram.Recorder;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a scale run saw over time: counters sampled at fixed intervals by the progress thread,
+ * and one-way latency recorded by the receiving side into an HdrHistogram {@link Recorder}
+ * (wait-free and allocation-free for the recording thread), logged interval by interval to an
+ * .hlog file that HdrHistogram's tools (HistogramLogAnalyzer, the online plotter) read.
+ * At the end it writes the charts: throughput, shortcuts and registrations over time, and the
+ * latency percentile distribution.
+ */
+public final class RunTimeline
+{
+    /** Latencies above this (ns) are clamped into the top bucket (counted, never lost). */
+    public static final long HIGHEST_TRACKABLE_NS = 60_000_000_000L;
+
+    private final Recorder recorder = new Recorder(HIGHEST_TRACKABLE_NS, 3);
+    private final Histogram total = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+    private final HistogramLogWriter log;
+    private final long startMs;
+    private final List<Sample> samples = new ArrayList<>();
+    private Histogram interval;
+
+    /** One sample of the counters, as rates since the previous sample. */
+    public record Sample(double seconds, double hubRxPps, double hubTxPps, double directPps, double hubTxGbps, long shortcuts,
+        long registered)
+    {
+    }
+
+    public RunTimeline(final PrintStream hlog, final long startMs)
+    {
+        this.startMs = startMs;
+        this.log = new HistogramLogWriter(hlog);
+        log.outputLogFormatVersion();
+        log.outputStartTime(startMs);
+        log.setBaseTime(startMs);
+        log.outputLegend();
+    }
+
+    /** Receiving thread: one packet's one-way latency. */
+    public void recordLatency(final long ns)
+    {
+        recorder.recordValue(Math.min(Math.max(ns, 0), HIGHEST_TRACKABLE_NS));
+    }
+
+    /** Progress thread: closes a latency interval into the log, and keeps the counters' sample. */
+    public void sample(final Sample sample)
+    {
+        interval = recorder.getIntervalHistogram(interval);
+        total.add(interval);
+        interval.setStartTimeStamp(Math.max(interval.getStartTimeStamp(), startMs));
+        log.outputIntervalHistogram(interval);
+        samples.add(sample);
+    }
+
+    public Histogram latency()
+    {
+        return total;
+    }
+
+    public List<Sample> samples()
+    {
+        return samples;
+    }
+
+    /**
+     * Writes throughput.svg, shortcuts.svg and latency.svg into {@code directory}.
+     */
+    public void writeCharts(final Path directory) throws IOException
+    {
+        final int n = samples.size();
+        final double[] t = new double[n];
+        final double[] rx = new double[n];
+        final double[] tx = new double[n];
+        final double[] direct = new double[n];
+        final double[] shortcuts = new double[n];
+        final double[] registered = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            final Sample s = samples.get(i);
+            t[i] = s.seconds();
+            rx[i] = s.hubRxPps() / 1e6;
+            tx[i] = s.hubTxPps() / 1e6;
+            direct[i] = s.directPps() / 1e6;
+            shortcuts[i] = s.shortcuts();
+            registered[i] = s.registered();
+        }
+        Files.writeString(directory.resolve("throughput.svg"), new SvgChart("Packets per second over time", "time (s)", "Mpps")
+            .series("hub received", t, rx)
+            .series("hub transmitted", t, tx)
+            .series("spoke to spoke, direct", t, direct)
+            .render());
+        Files.writeString(directory.resolve("shortcuts.svg"), new SvgChart("NHRP state over time", "time (s)", "count")
+            .series("shortcut (H) routes installed at spokes", t, shortcuts)
+            .series("spokes registered", t, registered)
+            .render());
+        final List<double[]> distribution = percentileDistribution(total);
+        Files.writeString(directory.resolve("latency.svg"),
+            new SvgChart("One-way latency by percentile (x: 1/(1-percentile))", "1/(1-p): 10 = p90, 1000 = p99.9", "microseconds")
+                .logX()
+                .series("latency", distribution.get(0), distribution.get(1))
+                .render());
+    }
+
+    /**
+     * @return x = 1/(1 - percentile/100) and y = latency in microseconds at that percentile, the
+     * axes HdrHistogram's percentile plots use.
+     */
+    static List<double[]> percentileDistribution(final Histogram histogram)
+    {
+        final List<Double> xs = new ArrayList<>();
+        final List<Double> ys = new ArrayList<>();
+        if (histogram.getTotalCount() > 0)
+        {
+            for (final HistogramIterationValue value : histogram.percentiles(5))
+            {
+                final double percentile = value.getPercentileLevelIteratedTo();
+                if (percentile >= 100.0)
+                {
+                    break;
+                }
+                xs.add(1 / (1 - percentile / 100.0));
+                ys.add(value.getValueIteratedTo() / 1000.0);
+            }
+            xs.add(xs.isEmpty() ? 1 : xs.get(xs.size() - 1) * 2);
+            ys.add(histogram.getMaxValue() / 1000.0);
+        }
+        return List.of(xs.stream().mapToDouble(Double::doubleValue).toArray(), ys.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+}
