@@ -1,0 +1,168 @@
+package net.dmvpnhub.nhrp.config;
+
+import net.dmvpnhub.crypto.Transform;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static net.dmvpnhub.wire.Ipv4Address.parse;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IosConfigParserTest
+{
+    private static final Path EXAMPLES = Path.of("..", "examples");
+
+    @Test
+    void thePhase1HubReadsAsTheLabDescribesIt() throws Exception
+    {
+        final RouterConfig r1 = IosConfigParser.parse(EXAMPLES.resolve("phase1-R1.cfg"));
+        assertEquals("R1", r1.hostname());
+        final RouterConfig.Interface tunnel = r1.interfaces().get("Tunnel999");
+        assertEquals(parse("192.168.1.1"), tunnel.address());
+        assertEquals(24, tunnel.prefixLength());
+        assertTrue(tunnel.tunnel().multipoint());
+        assertEquals("Ethernet0/0", tunnel.tunnel().source());
+        assertEquals(-1, tunnel.tunnel().key());
+        assertNull(tunnel.tunnel().protectionProfile());
+        assertEquals(1, tunnel.nhrp().networkId());
+        assertEquals(List.of(new RouterConfig.NhrpMap(parse("192.168.1.2"), parse("3.3.3.2"), 13),
+            new RouterConfig.NhrpMap(parse("192.168.1.3"), parse("4.4.4.2"), 14)), tunnel.nhrp().maps());
+        assertEquals(3, r1.routes().size());
+        assertEquals(0, r1.routes().get(0).prefixLength(), "the default route");
+        assertEquals(parse("1.1.1.254"), r1.routes().get(0).nextHop());
+    }
+
+    @Test
+    void thePhase1SpokesArePointToPointToTheHub() throws Exception
+    {
+        for (final String name : List.of("phase1-R3.cfg", "phase1-R4.cfg"))
+        {
+            final RouterConfig spoke = IosConfigParser.parse(EXAMPLES.resolve(name));
+            final RouterConfig.Interface tunnel = spoke.interfaces().get("Tunnel999");
+            assertFalse(tunnel.tunnel().multipoint(), name);
+            assertEquals(parse("1.1.1.1"), tunnel.tunnel().destination(), name);
+            assertEquals(parse("192.168.1.1"), tunnel.nhrp().servers().get(0).tunnel(), name);
+        }
+    }
+
+    @Test
+    void thePhase3PairHasTheirIpsecProfileAndRedirectOrShortcut() throws Exception
+    {
+        final RouterConfig hub = IosConfigParser.parse(EXAMPLES.resolve("phase3-hub.cfg"));
+        final RouterConfig spoke = IosConfigParser.parse(EXAMPLES.resolve("phase3-spoke.cfg"));
+        for (final RouterConfig router : List.of(hub, spoke))
+        {
+            final RouterConfig.Interface tunnel = router.interfaces().get("Tunnel0");
+            assertEquals("DMVPN-PROFILE", tunnel.tunnel().protectionProfile());
+            assertEquals(100, tunnel.tunnel().key());
+            assertEquals("dmvpn", tunnel.nhrp().authentication());
+            final RouterConfig.TransformSet set = router.transformSets().get(router.ipsecProfiles().get("DMVPN-PROFILE").transformSet());
+            assertEquals(Transform.AES_256_CBC_HMAC_SHA256, set.transform());
+            assertTrue(set.transportMode());
+            assertEquals(1, router.isakmpKeys().size());
+            assertEquals(0, router.isakmpKeys().get(0).prefixLength(), "the wildcard key");
+        }
+        assertTrue(hub.interfaces().get("Tunnel0").nhrp().redirect());
+        assertFalse(hub.interfaces().get("Tunnel0").nhrp().shortcut());
+        assertTrue(spoke.interfaces().get("Tunnel0").nhrp().shortcut());
+        assertEquals(List.of("dynamic"), hub.interfaces().get("Tunnel0").nhrp().multicastMaps());
+        assertEquals("Null0", hub.routes().get(0).outInterface());
+    }
+
+    @Test
+    void manualSessionKeysGiveBothDirectionsOfAnSa() throws Exception
+    {
+        final String key = "00112233445566778899aabbccddeeff" + "01020304";
+        final RouterConfig config = IosConfigParser.parse("manual.cfg", List.of(
+            "crypto ipsec transform-set GCM esp-gcm 128",
+            " mode transport",
+            "crypto map MANUAL 10 ipsec-manual",
+            " set peer 198.18.0.2",
+            " set transform-set GCM",
+            " set session-key inbound esp 4096 cipher " + key,
+            " set session-key outbound esp 8192 cipher " + key.replace('0', '7')));
+        final RouterConfig.ManualSa sa = config.manualSas().get(0);
+        assertEquals(parse("198.18.0.2"), sa.peer());
+        assertEquals(4096, sa.inboundSpi());
+        assertEquals(8192, sa.outboundSpi());
+        assertEquals(20, sa.inboundKey().length);
+        assertArrayEquals(java.util.HexFormat.of().parseHex(key), sa.inboundKey());
+    }
+
+    /** Each kind of bad line, alone after a valid hub configuration, and the one message it gets. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", ignoreLeadingAndTrailingWhitespace = false, value = {
+        "frobnicate now => bad.cfg:LINE: unknown command 'frobnicate now'",
+        " ip address 10.0.0.1 255.0.0.0 => bad.cfg:LINE: indented line 'ip address 10.0.0.1 255.0.0.0' outside any interface or crypto section",
+        "ip route 10.0.0.1 255.255.255.0 192.168.1.2 => bad.cfg:LINE: '10.0.0.1 255.255.255.0' has host bits set",
+        "ip route 10.0.0.0 255.0.255.0 192.168.1.2 => bad.cfg:LINE: '255.0.255.0' is not a contiguous netmask",
+        "ip route 10.0.0.0 255.0.0.0 192.168.1.300 => bad.cfg:LINE: '192.168.1.300' is not an IPv4 address",
+        "ip route 10.0.0.0 255.0.0.0 192.168.1.2 300 => bad.cfg:LINE: administrative distance 300 outside 1..255",
+        "ip route 10.0.0.0 255.0.0.0 Serial9 => bad.cfg:LINE: route out of Serial9, which is not an interface of this router",
+        "crypto ipsec transform-set X esp-3des => bad.cfg:LINE: unsupported transform 'esp-3des' (supported: esp-gcm 128, esp-gcm 256, esp-aes 256 esp-sha256-hmac)",
+        "interface Ethernet1\\n ip nhrp map 192.168.1.9 9.9.9.9 => bad.cfg:LINE: 'ip nhrp map 192.168.1.9 9.9.9.9' on Ethernet1, which is not a tunnel interface",
+        "interface Tunnel999\\n ip nhrp authentication toolongpassword => bad.cfg:LINE: NHRP authentication string 'toolongpassword' is longer than 8 characters",
+        "interface Tunnel999\\n ip nhrp holdtime 0 => bad.cfg:LINE: holding time 0 outside 1..65535",
+        "interface Tunnel999\\n tunnel key seven => bad.cfg:LINE: tunnel key 'seven' is not a number",
+        "interface Tunnel999\\n tunnel mode ipip => bad.cfg:LINE: unsupported 'tunnel mode ipip' (expected 'tunnel mode gre multipoint' or 'tunnel mode gre ip')",
+        "interface Tunnel999\\n tunnel protection ipsec profile NOPE => bad.cfg:LINE: ipsec profile NOPE is not defined",
+        "interface Tunnel999\\n ip nhrp map 192.168.1.9 => bad.cfg:LINE: expected 'ip nhrp map TUNNEL-ADDRESS NBMA-ADDRESS' or 'ip nhrp map multicast dynamic|NBMA-ADDRESS'",
+        "interface Tunnel999\\n bandwidth 1000 => bad.cfg:LINE: unknown interface command 'bandwidth 1000'",
+        "crypto ipsec profile P\\n set transform-set MISSING => bad.cfg:LINE: transform-set MISSING is not defined",
+        "crypto ipsec transform-set T esp-gcm 128\\n mode pfs => bad.cfg:LINE: unknown transform-set setting 'mode pfs' (expected 'mode transport' or 'mode tunnel')"})
+    void aBadLineGetsItsFileLineAndReason(final String bad, final String message) throws Exception
+    {
+        final List<String> lines = new ArrayList<>(Files.readAllLines(EXAMPLES.resolve("phase1-R1.cfg")));
+        lines.remove(lines.size() - 1);
+        final List<String> badLines = List.of(bad.replace("\\n", "\n").split("\n"));
+        final int at = lines.size() + badLines.size();
+        lines.addAll(badLines);
+        final ConfigException ex = assertThrows(ConfigException.class, () -> IosConfigParser.parse("bad.cfg", lines));
+        assertEquals(List.of(message.replace("LINE", Integer.toString(at))), ex.problems());
+    }
+
+    @Test
+    void everyProblemIsReportedInLineOrderAndNothingIsReturned()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> IosConfigParser.parse("two.cfg", List.of(
+            "interface Tunnel1",
+            " ip nhrp network-id 1",
+            " tunnel mode gre multipoint",
+            "hostname",
+            "ip route 10.0.0.0 255.0.0.0 10.0.0.1.1")));
+        assertEquals(List.of(
+            "two.cfg:1: Tunnel1 has no 'tunnel source'",
+            "two.cfg:1: Tunnel1 has no 'ip address'",
+            "two.cfg:4: expected 'hostname NAME', not 'hostname'",
+            "two.cfg:5: '10.0.0.1.1' is not an IPv4 address"), ex.problems());
+    }
+
+    @Test
+    void everyShippedExampleParses()
+    {
+        try (Stream<Path> files = Files.list(EXAMPLES))
+        {
+            final List<Path> configs = files.filter(p -> p.toString().endsWith(".cfg")).toList();
+            assertEquals(5, configs.size());
+            for (final Path config : configs)
+            {
+                IosConfigParser.parse(config);
+            }
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError(ex);
+        }
+    }
+}
