@@ -1,4 +1,4 @@
-package net.dmvpnhub.traffic;
+package net.dmvpnhub.trafficgen;
 
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.Transform;

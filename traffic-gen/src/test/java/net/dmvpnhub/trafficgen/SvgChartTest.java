@@ -1,4 +1,4 @@
-package net.dmvpnhub.traffic;
+package net.dmvpnhub.trafficgen;
 
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;

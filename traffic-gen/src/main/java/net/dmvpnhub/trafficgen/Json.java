@@ -1,4 +1,4 @@
-package net.dmvpnhub.traffic;
+package net.dmvpnhub.trafficgen;
 
 import java.util.Collection;
 import java.util.Locale;

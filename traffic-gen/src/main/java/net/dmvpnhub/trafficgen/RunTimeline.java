@@ -1,4 +1,4 @@
-package net.dmvpnhub.traffic;
+package net.dmvpnhub.trafficgen;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
