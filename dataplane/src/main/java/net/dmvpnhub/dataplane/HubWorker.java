@@ -143,6 +143,11 @@ public final class HubWorker
         return counters;
     }
 
+    public HubConfig config()
+    {
+        return config;
+    }
+
     /**
      * One duty cycle: the NHRP packets the control plane asked to send, then up to
      * {@link #BATCH} frames from the receive ring, each to its end.

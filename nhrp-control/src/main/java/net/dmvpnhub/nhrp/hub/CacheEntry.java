@@ -27,6 +27,7 @@ final class CacheEntry
     long expiresNs;
     long timerId = -1;
     long requestId;
+    long lastUsedNs = Long.MIN_VALUE;
     /** Tunnel addresses the hub answered a resolution for this entry to: purged when it changes. */
     IntHashSet resolvers;
 
@@ -38,6 +39,7 @@ final class CacheEntry
 
     NhrpBinding snapshot()
     {
-        return new NhrpBinding(tunnel, prefixLength, nbma, claimedNbma, kind == Kind.STATIC, unique, holdingTimeS, createdNs, expiresNs);
+        return new NhrpBinding(tunnel, prefixLength, nbma, claimedNbma, kind == Kind.STATIC, unique, holdingTimeS, createdNs, expiresNs,
+            saId, lastUsedNs);
     }
 }

@@ -79,6 +79,8 @@ public final class NhrpServer implements Agent
     /** Timer wheel tick: 2^30 ns, about 1.07 s; holding times are whole seconds. */
     static final long TICK_NS = 1L << 30;
     static final int TICKS_PER_WHEEL = 1024;
+    /** How often the peer table's used marks are collected into the cache (show ip nhrp's "used"). */
+    static final long USED_HARVEST_NS = 1_000_000_000L;
     /** Resolvers remembered per entry for purges; more are answered but not remembered. */
     static final int MAX_RESOLVERS_PER_ENTRY = 64;
 
@@ -119,6 +121,7 @@ public final class NhrpServer implements Agent
     private final long[] batch = new long[BATCH];
     private final long[] pair = new long[2];
     private long nowNs;
+    private long nextHarvestNs;
 
     private record Retired(long ticket, int saId, PeerSas sas)
     {
@@ -238,7 +241,44 @@ public final class NhrpServer implements Agent
         work += localPackets();
         work += expireTimers();
         work += reclaimRetired();
+        work += harvestUsedMarks();
         return work;
+    }
+
+    /** Collects the used marks the dataplane set since the last harvest, once a second. */
+    private int harvestUsedMarks()
+    {
+        if (nowNs - nextHarvestNs < 0)
+        {
+            return 0;
+        }
+        nextHarvestNs = nowNs + USED_HARVEST_NS;
+        int used = 0;
+        for (final CacheEntry entry : cache.values())
+        {
+            if (peers.takeUsed(entry.tunnel))
+            {
+                entry.lastUsedNs = nowNs;
+                used++;
+            }
+        }
+        return used;
+    }
+
+    /**
+     * @return the time of the server's clock (for show commands: ages and expiries).
+     */
+    public long nowNs()
+    {
+        return clock.nanoTime();
+    }
+
+    /**
+     * @return the SAs with a peer, for show commands (null when none).
+     */
+    public net.dmvpnhub.crypto.PeerSas peerSas(final int saId)
+    {
+        return tables.peerSas(saId);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package net.dmvpnhub.trafficgen;
+package net.dmvpnhub.nhrp.show;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Writes maps, lists, strings, numbers, booleans and null as indented JSON (RFC 8259), for the
- * scale run's summary.json; no dependency for a few dozen lines. Maps keep their iteration order,
+ * show commands' JSON and the scale run's summary.json; no dependency for a few dozen lines. Maps keep their iteration order,
  * so a {@link java.util.LinkedHashMap} gives a stable file. Non-finite numbers, which JSON cannot
  * hold, are written as null.
  */

@@ -1,4 +1,4 @@
-package net.dmvpnhub.trafficgen;
+package net.dmvpnhub.nhrp.show;
 
 import org.junit.jupiter.api.Test;
 

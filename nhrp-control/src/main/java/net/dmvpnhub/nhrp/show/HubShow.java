@@ -1,0 +1,371 @@
+package net.dmvpnhub.nhrp.show;
+
+import net.dmvpnhub.crypto.EspStatus;
+import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.DropReasons;
+import net.dmvpnhub.dataplane.WorkerCounters;
+import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.dataplane.fib.Route;
+import net.dmvpnhub.dataplane.fib.RouteSource;
+import net.dmvpnhub.dataplane.fib.RoutingTable;
+import net.dmvpnhub.nhrp.hub.NhrpBinding;
+import net.dmvpnhub.nhrp.hub.NhrpServer;
+import net.dmvpnhub.nhrp.hub.NhrpTraffic;
+import net.dmvpnhub.wire.Ipv4Address;
+import net.dmvpnhub.wire.nhrp.Nhrp;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The hub's show commands, laid out as IOS lays them out, each also as JSON (a map for
+ * {@link Json}), as FRR offers {@code show dmvpn json}. They read the server's cache copies, the
+ * routing table's cold-path views and counter snapshots; call them when the agents are idle or
+ * stopped for exact figures.
+ */
+public final class HubShow
+{
+    private static final long SECOND = 1_000_000_000L;
+    private final String interfaceName;
+    private final NhrpServer server;
+    private final RoutingTable routes;
+    private final Dataplane dataplane;
+
+    public HubShow(final String interfaceName, final NhrpServer server, final RoutingTable routes, final Dataplane dataplane)
+    {
+        this.interfaceName = interfaceName;
+        this.server = server;
+        this.routes = routes;
+        this.dataplane = dataplane;
+    }
+
+    /** IOS's hh:mm:ss below a day, else 1d02h, or "never". */
+    static String duration(final long ns)
+    {
+        if (ns == Long.MAX_VALUE)
+        {
+            return "never";
+        }
+        final long s = Math.max(0, ns / SECOND);
+        if (s >= 86_400)
+        {
+            return String.format(Locale.ROOT, "%dd%02dh", s / 86_400, s % 86_400 / 3600);
+        }
+        return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60);
+    }
+
+    private static String address(final int address)
+    {
+        return Ipv4Address.toString(address);
+    }
+
+    private boolean used(final NhrpBinding b, final long now)
+    {
+        return b.lastUsedNs() != Long.MIN_VALUE && now - b.lastUsedNs() < 60 * SECOND;
+    }
+
+    private List<String> flags(final NhrpBinding b, final long now)
+    {
+        final List<String> flags = new ArrayList<>();
+        if (b.unique())
+        {
+            flags.add("unique");
+        }
+        if (!b.isStatic())
+        {
+            flags.add("registered");
+        }
+        if (used(b, now))
+        {
+            flags.add("used");
+        }
+        if (b.claimedNbma() != b.nbma())
+        {
+            flags.add("nat");
+        }
+        return flags;
+    }
+
+    /** {@code show ip nhrp [detail]}. */
+    public String ipNhrp(final boolean detail)
+    {
+        final long now = server.nowNs();
+        final StringBuilder out = new StringBuilder();
+        for (final NhrpBinding b : server.cache())
+        {
+            out.append(address(b.tunnel())).append('/').append(b.prefixLength()).append(" via ").append(address(b.tunnel())).append('\n');
+            out.append("   ").append(interfaceName).append(" created ").append(duration(now - b.createdNs()))
+                .append(b.isStatic() ? ", never expire" : ", expire " + duration(b.expiresNs() - now)).append('\n');
+            final List<String> flags = flags(b, now);
+            out.append("   Type: ").append(b.isStatic() ? "static" : "dynamic").append(", Flags: ")
+                .append(flags.isEmpty() ? "" : String.join(" ", flags)).append('\n');
+            out.append("   NBMA address: ").append(address(b.nbma())).append('\n');
+            if (b.claimedNbma() != b.nbma())
+            {
+                out.append("       (Claimed NBMA address: ").append(address(b.claimedNbma())).append(")\n");
+            }
+            if (detail)
+            {
+                out.append("   Holding time: ").append(b.holdingTimeS()).append(" s, IPsec SA id: ").append(b.saId()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    public Map<String, Object> ipNhrpJson()
+    {
+        final long now = server.nowNs();
+        final List<Object> entries = new ArrayList<>();
+        for (final NhrpBinding b : server.cache())
+        {
+            final Map<String, Object> e = new LinkedHashMap<>();
+            e.put("interface", interfaceName);
+            e.put("protocolAddress", address(b.tunnel()));
+            e.put("prefixLength", b.prefixLength());
+            e.put("nbmaAddress", address(b.nbma()));
+            e.put("claimedNbmaAddress", address(b.claimedNbma()));
+            e.put("type", b.isStatic() ? "static" : "dynamic");
+            e.put("flags", flags(b, now));
+            e.put("createdSeconds", (now - b.createdNs()) / SECOND);
+            e.put("expiresInSeconds", b.isStatic() ? null : (b.expiresNs() - now) / SECOND);
+            e.put("holdingTimeSeconds", b.holdingTimeS());
+            entries.add(e);
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("entries", entries);
+        return json;
+    }
+
+    /** {@code show dmvpn}: one line per peer, as a hub shows its spokes. */
+    public String dmvpn()
+    {
+        final long now = server.nowNs();
+        final List<NhrpBinding> cache = server.cache();
+        final StringBuilder out = new StringBuilder();
+        out.append("Legend: Attrb --> S - Static, D - Dynamic, I - Incomplete\n");
+        out.append("        N - NATed, L - Local, X - No Socket\n");
+        out.append("        # Ent --> Number of NHRP entries with same NBMA peer\n");
+        out.append("        UpDn Time --> Up or Down Time for a Tunnel\n");
+        out.append("==========================================================================\n\n");
+        out.append("Interface: ").append(interfaceName).append(", IPv4 NHRP Details \n");
+        out.append("Type:Hub, NHRP Peers:").append(cache.size()).append(", \n\n");
+        out.append(" # Ent  Peer NBMA Addr Peer Tunnel Add State  UpDn Tm Attrb\n");
+        out.append(" ----- --------------- --------------- ----- -------- -----\n");
+        for (final NhrpBinding b : cache)
+        {
+            final String attributes = (b.isStatic() ? "S" : "D") + (b.claimedNbma() != b.nbma() ? "N" : "");
+            out.append(String.format(Locale.ROOT, " %5d %15s %15s %5s %8s %5s%n", 1, address(b.nbma()), address(b.tunnel()),
+                b.saId() != 0 ? "UP" : "NHRP", duration(now - b.createdNs()), attributes));
+        }
+        return out.toString();
+    }
+
+    public Map<String, Object> dmvpnJson()
+    {
+        final long now = server.nowNs();
+        final List<Object> peers = new ArrayList<>();
+        for (final NhrpBinding b : server.cache())
+        {
+            final Map<String, Object> p = new LinkedHashMap<>();
+            p.put("nbmaAddress", address(b.nbma()));
+            p.put("tunnelAddress", address(b.tunnel()));
+            p.put("state", b.saId() != 0 ? "UP" : "NHRP");
+            p.put("upSeconds", (now - b.createdNs()) / SECOND);
+            p.put("attributes", (b.isStatic() ? "S" : "D") + (b.claimedNbma() != b.nbma() ? "N" : ""));
+            peers.add(p);
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("interface", interfaceName);
+        json.put("type", "hub");
+        json.put("peers", peers);
+        return json;
+    }
+
+    /** {@code show ip nhrp traffic}. */
+    public String ipNhrpTraffic()
+    {
+        return server.traffic().render(interfaceName);
+    }
+
+    public Map<String, Object> ipNhrpTrafficJson()
+    {
+        final NhrpTraffic t = server.traffic();
+        final Map<String, Object> sent = new LinkedHashMap<>();
+        final Map<String, Object> received = new LinkedHashMap<>();
+        for (int type = Nhrp.TYPE_RESOLUTION_REQUEST; type <= Nhrp.TYPE_TRAFFIC_INDICATION; type++)
+        {
+            sent.put(Nhrp.typeName(type), t.sent(type));
+            received.put(Nhrp.typeName(type), t.received(type));
+        }
+        final Map<String, Object> ignored = new LinkedHashMap<>();
+        for (final NhrpTraffic.Ignored reason : NhrpTraffic.Ignored.values())
+        {
+            ignored.put(reason.name().toLowerCase(Locale.ROOT).replace('_', '-'), t.ignored(reason));
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("interface", interfaceName);
+        json.put("sent", sent);
+        json.put("received", received);
+        json.put("ignored", ignored);
+        json.put("admissionNaks", t.admissionNaks());
+        json.put("trafficIndicationsSuppressed", t.trafficIndicationsSuppressed());
+        return json;
+    }
+
+    /** {@code show ip route [nhrp]}: IOS's codes, best route per prefix. */
+    public String ipRoute(final boolean nhrpOnly)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("Codes: L - local, C - connected, S - static, B - BGP, D - EIGRP, O - OSPF, H - NHRP\n\n");
+        for (final Route r : sortedRoutes(nhrpOnly))
+        {
+            out.append(r.source().code()).append("     ").append(address(r.prefix())).append('/').append(r.length());
+            final Adjacency a = r.adjacency();
+            switch (a.kind())
+            {
+                case TUNNEL -> out.append(" [").append(r.distance()).append("/0] via ").append(address(a.nextHop())).append(", ")
+                    .append(interfaceName);
+                case ATTACHED -> out.append(" is directly connected, ").append(interfaceName);
+                case LOCAL -> out.append(" is directly connected, local");
+                case DISCARD -> out.append(" is directly connected, Null0");
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    public Map<String, Object> ipRouteJson(final boolean nhrpOnly)
+    {
+        final List<Object> list = new ArrayList<>();
+        for (final Route r : sortedRoutes(nhrpOnly))
+        {
+            final Map<String, Object> e = new LinkedHashMap<>();
+            e.put("prefix", address(r.prefix()) + "/" + r.length());
+            e.put("code", String.valueOf(r.source().code()));
+            e.put("distance", r.distance());
+            e.put("kind", r.adjacency().kind().name().toLowerCase(Locale.ROOT));
+            e.put("nextHop", r.adjacency().kind() == Adjacency.Kind.TUNNEL ? address(r.adjacency().nextHop()) : null);
+            list.add(e);
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("routes", list);
+        return json;
+    }
+
+    private List<Route> sortedRoutes(final boolean nhrpOnly)
+    {
+        final List<Route> best = new ArrayList<>(routes.bestRoutes());
+        best.removeIf(r -> nhrpOnly && r.source() != RouteSource.NHRP);
+        best.sort(Comparator.<Route>comparingLong(r -> r.prefix() & 0xFFFF_FFFFL).thenComparingInt(Route::length));
+        return best;
+    }
+
+    /** {@code show crypto ipsec sa}: per peer, packets each way and errors by kind. */
+    public String cryptoIpsecSa()
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("interface: ").append(interfaceName).append('\n');
+        for (final Map<String, Object> peer : cryptoPeers())
+        {
+            out.append("    current_peer ").append(peer.get("peer")).append(" port 500\n");
+            out.append("     #pkts encaps: ").append(peer.get("packetsEncapsulated")).append(", #pkts encrypt: ")
+                .append(peer.get("packetsEncapsulated")).append('\n');
+            out.append("     #pkts decaps: ").append(peer.get("packetsDecapsulated")).append(", #pkts decrypt: ")
+                .append(peer.get("packetsDecapsulated")).append('\n');
+            @SuppressWarnings("unchecked") final Map<String, Object> errors = (Map<String, Object>)peer.get("errors");
+            out.append("     #errors: ").append(errors.isEmpty() ? "none" : errors.toString()).append('\n');
+            out.append("     inbound esp sas: spi: ").append(peer.get("inboundSpi")).append(", outbound esp sas: spi: ")
+                .append(peer.get("outboundSpi")).append(", transform: ").append(peer.get("transform")).append(" ,\n\n");
+        }
+        return out.toString();
+    }
+
+    public Map<String, Object> cryptoIpsecSaJson()
+    {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("interface", interfaceName);
+        json.put("peers", cryptoPeers());
+        return json;
+    }
+
+    private List<Map<String, Object>> cryptoPeers()
+    {
+        final List<Map<String, Object>> peers = new ArrayList<>();
+        for (final NhrpBinding b : server.cache())
+        {
+            final PeerSas sas = b.saId() == 0 ? null : server.peerSas(b.saId());
+            if (sas == null)
+            {
+                continue;
+            }
+            final SecurityAssociation out = sas.outbound();
+            final SecurityAssociation in = sas.currentInbound();
+            final Map<String, Object> errors = new LinkedHashMap<>();
+            for (final EspStatus status : EspStatus.values())
+            {
+                final long n = in.drops(status) + out.drops(status);
+                if (n > 0)
+                {
+                    errors.put(status.name().toLowerCase(Locale.ROOT).replace('_', '-'), n);
+                }
+            }
+            final Map<String, Object> p = new LinkedHashMap<>();
+            p.put("peer", address(b.nbma()));
+            p.put("tunnelAddress", address(b.tunnel()));
+            p.put("packetsEncapsulated", out.packets());
+            p.put("packetsDecapsulated", in.packets());
+            p.put("errors", errors);
+            p.put("inboundSpi", String.format(Locale.ROOT, "0x%08X", in.spi()));
+            p.put("outboundSpi", String.format(Locale.ROOT, "0x%08X", out.spi()));
+            p.put("transform", out.transform().iosName());
+            peers.add(p);
+        }
+        return peers;
+    }
+
+    /** {@code show interface TunnelN}: the dataplane's counters for the tunnel. */
+    public String interfaceCounters()
+    {
+        final Map<String, Object> c = interfaceJson();
+        final StringBuilder out = new StringBuilder();
+        out.append(interfaceName).append(" is up, line protocol is up\n");
+        out.append("  Tunnel protocol/transport multi-GRE/IP, key ").append(c.get("greKey")).append('\n');
+        out.append("     ").append(c.get("packetsInput")).append(" packets input\n");
+        out.append("     ").append(c.get("packetsOutput")).append(" packets output\n");
+        out.append("     ").append(c.get("punted")).append(" packets to the control plane\n");
+        @SuppressWarnings("unchecked") final Map<String, Object> drops = (Map<String, Object>)c.get("drops");
+        out.append("     ").append(c.get("dropped")).append(" drops").append(drops.isEmpty() ? "" : ": " + drops).append('\n');
+        return out.toString();
+    }
+
+    public Map<String, Object> interfaceJson()
+    {
+        final WorkerCounters t = dataplane.totals();
+        final Map<String, Object> drops = new LinkedHashMap<>();
+        for (int reason = 0; reason < DropReasons.COUNT; reason++)
+        {
+            if (!DropReasons.isOk(reason) && t.drops(reason) > 0)
+            {
+                drops.put(DropReasons.name(reason), t.drops(reason));
+            }
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("interface", interfaceName);
+        json.put("greKey", dataplane.workers()[0].config().tunnelKey());
+        json.put("packetsInput", t.received());
+        json.put("packetsOutput", t.transmitted());
+        json.put("injected", t.injected());
+        json.put("punted", t.punted());
+        json.put("dropped", t.dropped());
+        json.put("drops", drops);
+        json.put("redirectsSignalled", t.redirectsSignalled());
+        json.put("conserved", dataplane.conserved());
+        return json;
+    }
+}
