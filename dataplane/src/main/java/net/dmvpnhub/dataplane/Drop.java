@@ -16,7 +16,7 @@ public enum Drop
     NO_NHRP_BINDING("next hop has no NHRP binding: resolution requested"),
     NHRP_INCOMPLETE("next hop's NHRP resolution is pending"),
     NHRP_NEGATIVE("next hop's NHRP resolution failed"),
-    NO_OUTBOUND_SA("the peer has no outbound SA"),
+    NO_OUTBOUND_SA("the peer has no outbound SA and the tunnel requires IPsec"),
     PUNT_RING_FULL("control-plane punt ring full"),
     TX_RING_FULL("transmit ring full"),
     HANDOFF_RING_FULL("ring to the worker that owns the peer's outbound SA full");

@@ -232,9 +232,8 @@ public final class HubWorker
         {
             counters.handedIn++;
         }
-        final PeerSas sas = tables.peerSas(saId);
-        final SecurityAssociation sa = sas == null ? null : sas.outbound();
-        if (sa == null)
+        final SecurityAssociation sa = outboundSa(saId);
+        if (sa == null && config.requireEsp())
         {
             drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
             return;
@@ -401,9 +400,8 @@ public final class HubWorker
             }
             return;
         }
-        final PeerSas sas = tables.peerSas(peer.saId);
-        final SecurityAssociation sa = sas == null ? null : sas.outbound();
-        if (sa == null)
+        final SecurityAssociation sa = outboundSa(peer.saId);
+        if (sa == null && config.requireEsp())
         {
             drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
             return;
@@ -429,9 +427,16 @@ public final class HubWorker
         }
     }
 
+    private SecurityAssociation outboundSa(final int saId)
+    {
+        final PeerSas sas = tables.peerSas(saId);
+        return sas == null ? null : sas.outbound();
+    }
+
     /**
-     * gre4-encap, esp4-encrypt and the outer IPv4 header, in place in front of the payload (an
-     * IPv4 packet, or an NHRP packet the control plane built), then the transmit ring.
+     * gre4-encap, esp4-encrypt (unless {@code sa} is null: a tunnel without {@code tunnel
+     * protection}) and the outer IPv4 header, in place in front of the payload (an IPv4 packet,
+     * or an NHRP packet the control plane built), then the transmit ring.
      */
     private void encapsulateAndSend(
         final int slot, final int payloadOffset, final int payloadLength, final int greProtocol, final SecurityAssociation sa, final int peerNbma)
@@ -439,21 +444,36 @@ public final class HubWorker
         final int greLength = GreFlyweight.headerLength(config.tunnelKey() >= 0 ? GreFlyweight.FLAG_KEY : 0);
         final int greOffset = payloadOffset - greLength;
         gre.wrap(buffer, greOffset, greLength + payloadLength).writeHeader(false, greProtocol, config.tunnelKey(), -1);
-        final EspStatus encrypted = esp.encrypt(sa, buffer, greOffset, greLength + payloadLength, slab.limit(slot));
-        if (encrypted != EspStatus.OK)
+        final int packetOffset;
+        final int packetLength;
+        final int protocol;
+        if (sa == null)
         {
-            drop(slot, DropReasons.index(encrypted));
-            return;
+            packetOffset = greOffset;
+            packetLength = greLength + payloadLength;
+            protocol = Ipv4Flyweight.PROTOCOL_GRE;
         }
-        final int outerOffset = esp.espOffset() - Ipv4Flyweight.MIN_HEADER_LENGTH;
+        else
+        {
+            final EspStatus encrypted = esp.encrypt(sa, buffer, greOffset, greLength + payloadLength, slab.limit(slot));
+            if (encrypted != EspStatus.OK)
+            {
+                drop(slot, DropReasons.index(encrypted));
+                return;
+            }
+            packetOffset = esp.espOffset();
+            packetLength = esp.espLength();
+            protocol = Ipv4Flyweight.PROTOCOL_ESP;
+        }
+        final int outerOffset = packetOffset - Ipv4Flyweight.MIN_HEADER_LENGTH;
         if (outerOffset < slab.base(slot))
         {
             drop(slot, DropReasons.index(EspStatus.NO_ROOM));
             return;
         }
-        final int total = Ipv4Flyweight.MIN_HEADER_LENGTH + esp.espLength();
+        final int total = Ipv4Flyweight.MIN_HEADER_LENGTH + packetLength;
         outer.wrap(buffer, outerOffset, total).writeHeader(0, total, identification++ & 0xFFFF, 0, 255,
-            Ipv4Flyweight.PROTOCOL_ESP, config.hubNbma(), peerNbma);
+            protocol, config.hubNbma(), peerNbma);
         slab.data(slot, outerOffset, total);
         if (tx.offer(slot))
         {

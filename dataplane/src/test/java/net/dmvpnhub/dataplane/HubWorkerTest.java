@@ -10,6 +10,7 @@ import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
+import net.dmvpnhub.wire.TunnelFrameDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,36 @@ class HubWorkerTest
         assertEquals(b.nbma, hub.delivered(b).outerDestination());
         assertEquals(2, hub.worker.counters().transmitted());
         assertEquals(4, hub.worker.counters().received());
+    }
+
+    /**
+     * A tunnel without {@code tunnel protection} (the Phase 1 lab): plain GRE in, and plain GRE out
+     * to a peer that has no SA; the same peer with protection required is a named drop.
+     */
+    @Test
+    void withoutTunnelProtectionFramesLeaveAsPlainGre()
+    {
+        hub.assertConservedAndNoLeak();
+        hub = new HubHarness(new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, false, false, 0, 0, false));
+        a = hub.spoke(1);
+        b = hub.spoke(2);
+        hub.tables.routes().add(new Route(b.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(b.tunnel)));
+        // b is known by a static map and has no SA (SA id 0).
+        hub.tables.peers().put(b.tunnel, b.nbma, 0, PeerTable.Type.STATIC, PeerTable.NEVER);
+
+        hub.send(hub.frameFrom(a, a.host(1), b.host(2), 64, 10, false, HubHarness.KEY), 0);
+        final long[] one = new long[1];
+        assertEquals(1, hub.tx.pollBatch(one, 1));
+        final int slot = (int)one[0];
+        final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
+        assertEquals(DecodeStatus.OK, decoder.decode(hub.slab.buffer(), hub.slab.offset(slot), hub.slab.length(slot)));
+        assertEquals(TunnelFrameDecoder.KIND_GRE_IPV4, decoder.kind());
+        assertEquals(HubHarness.HUB_NBMA, decoder.outer().source());
+        assertEquals(b.nbma, decoder.outer().destination());
+        assertEquals(HubHarness.KEY, decoder.gre().key());
+        assertEquals(b.host(2), decoder.inner().destination());
+        assertEquals(63, decoder.inner().ttl());
+        hub.slab.release(slot);
     }
 
     @Test

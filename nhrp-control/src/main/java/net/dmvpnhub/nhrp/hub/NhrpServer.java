@@ -92,6 +92,8 @@ public final class NhrpServer implements Agent
     private final FrameSlab slab;
     private final UnsafeBuffer buffer;
     private final SimulatedIke ike;
+    /** {@code tunnel protection}: without it, NHRP goes in plain GRE and peers need no SA. */
+    private final boolean requireEsp;
     private final NanoClock clock;
     private final RegistrationListener listener;
     private final SpscLongRing ikeRequests = new SpscLongRing(IKE_RING_CAPACITY);
@@ -148,6 +150,7 @@ public final class NhrpServer implements Agent
         this.nowNs = clock.nanoTime();
         this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_NS, TICKS_PER_WHEEL);
         this.indicationLimiter = new PairRateLimiter(1 << 14, config.trafficIndicationIntervalNs());
+        this.requireEsp = dataplane.workers()[0].config().requireEsp();
     }
 
     @Override
@@ -437,7 +440,7 @@ public final class NhrpServer implements Agent
             return;
         }
         final int saId = saByNbma.get(ingressNbma);
-        if (saId == 0)
+        if (saId == 0 && requireEsp)
         {
             traffic.ignored[NhrpTraffic.Ignored.NO_SA_FOR_SENDER.ordinal()]++;
             return;
@@ -752,7 +755,7 @@ public final class NhrpServer implements Agent
             answerNak(Nhrp.CIE_NO_BINDING, saId, ingressNbma);
             return;
         }
-        if (config.redirect() && owner.saId != 0)
+        if (config.redirect() && (owner.saId != 0 || !requireEsp))
         {
             forwardResolution(owner, saId, ingressNbma);
         }
@@ -937,7 +940,7 @@ public final class NhrpServer implements Agent
         {
             final int resolver = it.nextValue();
             final CacheEntry to = cache.get(resolver);
-            if (to == null || to.saId == 0)
+            if (to == null || to.saId == 0 && requireEsp)
             {
                 traffic.ignored[NhrpTraffic.Ignored.NO_BINDING_FOR_RECEIVER.ordinal()]++;
                 continue;
@@ -1017,7 +1020,7 @@ public final class NhrpServer implements Agent
     private void sendTrafficIndication(final int spokeNbma, final int source, final int destination)
     {
         final int saId = saByNbma.get(spokeNbma);
-        if (saId == 0)
+        if (saId == 0 && requireEsp)
         {
             traffic.ignored[NhrpTraffic.Ignored.NO_BINDING_FOR_RECEIVER.ordinal()]++;
             return;
