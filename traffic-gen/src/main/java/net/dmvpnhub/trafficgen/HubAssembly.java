@@ -1,0 +1,165 @@
+package net.dmvpnhub.trafficgen;
+
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.HubConfig;
+import net.dmvpnhub.dataplane.HubTables;
+import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.dataplane.fib.Route;
+import net.dmvpnhub.dataplane.fib.RouteSource;
+import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
+import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.nhrp.hub.NhrpServer;
+import net.dmvpnhub.nhrp.hub.NhsConfig;
+import net.dmvpnhub.nhrp.hub.RegistrationListener;
+import net.dmvpnhub.nhrp.show.HubShow;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The hub of a scale run, built from the run's options: the frame slab, the tables, the
+ * dataplane in the chosen threading mode, the NHRP server, and the routing protocol that runs
+ * over the tunnel once a spoke is registered (simulated: the hub learns the spoke's LAN as an
+ * EIGRP route via the spoke's tunnel address, and forgets it when the registration goes). Starts
+ * each part on its own thread and tells how much CPU the NHS used.
+ */
+public final class HubAssembly implements AutoCloseable
+{
+    /** The hub-side LAN behind the hub itself (a data centre), delivered locally. */
+    public static final String HUB_LAN = "172.16.0.0";
+    public static final int HUB_LAN_LENGTH = 16;
+
+    private final FrameSlab slab;
+    private final HubTables tables;
+    private final Dataplane dataplane;
+    private final NhrpServer server;
+    private final HubConfig hubConfig;
+    private final NhsConfig nhsConfig;
+    private AgentRunner nhsRunner;
+
+    /**
+     * @param lanOfTunnel a registered spoke's LAN prefix, from its tunnel address (0: none).
+     * @param lanLength the spokes' LAN prefix length.
+     */
+    public HubAssembly(
+        final RunOptions options,
+        final HubConfig hubConfig,
+        final NhsConfig nhsConfig,
+        final SimulatedIke ike,
+        final NanoClock clock,
+        final int slabSlots,
+        final int ringCapacity,
+        final IntUnaryOperator lanOfTunnel,
+        final int lanLength)
+    {
+        this.hubConfig = hubConfig;
+        this.nhsConfig = nhsConfig;
+        this.slab = new FrameSlab(slabSlots, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
+        final int workers = options.mode() == Dataplane.ThreadingMode.PIPELINED ? 2 : options.workers();
+        this.tables = new HubTables(options.spokes() + 16, workers + 1);
+        this.dataplane = new Dataplane(slab, tables, hubConfig, options.mode(), options.workers(), ringCapacity);
+        final int tunnelSubnet = nhsConfig.hubTunnel() & net.dmvpnhub.dataplane.fib.Dir24Fib.mask(nhsConfig.tunnelPrefixLength());
+        tables.routes().add(new Route(tunnelSubnet, nhsConfig.tunnelPrefixLength(), RouteSource.CONNECTED, 0, Adjacency.ATTACHED));
+        tables.routes().add(Route.of(HUB_LAN, HUB_LAN_LENGTH, RouteSource.CONNECTED, Adjacency.LOCAL));
+        this.server = new NhrpServer(nhsConfig, dataplane, tables, ike, clock, new RegistrationListener()
+        {
+            @Override
+            public void registered(final int tunnel, final int nbma)
+            {
+                final int lan = lanOfTunnel.applyAsInt(tunnel);
+                if (lan != 0)
+                {
+                    tables.routes().add(new Route(lan, lanLength, RouteSource.EIGRP, RouteSource.EIGRP.defaultDistance(),
+                        Adjacency.tunnel(tunnel)));
+                }
+            }
+
+            @Override
+            public void unregistered(final int tunnel)
+            {
+                final int lan = lanOfTunnel.applyAsInt(tunnel);
+                if (lan != 0)
+                {
+                    tables.routes().remove(lan, lanLength, RouteSource.EIGRP);
+                }
+            }
+        });
+    }
+
+    public FrameSlab slab()
+    {
+        return slab;
+    }
+
+    public HubTables tables()
+    {
+        return tables;
+    }
+
+    public Dataplane dataplane()
+    {
+        return dataplane;
+    }
+
+    public NhrpServer server()
+    {
+        return server;
+    }
+
+    public HubConfig hubConfig()
+    {
+        return hubConfig;
+    }
+
+    public NhsConfig nhsConfig()
+    {
+        return nhsConfig;
+    }
+
+    public HubShow show()
+    {
+        return new HubShow("Tunnel0", server, tables.routes(), dataplane);
+    }
+
+    /**
+     * Workers busy-spin (a dataplane core is the hub's to burn); the NHS backs off to sleeping
+     * when idle, as a control plane should on a shared machine.
+     */
+    public void start(final NanoClock clock)
+    {
+        dataplane.start(BusySpinIdleStrategy::new, clock);
+        final IdleStrategy nhsIdle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+        nhsRunner = new AgentRunner(nhsIdle, Throwable::printStackTrace, null, server);
+        AgentRunner.startOnThread(nhsRunner);
+    }
+
+    /**
+     * @return CPU time the NHS thread has used so far, in ns (-1 where the JVM cannot tell).
+     */
+    public long nhsCpuNs()
+    {
+        final Thread thread = nhsRunner == null ? null : nhsRunner.thread();
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return thread == null || !threads.isThreadCpuTimeSupported() ? -1 : threads.getThreadCpuTime(thread.threadId());
+    }
+
+    /** Stops the NHS and the workers, and waits for them. */
+    @Override
+    public void close()
+    {
+        if (nhsRunner != null)
+        {
+            nhsRunner.close();
+            nhsRunner = null;
+        }
+        dataplane.close();
+    }
+}
