@@ -451,6 +451,11 @@ public final class NhrpServer implements Agent
                 }
             }
             case Nhrp.TYPE_PURGE_REQUEST -> purge(saId, ingressNbma);
+            // The answer to a Purge Request this hub sent without N (purgeResolvers): expected, and
+            // counted in received[] already; nothing else to do.
+            case Nhrp.TYPE_PURGE_REPLY ->
+            {
+            }
             default -> traffic.ignored[NhrpTraffic.Ignored.UNEXPECTED_TYPE.ordinal()]++;
         }
     }
