@@ -165,13 +165,11 @@ public record SpokeConfig(
         {
         }
 
+        /** Sets the phase, and registration to its default for it (off in Phase 1: call {@link #register} after to change). */
         public Builder phase(final Phase phase)
         {
             this.phase = phase;
-            if (phase == Phase.PHASE_1)
-            {
-                register = false;
-            }
+            this.register = phase != Phase.PHASE_1;
             return this;
         }
 
