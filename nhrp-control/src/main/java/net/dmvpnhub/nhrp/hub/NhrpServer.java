@@ -12,6 +12,7 @@ import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.dataplane.table.PeerTable;
+import net.dmvpnhub.nhrp.CoalescingTimerWheel;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.Ipv4Flyweight;
@@ -24,16 +25,13 @@ import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayQueue;
 import org.agrona.collections.IntHashSet;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.DeadlineTimerWheel;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The hub's NHRP server (NHS): an Agrona {@link Agent} on a thread of its own, the one writer of
@@ -108,8 +106,9 @@ public final class NhrpServer implements Agent
     private int nextSpi = 0x0001_0000;
     private long nextRequestId = 1;
 
-    private final DeadlineTimerWheel timers;
-    private final Long2LongHashMap tunnelByTimer = new Long2LongHashMap(0);
+    /** Holding times, coalesced by tick: a storm of registrations in one tick is one wheel timer. */
+    private final CoalescingTimerWheel timers;
+    private final CoalescingTimerWheel.Handler onExpiry = this::onTimerExpiry;
     private final PairRateLimiter indicationLimiter;
 
     private final NhrpTraffic traffic = new NhrpTraffic();
@@ -148,7 +147,7 @@ public final class NhrpServer implements Agent
         this.clock = clock;
         this.listener = listener;
         this.nowNs = clock.nanoTime();
-        this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_NS, TICKS_PER_WHEEL);
+        this.timers = new CoalescingTimerWheel(nowNs, TICK_NS, TICKS_PER_WHEEL, 1024);
         this.indicationLimiter = new PairRateLimiter(1 << 14, config.trafficIndicationIntervalNs());
         this.requireEsp = dataplane.workers()[0].config().requireEsp();
     }
@@ -494,6 +493,11 @@ public final class NhrpServer implements Agent
                 }
             }
             case Nhrp.TYPE_PURGE_REQUEST -> purge(saId, ingressNbma);
+            // The answer to a Purge Request this hub sent without N (purgeResolvers): expected, and
+            // counted in received[] already; nothing else to do.
+            case Nhrp.TYPE_PURGE_REPLY ->
+            {
+            }
             default -> traffic.ignored[NhrpTraffic.Ignored.UNEXPECTED_TYPE.ordinal()]++;
         }
     }
@@ -609,11 +613,9 @@ public final class NhrpServer implements Agent
         entry.expiresNs = nowNs + holdingTimeS * 1_000_000_000L;
         if (entry.timerId >= 0)
         {
-            timers.cancelTimer(entry.timerId);
-            tunnelByTimer.remove(entry.timerId);
+            timers.cancel((int)entry.timerId);
         }
-        entry.timerId = timers.scheduleTimer(entry.expiresNs);
-        tunnelByTimer.put(entry.timerId, tunnel);
+        entry.timerId = timers.schedule(entry.expiresNs, tunnel);
         publish(entry);
         if (existing == null || moved)
         {
@@ -636,8 +638,8 @@ public final class NhrpServer implements Agent
         cache.remove(entry.tunnel);
         if (entry.timerId >= 0)
         {
-            timers.cancelTimer(entry.timerId);
-            tunnelByTimer.remove(entry.timerId);
+            timers.cancel((int)entry.timerId);
+            entry.timerId = -1;
         }
         peers.remove(entry.tunnel);
         listener.unregistered(entry.tunnel);
@@ -1090,30 +1092,19 @@ public final class NhrpServer implements Agent
 
     private int expireTimers()
     {
-        int expired = 0;
-        // The clock may jump (a test, a simulation): catch the wheel up tick by tick.
-        while (timers.timerCount() > 0 && timers.currentTickTime() <= nowNs)
-        {
-            expired += timers.poll(nowNs, this::onTimerExpiry, Integer.MAX_VALUE);
-        }
-        if (timers.timerCount() == 0 && timers.currentTickTime() <= nowNs)
-        {
-            timers.poll(nowNs, this::onTimerExpiry, Integer.MAX_VALUE);
-        }
-        return expired;
+        return timers.poll(nowNs, onExpiry, Integer.MAX_VALUE);
     }
 
-    private boolean onTimerExpiry(final TimeUnit unit, final long now, final long timerId)
+    /** A timer is cancelled whenever its entry is refreshed or unbound, so one that fires is its entry's. */
+    private void onTimerExpiry(final long tunnel)
     {
-        final int tunnel = (int)tunnelByTimer.remove(timerId);
-        final CacheEntry entry = cache.get(tunnel);
-        if (entry != null && entry.timerId == timerId)
+        final CacheEntry entry = cache.get((int)tunnel);
+        if (entry != null && entry.timerId >= 0)
         {
             entry.timerId = -1;
             traffic.registrationsExpired++;
             unbind(entry);
         }
-        return true;
     }
 
     // ---------------------------------------------------------------------------------------
