@@ -64,6 +64,29 @@ public final class HubWorker
     private final long[] injected = new long[2];
     private final WorkerCounters counters = new WorkerCounters();
     private int identification;
+    private LatencyRecorder latency;
+    private long cycleStartNs;
+    private boolean lastCycleBusy;
+
+    /**
+     * Told, for each frame transmitted whose sender stamped its arrival with {@code System.nanoTime()}
+     * ({@link FrameSlab#receivedNs(int, long)}), how long it spent in the hub: from the receive ring to the
+     * transmit ring, queueing included. Called on the worker's thread; must not allocate or block.
+     */
+    @FunctionalInterface
+    public interface LatencyRecorder
+    {
+        void record(long nanoseconds);
+    }
+
+    /**
+     * Before the worker runs: where to report each stamped frame's time in the hub (null: none,
+     * and no clock is read per frame).
+     */
+    public void latencyRecorder(final LatencyRecorder recorder)
+    {
+        this.latency = recorder;
+    }
 
     /**
      * Which worker encapsulates and encrypts a frame for a peer: the one that owns the peer's
@@ -157,6 +180,11 @@ public final class HubWorker
      */
     public int doWork(final long nowNs)
     {
+        if (lastCycleBusy)
+        {
+            counters.busyNs += nowNs - cycleStartNs;
+        }
+        cycleStartNs = nowNs;
         int work = 0;
         final boolean admit = !config.backPressure() || tx.hasRoomFor(BATCH * (sendInputs.length + 1));
         for (int input = 0; admit && input < sendInputs.length; input++)
@@ -179,6 +207,7 @@ public final class HubWorker
             work += count;
         }
         tables.readers().quiescent(readerSlot);
+        lastCycleBusy = work > 0;
         return work;
     }
 
@@ -475,9 +504,14 @@ public final class HubWorker
         outer.wrap(buffer, outerOffset, total).writeHeader(0, total, identification++ & 0xFFFF, 0, 255,
             protocol, config.hubNbma(), peerNbma);
         slab.data(slot, outerOffset, total);
+        final long stampedNs = slab.receivedNs(slot);
         if (tx.offer(slot))
         {
             counters.transmitted++;
+            if (latency != null && stampedNs != 0)
+            {
+                latency.record(System.nanoTime() - stampedNs);
+            }
         }
         else
         {

@@ -22,7 +22,17 @@ public final class WorkerCounters
     long redirectSignalsLost;
     long resolutionsRequested;
     long resolutionSignalsLost;
+    long busyNs;
     final long[] drops = new long[DropReasons.COUNT];
+
+    /**
+     * @return time spent in duty cycles that found work (from one cycle's start to the next's),
+     * by the clock the worker is given: busy / elapsed is the worker's utilisation.
+     */
+    public long busyNs()
+    {
+        return busyNs;
+    }
 
     public long received()
     {
@@ -150,6 +160,7 @@ public final class WorkerCounters
         total.redirectSignalsLost += redirectSignalsLost;
         total.resolutionsRequested += resolutionsRequested;
         total.resolutionSignalsLost += resolutionSignalsLost;
+        total.busyNs += busyNs;
         for (int i = 0; i < drops.length; i++)
         {
             total.drops[i] += drops[i];

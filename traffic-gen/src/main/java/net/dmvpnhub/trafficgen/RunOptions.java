@@ -22,6 +22,8 @@ import java.util.Locale;
  * @param transform ESP transform.
  * @param spokeToSpoke fraction of flows from a spoke to another spoke's LAN (the rest go to the
  * hub-side LAN).
+ * @param peers how many other spokes each spoke talks to (its spoke-to-spoke destinations, drawn
+ * once by popularity).
  * @param zipf destination popularity: 0 for uniform, else the Zipf exponent.
  * @param rate offered packets per second in total, or 0 for as fast as possible.
  * @param seed the seed every random choice derives from.
@@ -38,6 +40,7 @@ public record RunOptions(
     CryptoProvider provider,
     Transform transform,
     double spokeToSpoke,
+    int peers,
     double zipf,
     long rate,
     long seed,
@@ -58,7 +61,7 @@ public record RunOptions(
     public static RunOptions defaults()
     {
         return new RunOptions(10_000, 20, 3, 1, Dataplane.ThreadingMode.RUN_TO_COMPLETION, PacketMix.IMIX,
-            CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 1.0, 0, 1, 64, Path.of("results"));
+            CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 4, 1.0, 0, 1, 64, Path.of("results"));
     }
 
     public static String help()
@@ -82,6 +85,7 @@ public record RunOptions(
             "  --provider P        ESP crypto: openssl, jdk or bc (default " + d.provider().name().toLowerCase(Locale.ROOT) + ")",
             "  --transform T       gcm128, gcm256 or cbc-sha256 (default gcm128)",
             "  --spoke-to-spoke F  fraction of flows to another spoke's LAN, 0 to 1 (default " + d.spokeToSpoke() + ")",
+            "  --peers K           other spokes each spoke sends to, drawn once by popularity (default " + d.peers() + ")",
             "  --zipf S            destination popularity: 0 uniform, else Zipf exponent (default " + d.zipf() + ")",
             "  --rate PPS          offered packets per second, 0 = as fast as possible (default 0)",
             "  --seed N            seed for every random choice (default " + d.seed() + ")",
@@ -105,6 +109,7 @@ public record RunOptions(
         CryptoProvider provider = d.provider();
         Transform transform = d.transform();
         double spokeToSpoke = d.spokeToSpoke();
+        int peers = d.peers();
         double zipf = d.zipf();
         long rate = d.rate();
         long seed = d.seed();
@@ -154,6 +159,7 @@ public record RunOptions(
                     default -> throw new UsageException("--transform must be gcm128, gcm256 or cbc-sha256, not '" + value + "'");
                 };
                 case "--spoke-to-spoke" -> spokeToSpoke = decimal(option, value, 0, 1);
+                case "--peers" -> peers = (int)integer(option, value, 1, 1000);
                 case "--zipf" -> zipf = decimal(option, value, 0, 10);
                 case "--rate" -> rate = integer(option, value, 0, 1_000_000_000L);
                 case "--seed" -> seed = integer(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -162,7 +168,7 @@ public record RunOptions(
                 default -> throw new UsageException("unknown option " + option + ", see --help");
             }
         }
-        return new RunOptions(spokes, durationS, phase, workers, mode, mix, provider, transform, spokeToSpoke, zipf, rate, seed,
+        return new RunOptions(spokes, durationS, phase, workers, mode, mix, provider, transform, spokeToSpoke, peers, zipf, rate, seed,
             pcapFrames, out);
     }
 

@@ -27,6 +27,9 @@ public final class RunTimeline
 
     private final Recorder recorder = new Recorder(HIGHEST_TRACKABLE_NS, 3);
     private final Histogram total = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+    private final Recorder hubRecorder = new Recorder(HIGHEST_TRACKABLE_NS, 3);
+    private final Histogram hubTotal = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+    private Histogram hubInterval;
     private final HistogramLogWriter log;
     private final long startMs;
     private final List<Sample> samples = new ArrayList<>();
@@ -48,10 +51,16 @@ public final class RunTimeline
         log.outputLegend();
     }
 
-    /** Receiving thread: one packet's one-way latency. */
+    /** Receiving thread: one packet's one-way latency, sending host to receiving host. */
     public void recordLatency(final long ns)
     {
         recorder.recordValue(Math.min(Math.max(ns, 0), HIGHEST_TRACKABLE_NS));
+    }
+
+    /** A hub worker's thread: one frame's time in the hub, receive ring to transmit ring. */
+    public void recordHubLatency(final long ns)
+    {
+        hubRecorder.recordValue(Math.min(Math.max(ns, 0), HIGHEST_TRACKABLE_NS));
     }
 
     /** Progress thread: closes a latency interval into the log, and keeps the counters' sample. */
@@ -60,13 +69,26 @@ public final class RunTimeline
         interval = recorder.getIntervalHistogram(interval);
         total.add(interval);
         interval.setStartTimeStamp(Math.max(interval.getStartTimeStamp(), startMs));
+        interval.setTag("end-to-end");
         log.outputIntervalHistogram(interval);
+        hubInterval = hubRecorder.getIntervalHistogram(hubInterval);
+        hubTotal.add(hubInterval);
+        hubInterval.setStartTimeStamp(Math.max(hubInterval.getStartTimeStamp(), startMs));
+        hubInterval.setTag("in-hub");
+        log.outputIntervalHistogram(hubInterval);
         samples.add(sample);
     }
 
+    /** @return end-to-end latency (host to host through the hub, the simulation's queues included). */
     public Histogram latency()
     {
         return total;
+    }
+
+    /** @return time in the hub, receive ring to transmit ring. */
+    public Histogram hubLatency()
+    {
+        return hubTotal;
     }
 
     public List<Sample> samples()
@@ -105,11 +127,17 @@ public final class RunTimeline
             .series("shortcut (H) routes installed at spokes", t, shortcuts)
             .series("spokes registered", t, registered)
             .render());
-        final List<double[]> distribution = percentileDistribution(total);
+        final List<double[]> inHub = percentileDistribution(hubTotal);
+        final List<double[]> endToEnd = percentileDistribution(total);
         Files.writeString(directory.resolve("latency.svg"),
-            new SvgChart("One-way latency by percentile (x: 1/(1-percentile))", "1/(1-p): 10 = p90, 1000 = p99.9", "microseconds")
+            new SvgChart("Latency by percentile (x: 1/(1-percentile))", "1/(1-p): 10 = p90, 1000 = p99.9", "microseconds")
                 .logX()
-                .series("latency", distribution.get(0), distribution.get(1))
+                .series("in the hub (receive ring to transmit ring)", inHub.get(0), inHub.get(1))
+                .render());
+        Files.writeString(directory.resolve("latency-end-to-end.svg"),
+            new SvgChart("End-to-end latency by percentile, host to host via the hub", "1/(1-p): 10 = p90, 1000 = p99.9", "microseconds")
+                .logX()
+                .series("end to end (the spokes' queues included)", endToEnd.get(0), endToEnd.get(1))
                 .render());
     }
 

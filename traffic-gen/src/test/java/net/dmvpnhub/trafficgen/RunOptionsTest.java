@@ -31,7 +31,7 @@ class RunOptionsTest
     void everyOptionIsRead() throws Exception
     {
         final RunOptions o = RunOptions.parse(Arrays.asList(("--spokes 100_000 --duration 2.5 --phase 2 --workers 2 --mode pipelined " +
-            "--mix 576 --provider jdk --transform cbc-sha256 --spoke-to-spoke 0.25 --zipf 0 --rate 50000 --seed 9 --pcap 0 --out /tmp/x")
+            "--mix 576 --provider jdk --transform cbc-sha256 --spoke-to-spoke 0.25 --peers 9 --zipf 0 --rate 50000 --seed 9 --pcap 0 --out /tmp/x")
             .split(" ")));
         assertEquals(100_000, o.spokes());
         assertEquals(2.5, o.durationS());
@@ -42,6 +42,7 @@ class RunOptionsTest
         assertEquals(CryptoProvider.JDK, o.provider());
         assertEquals(Transform.AES_256_CBC_HMAC_SHA256, o.transform());
         assertEquals(0.25, o.spokeToSpoke());
+        assertEquals(9, o.peers());
         assertEquals(0.0, o.zipf());
         assertEquals(50_000, o.rate());
         assertEquals(9, o.seed());

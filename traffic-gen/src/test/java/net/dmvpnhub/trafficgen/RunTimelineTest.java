@@ -31,6 +31,7 @@ class RunTimelineTest
         timeline.sample(new RunTimeline.Sample(1, 1e6, 1e6, 0, 1, 0, 10));
         timeline.recordLatency(5_000_000L);
         timeline.recordLatency(-3);
+        timeline.recordHubLatency(12_000);
         timeline.sample(new RunTimeline.Sample(2, 2e6, 2e6, 1e5, 2, 5, 10));
 
         final Histogram latency = timeline.latency();
@@ -40,11 +41,16 @@ class RunTimelineTest
 
         final HistogramLogReader reader = new HistogramLogReader(new ByteArrayInputStream(hlog.toByteArray()));
         assertEquals(1000, ((Histogram)reader.nextIntervalHistogram()).getTotalCount());
-        assertEquals(2, ((Histogram)reader.nextIntervalHistogram()).getTotalCount());
+        assertEquals(0, ((Histogram)reader.nextIntervalHistogram()).getTotalCount(), "no in-hub samples in interval 1");
+        final Histogram second = (Histogram)reader.nextIntervalHistogram();
+        assertEquals(2, second.getTotalCount());
+        assertEquals("end-to-end", second.getTag());
+        assertEquals(1, ((Histogram)reader.nextIntervalHistogram()).getTotalCount());
         assertNull(reader.nextIntervalHistogram());
+        assertEquals(1, timeline.hubLatency().getTotalCount());
 
         timeline.writeCharts(directory);
-        for (final String chart : List.of("throughput.svg", "shortcuts.svg", "latency.svg"))
+        for (final String chart : List.of("throughput.svg", "shortcuts.svg", "latency.svg", "latency-end-to-end.svg"))
         {
             assertTrue(Files.readString(directory.resolve(chart)).contains("<polyline"), chart);
         }

@@ -87,6 +87,7 @@ public final class FrameSlab
         {
             offsets[slot] = slot * slotSize + FrameSlabDescriptor.HEADROOM;
             lengths[slot] = 0;
+            receivedNs[slot] = 0;
         }
         return slot;
     }

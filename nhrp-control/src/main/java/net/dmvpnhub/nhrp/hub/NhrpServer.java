@@ -68,6 +68,7 @@ import java.util.List;
  */
 public final class NhrpServer implements Agent
 {
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     /** Pairs of (NBMA address, SPI) in an IKE request or reply: one long each. */
     public static final int IKE_RING_CAPACITY = 1 << 14;
     /** Packets taken from each punt ring per duty cycle. */
@@ -236,8 +237,19 @@ public final class NhrpServer implements Agent
     {
         nowNs = clock.nanoTime();
         int work = 0;
-        work += ikeExchanges();
-        work += nhrpPackets();
+        // CPU time (not wall time: this thread may be preempted) of the two parts a storm loads.
+        if (ikeRequests.size() > 0)
+        {
+            final long start = THREADS.getCurrentThreadCpuTime();
+            work += ikeExchanges();
+            traffic.ikeNs += THREADS.getCurrentThreadCpuTime() - start;
+        }
+        if (anyPunted())
+        {
+            final long start = THREADS.getCurrentThreadCpuTime();
+            work += nhrpPackets();
+            traffic.nhrpNs += THREADS.getCurrentThreadCpuTime() - start;
+        }
         work += redirectSignals();
         work += resolutionTriggers();
         work += localPackets();
@@ -245,6 +257,18 @@ public final class NhrpServer implements Agent
         work += reclaimRetired();
         work += harvestUsedMarks();
         return work;
+    }
+
+    private boolean anyPunted()
+    {
+        for (final SpscLongRing ring : dataplane.nhrpPuntRings())
+        {
+            if (ring.size() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Collects the used marks the dataplane set since the last harvest, once a second. */

@@ -51,6 +51,8 @@ public final class NhrpTraffic
     long resolutionTriggersUnbound;
     long localPacketsDelivered;
     long ikeExchanges;
+    long ikeNs;
+    long nhrpNs;
 
     public long sent(final int type)
     {
@@ -143,6 +145,18 @@ public final class NhrpTraffic
     public long ikeExchanges()
     {
         return ikeExchanges;
+    }
+
+    /** @return CPU time the server's thread spent on simulated IKE exchanges (building SAs). */
+    public long ikeNs()
+    {
+        return ikeNs;
+    }
+
+    /** @return CPU time the server's thread spent handling NHRP packets (decode, cache, tables, answers). */
+    public long nhrpNs()
+    {
+        return nhrpNs;
     }
 
     /**

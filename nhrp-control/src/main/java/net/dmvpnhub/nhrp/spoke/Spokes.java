@@ -28,6 +28,7 @@ import org.agrona.collections.IntArrayQueue;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -131,6 +132,24 @@ public final class Spokes implements Agent, AutoCloseable
     private final SpokeCounters counters;
     private SpokeEventListener listener = SpokeEventListener.NONE;
     private DataReceiver receiver = DataReceiver.NONE;
+    private FrameTap tap;
+
+    /**
+     * Sees every frame the spokes send to the hub, and every frame they receive from it, as it
+     * crosses the wire (encrypted), on the spokes' thread; the bytes are valid only during the call.
+     * For pcap exports.
+     */
+    @FunctionalInterface
+    public interface FrameTap
+    {
+        void frame(boolean toHub, DirectBuffer buffer, int offset, int length);
+    }
+
+    /** Before the spokes run: where to show frames to and from the hub (null: nowhere). */
+    public void tap(final FrameTap tap)
+    {
+        this.tap = tap;
+    }
 
     private final TunnelFrameDecoder decoder;
     private final EspProcessor esp = new EspProcessor();
@@ -797,6 +816,10 @@ public final class Spokes implements Agent, AutoCloseable
     {
         counters.add(NONE, fromHub ? Counter.FRAMES_RECEIVED_HUB : Counter.FRAMES_RECEIVED_DIRECT);
         final UnsafeBuffer buffer = slab.buffer();
+        if (tap != null && fromHub)
+        {
+            tap.frame(false, buffer, slab.offset(slot), slab.length(slot));
+        }
         DecodeStatus status = decoder.decode(buffer, slab.offset(slot), slab.length(slot));
         if (status != DecodeStatus.OK)
         {
@@ -1465,6 +1488,12 @@ public final class Spokes implements Agent, AutoCloseable
             counters.drop(s, SpokeDrop.ENCRYPT_FAILED);
             return false;
         }
+        if (tap != null)
+        {
+            tap.frame(true, hubSlab.buffer(), hubSlab.offset(slot), hubSlab.length(slot));
+        }
+        // The arrival stamp the hub's time-in-hub latency is measured from (HubWorker.LatencyRecorder).
+        hubSlab.receivedNs(slot, System.nanoTime());
         if (!dataplane.rxFor(nbma[s]).offer(slot))
         {
             hubSlab.release(slot);

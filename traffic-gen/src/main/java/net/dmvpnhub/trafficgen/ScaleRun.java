@@ -1,0 +1,495 @@
+package net.dmvpnhub.trafficgen;
+
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.DropReasons;
+import net.dmvpnhub.dataplane.HubConfig;
+import net.dmvpnhub.dataplane.WorkerCounters;
+import net.dmvpnhub.dataplane.ring.SpscLongRing;
+import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.nhrp.hub.NhsConfig;
+import net.dmvpnhub.nhrp.show.Json;
+import net.dmvpnhub.nhrp.spoke.AddressPlan;
+import net.dmvpnhub.nhrp.spoke.DataPath;
+import net.dmvpnhub.nhrp.spoke.SpokeConfig;
+import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
+import net.dmvpnhub.nhrp.spoke.Spokes;
+import net.dmvpnhub.wire.Ipv4Address;
+import net.dmvpnhub.wire.nhrp.Nhrp;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The main job: a DMVPN of simulated spokes around the hub, every spoke registering at once (a
+ * storm), then seeded traffic for a fixed time, a summary on the console and in
+ * {@code results/<time>/} (summary.json, summary.md, latency.hlog, charts), and a conservation
+ * check at the end that fails the run if any frame is unaccounted for.
+ * <p>
+ * Threads: each dataplane worker (busy-spinning), the NHS (backing off when idle), the spokes
+ * with the traffic generator (busy-spinning), and this one, which samples the counters once a
+ * second. The spokes do real ESP both ways, as much crypto per packet as the hub: on a 2-core
+ * machine the run measures hub and simulation together; {@code HubForwardingBenchmark} measures
+ * the hub alone.
+ */
+public final class ScaleRun
+{
+    static final String HUB_NBMA = "198.18.0.1";
+    static final String HUB_TUNNEL = "10.0.0.1";
+    static final long GRE_KEY = 100;
+    static final byte[] PSK = "dmvpn-hub scale run".getBytes(StandardCharsets.US_ASCII);
+    private static final long SECOND = 1_000_000_000L;
+    private static final long STORM_TIMEOUT_NS = 120 * SECOND;
+
+    private final RunOptions options;
+    private final PrintStream console;
+
+    ScaleRun(final RunOptions options, final PrintStream console)
+    {
+        this.options = options;
+        this.console = console;
+    }
+
+    public static void main(final String[] args)
+    {
+        System.setProperty("chronicle.analytics.disable", "true");
+        final RunOptions options;
+        try
+        {
+            options = RunOptions.parse(List.of(args));
+        }
+        catch (final RunOptions.UsageException ex)
+        {
+            System.err.println("dmvpn run: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options == null)
+        {
+            System.out.println(RunOptions.help());
+            return;
+        }
+        try
+        {
+            final boolean conserved = new ScaleRun(options, System.out).run();
+            System.exit(conserved ? 0 : 1);
+        }
+        catch (final Exception ex)
+        {
+            ex.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /**
+     * @return whether every frame was accounted for.
+     */
+    @SuppressWarnings("unchecked")
+    boolean run() throws IOException, InterruptedException
+    {
+        final long wallStart = System.currentTimeMillis();
+        final String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(wallStart));
+        final Path directory = options.out().resolve(stamp);
+        Files.createDirectories(directory);
+        final NanoClock clock = SystemNanoClock.INSTANCE;
+        final int spokeCount = options.spokes();
+        final AddressPlan plan = AddressPlan.forSpokes(spokeCount);
+        final int tunnelLength = tunnelPrefixLength(spokeCount);
+        final int hubNbma = Ipv4Address.parse(HUB_NBMA);
+        final int hubTunnel = Ipv4Address.parse(HUB_TUNNEL);
+        final SimulatedIke ike = new SimulatedIke(options.provider(), options.transform(), PSK, false);
+        final boolean phase3 = options.phase() == 3;
+        final HubConfig hubConfig = new HubConfig(hubNbma, GRE_KEY, true, phase3, SECOND, 100_000_000L, true);
+        final NhsConfig nhsConfig = NhsConfig.phase3(hubNbma, hubTunnel, tunnelLength).withRedirect(phase3)
+            .withAdmissionBound(Math.max(256, ringCapacity(spokeCount) / 2));
+
+        console.printf(Locale.ROOT, "dmvpn run: %d spokes, Phase %d, %s, %d worker(s) %s, %s %s, mix %s, %.0f%% spoke to spoke, " +
+                "%d peers per spoke, Zipf %.2f, rate %s, seed %d%n", spokeCount, options.phase(), "tunnel " + HUB_TUNNEL + "/" + tunnelLength,
+            options.workers(), options.mode() == Dataplane.ThreadingMode.PIPELINED ? "pipelined" : "run-to-completion",
+            options.provider().name().toLowerCase(Locale.ROOT), options.transform().iosName(), options.mix(), 100 * options.spokeToSpoke(),
+            options.peers(), options.zipf(), options.rate() == 0 ? "as fast as possible" : options.rate() + " pps", options.seed());
+
+        final long buildStart = System.nanoTime();
+        final int slots = slabSlots(spokeCount);
+        final HubAssembly hub = new HubAssembly(options, hubConfig, nhsConfig, ike, clock, slots, ringCapacity(spokeCount),
+            tunnel -> lanOf(plan, tunnel, spokeCount), plan.lanPrefixLength());
+        final SpokeConfig spokeConfig = SpokeConfig.builder()
+            .phase(SpokeConfig.Phase.values()[options.phase() - 1])
+            .hub(hubNbma, hubTunnel, tunnelLength)
+            .tunnelKey(GRE_KEY)
+            // A default route via the hub: the hub-side LAN and every other spoke's LAN behind it.
+            .summary(0, 0)
+            .startJitterNs(SECOND)
+            .build();
+        final Spokes spokes = Spokes.attach(spokeConfig, plan, spokeCount, hub.dataplane(), hub.server(), ike, clock, options.seed());
+        for (int s = 0; s < spokeCount; s++)
+        {
+            spokes.addSpoke(plan.tunnel(s), plan.nbma(s), plan.lan(s));
+        }
+        final PrintStream hlog = new PrintStream(Files.newOutputStream(directory.resolve("latency.hlog")), true, StandardCharsets.UTF_8);
+        final RunTimeline timeline = new RunTimeline(hlog, wallStart);
+        final TrafficGenerator traffic = new TrafficGenerator(spokes, hub.dataplane(), clock, options, timeline);
+        final PcapExport pcap = options.pcapFrames() > 0 ?
+            new PcapExport(directory.resolve("frames.pcap"), directory.resolve("esp_sa"), ike, options.pcapFrames()) : null;
+        spokes.tap(pcap);
+        for (final net.dmvpnhub.dataplane.HubWorker worker : hub.dataplane().workers())
+        {
+            worker.latencyRecorder(timeline::recordHubLatency);
+        }
+        console.printf(Locale.ROOT, "dmvpn run: built in %.1f s (frame slab %d slots, %d MiB)%n", (System.nanoTime() - buildStart) / 1e9,
+            slots, (long)slots * 2048 >> 20);
+
+        hub.start(clock);
+        final AgentRunner spokesRunner = new AgentRunner(new BusySpinIdleStrategy(), Throwable::printStackTrace, null, traffic);
+
+        // The storm: every spoke starts (IKE, then registration) within a second.
+        final long nhsCpuBefore = hub.nhsCpuNs();
+        final long ikeBefore = hub.server().traffic().ikeNs();
+        final long nhrpBefore = hub.server().traffic().nhrpNs();
+        final long stormStart = System.nanoTime();
+        spokes.startAll();
+        AgentRunner.startOnThread(spokesRunner);
+        long stormNs = -1;
+        long lastPrint = stormStart;
+        while (System.nanoTime() - stormStart < STORM_TIMEOUT_NS)
+        {
+            Thread.sleep(20);
+            final int registered = spokes.registeredCount();
+            if (registered == spokeCount)
+            {
+                stormNs = System.nanoTime() - stormStart;
+                break;
+            }
+            if (System.nanoTime() - lastPrint > SECOND)
+            {
+                lastPrint = System.nanoTime();
+                console.printf(Locale.ROOT, "  storm %5.1f s: %d of %d spokes registered%n", (lastPrint - stormStart) / 1e9, registered, spokeCount);
+            }
+        }
+        final long stormNhsCpuNs = hub.nhsCpuNs() - nhsCpuBefore;
+        final long stormIkeNs = hub.server().traffic().ikeNs() - ikeBefore;
+        final long stormNhrpNs = hub.server().traffic().nhrpNs() - nhrpBefore;
+        final long naks = hub.server().traffic().admissionNaks();
+        if (stormNs < 0)
+        {
+            console.printf(Locale.ROOT, "dmvpn run: only %d of %d spokes registered within %d s%n", spokes.registeredCount(), spokeCount,
+                STORM_TIMEOUT_NS / SECOND);
+        }
+        else
+        {
+            console.printf(Locale.ROOT, "dmvpn run: %d spokes registered in %.2f s; NHS thread CPU %.1f ms (NHRP %.1f ms, simulated IKE " +
+                "%.1f ms); %d NAK 5 (admission) answered and retried%n", spokeCount, stormNs / 1e9, stormNhsCpuNs / 1e6, stormNhrpNs / 1e6,
+                stormIkeNs / 1e6, naks);
+        }
+
+        // Traffic.
+        final long gcCountBefore = gcCount();
+        final long gcTimeBefore = gcTimeMs();
+        final WorkerCounters before = hub.dataplane().totals();
+        final long directBefore = spokes.counters().get(Counter.DATA_SENT_DIRECT);
+        traffic.startSending();
+        final long trafficStart = System.nanoTime();
+        final long end = trafficStart + (long)(options.durationS() * SECOND);
+        long previousNs = trafficStart;
+        long previousRx = before.received();
+        long previousTx = before.transmitted();
+        long previousDirect = directBefore;
+        long previousTxBytes = traffic.sentBytes();
+        console.println("      time   hub rx Mpps   hub tx Mpps   direct Mpps   offered Gbps   shortcuts   worker busy   in-hub p99 us");
+        long previousBusy = before.busyNs();
+        while (System.nanoTime() < end)
+        {
+            Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            final long now = System.nanoTime();
+            final WorkerCounters t = hub.dataplane().totals();
+            final long direct = spokes.counters().get(Counter.DATA_SENT_DIRECT);
+            final long bytes = traffic.sentBytes();
+            final double seconds = (now - previousNs) / 1e9;
+            final long shortcuts = spokes.counters().get(Counter.SHORTCUTS_INSTALLED) - spokes.counters().get(Counter.SHORTCUTS_EXPIRED) -
+                spokes.counters().get(Counter.SHORTCUTS_PURGED);
+            final RunTimeline.Sample sample = new RunTimeline.Sample((now - trafficStart) / 1e9, (t.received() - previousRx) / seconds,
+                (t.transmitted() - previousTx) / seconds, (direct - previousDirect) / seconds, (bytes - previousTxBytes) * 8 / seconds / 1e9,
+                shortcuts, spokes.registeredCount());
+            timeline.sample(sample);
+            final double busy = (t.busyNs() - previousBusy) / 1e9 / seconds / hub.dataplane().workers().length;
+            previousBusy = t.busyNs();
+            console.printf(Locale.ROOT, "  %6.1f s  %12.3f  %12.3f  %12.3f  %13.3f  %10d  %10.0f%%  %14.1f%n", sample.seconds(),
+                sample.hubRxPps() / 1e6, sample.hubTxPps() / 1e6, sample.directPps() / 1e6, sample.hubTxGbps(), shortcuts, 100 * busy,
+                timeline.hubLatency().getValueAtPercentile(99) / 1e3);
+            previousNs = now;
+            previousRx = t.received();
+            previousTx = t.transmitted();
+            previousDirect = direct;
+            previousTxBytes = bytes;
+        }
+        traffic.stopSending();
+        final double trafficSeconds = (System.nanoTime() - trafficStart) / 1e9;
+
+        // Drain: let what is in flight reach its end, then stop every thread.
+        final long drainStart = System.nanoTime();
+        while (System.nanoTime() - drainStart < 5 * SECOND && !quiet(hub.dataplane()))
+        {
+            Thread.sleep(10);
+        }
+        Thread.sleep(50);
+        spokesRunner.close();
+        hub.close();
+        final long gcCount = gcCount() - gcCountBefore;
+        final long gcTimeMs = gcTimeMs() - gcTimeBefore;
+
+        final WorkerCounters after = hub.dataplane().totals();
+        final boolean hubConserved = hub.dataplane().conserved();
+        final boolean spokesConserved = spokes.conserved();
+        final double workerBusy = (after.busyNs() - before.busyNs()) / 1e9 / trafficSeconds / hub.dataplane().workers().length;
+        final Map<String, Object> summary = summary(options, stamp, spokeCount, stormNs, stormNhsCpuNs, naks, before, after, spokes, traffic,
+            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved);
+        ((Map<String, Object>)summary.get("registrationStorm")).put("nhsNhrpMilliseconds", stormNhrpNs / 1e6);
+        ((Map<String, Object>)summary.get("registrationStorm")).put("nhsSimulatedIkeMilliseconds", stormIkeNs / 1e6);
+        ((Map<String, Object>)summary.get("throughput")).put("hubWorkerBusyFraction", workerBusy);
+        Files.writeString(directory.resolve("summary.json"), Json.write(summary));
+        final String markdown = markdown(summary);
+        Files.writeString(directory.resolve("summary.md"), markdown);
+        timeline.writeCharts(directory);
+        Files.writeString(directory.resolve("show-ip-nhrp-traffic.txt"), hub.show().ipNhrpTraffic());
+        Files.writeString(directory.resolve("show-interface.txt"), hub.show().interfaceCounters());
+        hlog.close();
+        if (pcap != null)
+        {
+            pcap.close();
+        }
+        console.println();
+        console.print(markdown);
+        if (pcap != null)
+        {
+            console.printf(Locale.ROOT, "dmvpn run: frames.pcap holds the first %d frames to the hub and %d from it; esp_sa the keys " +
+                "Wireshark needs (see the README)%n", pcap.framesToHub(), pcap.framesFromHub());
+        }
+        console.println("dmvpn run: results in " + directory);
+        spokes.close();
+        if (!hubConserved || !spokesConserved)
+        {
+            console.println("dmvpn run: CONSERVATION FAILED: " + (hubConserved ? "" : "the hub's ") + (spokesConserved ? "" : "the spokes' ") +
+                "frames do not add up (received != transmitted + punted + dropped + in flight)");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean quiet(final Dataplane dataplane)
+    {
+        for (final SpscLongRing ring : dataplane.txRings())
+        {
+            if (ring.size() > 0)
+            {
+                return false;
+            }
+        }
+        return dataplane.inFlight() == 0;
+    }
+
+    /** The tunnel subnet holds the hub and every spoke: /16 up to 65,000 spokes, wider above. */
+    static int tunnelPrefixLength(final int spokes)
+    {
+        int length = 16;
+        while (length > 8 && (1L << (32 - length)) < spokes + 16L)
+        {
+            length--;
+        }
+        return length;
+    }
+
+    static int slabSlots(final int spokes)
+    {
+        return Math.max(16_384, Integer.highestOneBit(spokes * 2 - 1) << 1);
+    }
+
+    static int ringCapacity(final int spokes)
+    {
+        return Math.max(4096, Math.min(65_536, Integer.highestOneBit(Math.max(1, spokes) - 1) << 1));
+    }
+
+    private static int lanOf(final AddressPlan plan, final int tunnel, final int spokes)
+    {
+        final long index = (tunnel & 0xFFFF_FFFFL) - (plan.firstTunnel() & 0xFFFF_FFFFL);
+        return index >= 0 && index < spokes ? plan.lan((int)index) : 0;
+    }
+
+    private static long gcCount()
+    {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    private static long gcTimeMs()
+    {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    private static Map<String, Object> summary(
+        final RunOptions o, final String stamp, final int spokeCount, final long stormNs, final long stormNhsCpuNs, final long naks,
+        final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
+        final HubAssembly hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
+        final boolean hubConserved, final boolean spokesConserved)
+    {
+        final Map<String, Object> s = new LinkedHashMap<>();
+        s.put("run", stamp);
+        final Map<String, Object> scenario = new LinkedHashMap<>();
+        scenario.put("spokes", spokeCount);
+        scenario.put("phase", o.phase());
+        scenario.put("durationSeconds", o.durationS());
+        scenario.put("workers", o.mode() == Dataplane.ThreadingMode.PIPELINED ? 2 : o.workers());
+        scenario.put("mode", o.mode().name().toLowerCase(Locale.ROOT));
+        scenario.put("mix", o.mix().toString());
+        scenario.put("provider", o.provider().name().toLowerCase(Locale.ROOT));
+        scenario.put("transform", o.transform().iosName());
+        scenario.put("spokeToSpoke", o.spokeToSpoke());
+        scenario.put("peersPerSpoke", o.peers());
+        scenario.put("zipf", o.zipf());
+        scenario.put("ratePps", o.rate());
+        scenario.put("seed", o.seed());
+        s.put("scenario", scenario);
+        final Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpus", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        s.put("machine", machine);
+
+        final Map<String, Object> storm = new LinkedHashMap<>();
+        storm.put("registered", spokes.registeredCount());
+        storm.put("convergenceSeconds", stormNs < 0 ? null : stormNs / 1e9);
+        storm.put("nhsCpuMilliseconds", stormNhsCpuNs / 1e6);
+        storm.put("admissionNaks", naks);
+        s.put("registrationStorm", storm);
+
+        final long rx = after.received() - before.received();
+        final long tx = after.transmitted() - before.transmitted();
+        final Map<String, Object> throughput = new LinkedHashMap<>();
+        throughput.put("seconds", seconds);
+        throughput.put("hubReceivedMpps", rx / seconds / 1e6);
+        throughput.put("hubTransmittedMpps", tx / seconds / 1e6);
+        throughput.put("offeredGbps", traffic.sentBytes() * 8 / seconds / 1e9);
+        throughput.put("packetsSent", traffic.sentPackets());
+        throughput.put("sentThroughHub", traffic.sent(DataPath.HUB));
+        throughput.put("sentDirectSpokeToSpoke", traffic.sent(DataPath.DIRECT));
+        throughput.put("notSent", traffic.notSent());
+        throughput.put("generatorWaitsForRingRoom", traffic.waitedForRoom());
+        s.put("throughput", throughput);
+
+        final Map<String, Object> nhrp = new LinkedHashMap<>();
+        nhrp.put("trafficIndicationsSent", hub.server().traffic().sent(Nhrp.TYPE_TRAFFIC_INDICATION));
+        nhrp.put("resolutionsForwarded", hub.server().traffic().resolutionsForwarded());
+        nhrp.put("resolutionsAnswered", hub.server().traffic().resolutionsAnswered());
+        nhrp.put("shortcutsInstalled", spokes.counters().get(Counter.SHORTCUTS_INSTALLED));
+        nhrp.put("hubCacheEntries", hub.server().cacheSize());
+        nhrp.put("hubRoutes", hub.tables().routes().size());
+        s.put("nhrp", nhrp);
+
+        s.put("latencyInHub", percentiles(timeline.hubLatency()));
+        s.put("latencyEndToEnd", percentiles(timeline.latency()));
+
+        final Map<String, Object> drops = new LinkedHashMap<>();
+        for (int reason = 0; reason < DropReasons.COUNT; reason++)
+        {
+            if (!DropReasons.isOk(reason) && after.drops(reason) > 0)
+            {
+                drops.put(DropReasons.name(reason), after.drops(reason));
+            }
+        }
+        s.put("hubDropsByReason", drops);
+        s.put("gc", Map.of("collections", gcCount, "milliseconds", gcTimeMs));
+
+        final Map<String, Object> conservation = new LinkedHashMap<>();
+        conservation.put("hubReceived", after.received());
+        conservation.put("hubInjected", after.injected());
+        conservation.put("hubTransmitted", after.transmitted());
+        conservation.put("hubPunted", after.punted());
+        conservation.put("hubDropped", after.dropped());
+        conservation.put("hubConserved", hubConserved);
+        conservation.put("spokesConserved", spokesConserved);
+        s.put("conservation", conservation);
+        return s;
+    }
+
+    private static Map<String, Object> percentiles(final Histogram latency)
+    {
+        final Map<String, Object> lat = new LinkedHashMap<>();
+        lat.put("packets", latency.getTotalCount());
+        for (final double p : new double[]{50, 90, 99, 99.9, 99.99})
+        {
+            lat.put("p" + (p == Math.rint(p) ? Integer.toString((int)p) : Double.toString(p)) + "Microseconds",
+                latency.getTotalCount() == 0 ? null : latency.getValueAtPercentile(p) / 1e3);
+        }
+        lat.put("maxMicroseconds", latency.getTotalCount() == 0 ? null : latency.getMaxValue() / 1e3);
+        return lat;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String markdown(final Map<String, Object> s)
+    {
+        final Map<String, Object> sc = (Map<String, Object>)s.get("scenario");
+        final Map<String, Object> storm = (Map<String, Object>)s.get("registrationStorm");
+        final Map<String, Object> t = (Map<String, Object>)s.get("throughput");
+        final Map<String, Object> n = (Map<String, Object>)s.get("nhrp");
+        final Map<String, Object> l = (Map<String, Object>)s.get("latencyInHub");
+        final Map<String, Object> e = (Map<String, Object>)s.get("latencyEndToEnd");
+        final Map<String, Object> c = (Map<String, Object>)s.get("conservation");
+        final StringBuilder out = new StringBuilder();
+        out.append("# Scale run ").append(s.get("run")).append("\n\n");
+        out.append("Scenario: ").append(sc).append("\n\nMachine: ").append(s.get("machine")).append("\n\n");
+        out.append("| what | value |\n|---|---:|\n");
+        row(out, "spokes registered", storm.get("registered"));
+        row(out, "registration storm, convergence (s)", storm.get("convergenceSeconds"));
+        row(out, "registration storm, NHS thread CPU (ms)", storm.get("nhsCpuMilliseconds"));
+        row(out, "  of which handling NHRP (ms)", storm.get("nhsNhrpMilliseconds"));
+        row(out, "  of which simulated IKE, building SAs (ms)", storm.get("nhsSimulatedIkeMilliseconds"));
+        row(out, "registration storm, NAK 5 answered (admission control)", storm.get("admissionNaks"));
+        row(out, "hub received (Mpps)", t.get("hubReceivedMpps"));
+        row(out, "hub transmitted (Mpps)", t.get("hubTransmittedMpps"));
+        row(out, "offered by the spokes (Gbps, inner packets)", t.get("offeredGbps"));
+        row(out, "hub worker busy (fraction of the traffic phase)", t.get("hubWorkerBusyFraction"));
+        row(out, "packets sent through the hub", t.get("sentThroughHub"));
+        row(out, "packets sent spoke to spoke, direct", t.get("sentDirectSpokeToSpoke"));
+        row(out, "Traffic Indications sent", n.get("trafficIndicationsSent"));
+        row(out, "shortcuts installed at spokes", n.get("shortcutsInstalled"));
+        row(out, "time in the hub p50 / p99 / p99.9 / p99.99 / max (us)", percentileText(l));
+        row(out, "end to end via the hub, spokes' queues included, p50 / p99 / p99.9 / p99.99 / max (us)", percentileText(e));
+        row(out, "GC during traffic", s.get("gc"));
+        row(out, "hub drops by reason", s.get("hubDropsByReason"));
+        row(out, "conservation (hub, spokes)", c.get("hubConserved") + ", " + c.get("spokesConserved"));
+        out.append("\nCharts: throughput.svg, latency.svg (in the hub), latency-end-to-end.svg, shortcuts.svg; latency histogram log: ")
+            .append("latency.hlog (tags in-hub and end-to-end).\n");
+        return out.toString();
+    }
+
+    private static String percentileText(final Map<String, Object> l)
+    {
+        return String.format(Locale.ROOT, "%s / %s / %s / %s / %s", f(l.get("p50Microseconds")), f(l.get("p99Microseconds")),
+            f(l.get("p99.9Microseconds")), f(l.get("p99.99Microseconds")), f(l.get("maxMicroseconds")));
+    }
+
+    private static String f(final Object value)
+    {
+        return value instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : String.valueOf(value);
+    }
+
+    private static void row(final StringBuilder out, final String what, final Object value)
+    {
+        final String text = value instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(value);
+        out.append("| ").append(what).append(" | ").append(text).append(" |\n");
+    }
+}

@@ -1,0 +1,222 @@
+package net.dmvpnhub.trafficgen;
+
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.nhrp.spoke.DataPath;
+import net.dmvpnhub.nhrp.spoke.SpokeState;
+import net.dmvpnhub.nhrp.spoke.Spokes;
+import net.dmvpnhub.wire.Ipv4Address;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded traffic from the simulated spokes' LANs, on the spokes' own thread: one Agrona agent
+ * that runs the spokes' duty cycle (NHRP, IKE, frames from the hub and between spokes) and then
+ * sends a burst of data packets. Each packet goes from a random host behind a random registered
+ * spoke either to the LAN of one of that spoke's peers (with probability {@code spokeToSpoke};
+ * each spoke talks to {@code peers} other spokes, drawn once by popularity, uniform or Zipf, as a
+ * branch talks to a few others and the popular ones are popular with everyone) or to the
+ * hub-side LAN; its size comes from the packet mix. The
+ * spoke's own routing table decides whether it crosses the hub or goes straight to the other
+ * spoke over a shortcut, so Phase 3 offload shows in the hub's load.
+ * <p>
+ * Rate: as fast as the hub takes them (a packet is offered only when the receive ring it goes to
+ * has room, so the generator never drops for want of space: it waits), or paced to a fixed
+ * number per second. The first 8 payload bytes carry the send time; a spoke that receives a packet
+ * through the hub records its one-way latency.
+ */
+public final class TrafficGenerator implements Agent
+{
+    /** Packets sent per duty cycle at most, between two runs of the spokes' own work. */
+    static final int BURST = 32;
+    private static final int UDP_IP_HEADERS = 28;
+    private static final int TIMESTAMP_OFFSET = UDP_IP_HEADERS;
+
+    private final Spokes spokes;
+    private final Dataplane dataplane;
+    private final NanoClock clock;
+    private final RunOptions options;
+    private final RunTimeline timeline;
+    private final SplittableRandom random;
+    /** Spoke s talks to peerTable[s * peers .. s * peers + peers - 1]. */
+    private final int[] peerTable;
+    private final int peers;
+    /** Host numbers drawn inside a LAN: 1 .. hosts. */
+    private final int hosts;
+    private final int hubLan;
+    private final int[] upSpokes;
+    private int upCount;
+    private volatile boolean sending;
+    private long startedNs;
+    private long sentPackets;
+    private long sentBytes;
+    private long waitedForRoom;
+    private long notSent;
+    private final long[] byPath = new long[DataPath.values().length];
+
+    public TrafficGenerator(
+        final Spokes spokes, final Dataplane dataplane, final NanoClock clock, final RunOptions options, final RunTimeline timeline)
+    {
+        this.spokes = spokes;
+        this.dataplane = dataplane;
+        this.clock = clock;
+        this.options = options;
+        this.timeline = timeline;
+        this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        this.peers = options.peers();
+        this.hosts = (int)Math.min(200, (1L << (32 - spokes.plan().lanPrefixLength())) - 2);
+        this.peerTable = new int[spokes.count() * peers];
+        final ZipfSampler popularity = new ZipfSampler(Math.max(1, spokes.count()), options.zipf());
+        // Ranks map to spokes through a seeded permutation, so the popular spokes are spread out.
+        final int[] spokeOfRank = new int[spokes.count()];
+        for (int i = 0; i < spokeOfRank.length; i++)
+        {
+            final int j = random.nextInt(i + 1);
+            spokeOfRank[i] = spokeOfRank[j];
+            spokeOfRank[j] = i;
+        }
+        for (int s = 0; s < spokes.count(); s++)
+        {
+            for (int k = 0; k < peers; k++)
+            {
+                int d = spokeOfRank[popularity.next(random)];
+                if (d == s)
+                {
+                    d = (d + 1) % spokes.count();
+                }
+                peerTable[s * peers + k] = d;
+            }
+        }
+        this.hubLan = Ipv4Address.parse(HubAssembly.HUB_LAN);
+        this.upSpokes = new int[spokes.count()];
+        spokes.dataReceiver(this::onData);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "spokes-and-traffic";
+    }
+
+    /** Any thread: starts sending (after the registration storm). */
+    public void startSending()
+    {
+        sending = true;
+    }
+
+    /** Any thread: stops sending; the spokes keep running until the run closes them. */
+    public void stopSending()
+    {
+        sending = false;
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = spokes.doWork();
+        if (sending)
+        {
+            work += send();
+        }
+        return work;
+    }
+
+    private int send()
+    {
+        final long now = clock.nanoTime();
+        if (startedNs == 0)
+        {
+            startedNs = now;
+            refreshUpSpokes();
+        }
+        if (upCount == 0)
+        {
+            return 0;
+        }
+        int budget = BURST;
+        if (options.rate() > 0)
+        {
+            final long due = (long)((now - startedNs) * (options.rate() / 1e9)) - sentPackets - notSent;
+            budget = (int)Math.min(BURST, Math.max(0, due));
+        }
+        int sent = 0;
+        for (int i = 0; i < budget; i++)
+        {
+            final int s = upSpokes[random.nextInt(upCount)];
+            if (!dataplane.rxFor(spokes.nbma(s)).hasRoomFor(2))
+            {
+                waitedForRoom++;
+                break;
+            }
+            final int destination;
+            if (random.nextDouble() < options.spokeToSpoke() && spokes.count() > 1)
+            {
+                destination = spokes.host(peerTable[s * peers + random.nextInt(peers)], 1 + random.nextInt(hosts));
+            }
+            else
+            {
+                destination = hubLan + 256 + random.nextInt(65_000);
+            }
+            final int size = options.mix().next(random);
+            final DataPath path = spokes.sendData(s, spokes.host(s, 1 + random.nextInt(hosts)), destination, size - UDP_IP_HEADERS);
+            byPath[path.ordinal()]++;
+            if (path == DataPath.DROPPED)
+            {
+                notSent++;
+                continue;
+            }
+            sentPackets++;
+            sentBytes += size;
+            sent++;
+        }
+        return sent;
+    }
+
+    private void refreshUpSpokes()
+    {
+        upCount = 0;
+        for (int s = 0; s < spokes.count(); s++)
+        {
+            if (spokes.state(s) == SpokeState.REGISTERED)
+            {
+                upSpokes[upCount++] = s;
+            }
+        }
+    }
+
+    private void onData(final int spoke, final boolean direct, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!direct && length >= TIMESTAMP_OFFSET + 8)
+        {
+            timeline.recordLatency(clock.nanoTime() - buffer.getLong(offset + TIMESTAMP_OFFSET, ByteOrder.BIG_ENDIAN));
+        }
+    }
+
+    public long sentPackets()
+    {
+        return sentPackets;
+    }
+
+    public long sentBytes()
+    {
+        return sentBytes;
+    }
+
+    public long waitedForRoom()
+    {
+        return waitedForRoom;
+    }
+
+    public long notSent()
+    {
+        return notSent;
+    }
+
+    public long sent(final DataPath path)
+    {
+        return byPath[path.ordinal()];
+    }
+}

@@ -1,0 +1,101 @@
+package net.dmvpnhub.trafficgen;
+
+import net.dmvpnhub.wire.Tshark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The main job end to end at a small scale, on real threads: every spoke registers, traffic
+ * flows both through the hub and (Phase 3) directly, every frame is accounted for, and the
+ * results folder holds what the README promises.
+ */
+class ScaleRunTest
+{
+    @Test
+    void aSmallPhase3RunRegistersEverySpokeConservesFramesAndWritesItsResults(@TempDir final Path out) throws Exception
+    {
+        final RunOptions options = RunOptions.parse(List.of("--spokes", "40", "--duration", "1.5", "--peers", "2", "--out", out.toString()));
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        final boolean conserved = new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+        final String text = console.toString(StandardCharsets.UTF_8);
+        assertTrue(conserved, text);
+        assertTrue(text.contains("40 spokes registered in"), text);
+
+        final Path run;
+        try (Stream<Path> runs = Files.list(out))
+        {
+            run = runs.findFirst().orElseThrow();
+        }
+        for (final String file : List.of("summary.json", "summary.md", "latency.hlog", "throughput.svg", "latency.svg",
+            "latency-end-to-end.svg", "shortcuts.svg", "show-ip-nhrp-traffic.txt", "show-interface.txt"))
+        {
+            assertTrue(Files.size(run.resolve(file)) > 0, file);
+        }
+        final String summary = Files.readString(run.resolve("summary.json"));
+        assertTrue(summary.contains("\"registered\": 40,"), summary);
+        assertTrue(summary.contains("\"hubConserved\": true"), summary);
+        assertTrue(summary.contains("\"spokesConserved\": true"), summary);
+        // Phase 3 did its job: redirects were sent and some packets went spoke to spoke directly.
+        assertTrue(!summary.contains("\"trafficIndicationsSent\": 0,"), summary);
+        assertTrue(!summary.contains("\"sentDirectSpokeToSpoke\": 0,"), summary);
+        assertEquals(1, text.lines().filter(l -> l.startsWith("dmvpn run: results in ")).count());
+
+        // The pcap export: tshark decrypts every frame with the esp_sa table the run wrote.
+        final List<byte[]> frames = readPcap(run.resolve("frames.pcap"));
+        assertEquals(2 * 64, frames.size(), "64 frames each way");
+        if (Tshark.isInstalled())
+        {
+            final List<String> tsharkOptions = new ArrayList<>(List.of("-o", "esp.enable_encryption_decode:TRUE",
+                "-o", "esp.enable_authentication_check:TRUE"));
+            for (final String row : Files.readAllLines(run.resolve("esp_sa")))
+            {
+                tsharkOptions.add("-o");
+                tsharkOptions.add("uat:esp_sa:" + row);
+            }
+            final Path tsharkDirectory = Files.createDirectories(out.resolve("tshark"));
+            final Map<String, Map<String, String>> decoded = Tshark.decode(tsharkDirectory, frames,
+                f -> Integer.toString(frames.indexOf(f)), f -> f, tsharkOptions, List.of("frame.protocols", "esp.icv_good", "_ws.malformed"));
+            for (final Map.Entry<String, Map<String, String>> frame : decoded.entrySet())
+            {
+                final Map<String, String> fields = frame.getValue();
+                assertEquals("1", fields.get("esp.icv_good"), "frame " + frame.getKey() + " " + fields);
+                assertTrue(fields.get("frame.protocols").startsWith("raw:ip:esp:gre:"), "frame " + frame.getKey() + " " + fields);
+                assertEquals("", fields.get("_ws.malformed"), "frame " + frame.getKey());
+            }
+        }
+    }
+
+    /** The records of a pcap PcapWriter wrote (24-byte file header, 16-byte record headers, little-endian). */
+    private static List<byte[]> readPcap(final Path file) throws Exception
+    {
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.position(24);
+        final List<byte[]> frames = new ArrayList<>();
+        while (bytes.remaining() >= 16)
+        {
+            bytes.getInt();
+            bytes.getInt();
+            final int captured = bytes.getInt();
+            bytes.getInt();
+            final byte[] frame = new byte[captured];
+            bytes.get(frame);
+            frames.add(frame);
+        }
+        return frames;
+    }
+}
