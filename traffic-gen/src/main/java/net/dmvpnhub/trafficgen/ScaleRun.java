@@ -59,11 +59,13 @@ public final class ScaleRun
 
     private final RunOptions options;
     private final PrintStream console;
+    private final String command;
 
-    ScaleRun(final RunOptions options, final PrintStream console)
+    ScaleRun(final RunOptions options, final PrintStream console, final String command)
     {
         this.options = options;
         this.console = console;
+        this.command = command;
     }
 
     public static void main(final String[] args)
@@ -87,7 +89,7 @@ public final class ScaleRun
         }
         try
         {
-            final boolean conserved = new ScaleRun(options, System.out).run();
+            final boolean conserved = new ScaleRun(options, System.out, String.join(" ", "./dmvpn run", String.join(" ", args)).strip()).run();
             System.exit(conserved ? 0 : 1);
         }
         catch (final Exception ex)
@@ -125,6 +127,7 @@ public final class ScaleRun
             options.provider().name().toLowerCase(Locale.ROOT), options.transform().iosName(), options.mix(), 100 * options.spokeToSpoke(),
             options.peers(), options.zipf(), options.rate() == 0 ? "as fast as possible" : options.rate() + " pps", options.seed());
 
+        final String loadBefore = loadAverage();
         final long buildStart = System.nanoTime();
         final int slots = slabSlots(spokeCount);
         final HubAssembly hub = new HubAssembly(options, hubConfig, nhsConfig, ike, clock, slots, ringCapacity(spokeCount),
@@ -257,7 +260,7 @@ public final class ScaleRun
         final boolean hubConserved = hub.dataplane().conserved();
         final boolean spokesConserved = spokes.conserved();
         final double workerBusy = (after.busyNs() - before.busyNs()) / 1e9 / trafficSeconds / hub.dataplane().workers().length;
-        final Map<String, Object> summary = summary(options, stamp, spokeCount, stormNs, stormNhsCpuNs, naks, before, after, spokes, traffic,
+        final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, naks, before, after, spokes, traffic,
             hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved);
         ((Map<String, Object>)summary.get("registrationStorm")).put("nhsNhrpMilliseconds", stormNhrpNs / 1e6);
         ((Map<String, Object>)summary.get("registrationStorm")).put("nhsSimulatedIkeMilliseconds", stormIkeNs / 1e6);
@@ -330,6 +333,37 @@ public final class ScaleRun
         return index >= 0 && index < spokes ? plan.lan((int)index) : 0;
     }
 
+    /** @return /proc/loadavg's first three fields, or "unknown". */
+    static String loadAverage()
+    {
+        try
+        {
+            final String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "unknown";
+        }
+    }
+
+    /** @return the first "model name" of /proc/cpuinfo, or "unknown". */
+    static String cpuModel()
+    {
+        try
+        {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                .findFirst()
+                .orElse("unknown");
+        }
+        catch (final IOException ex)
+        {
+            return "unknown";
+        }
+    }
+
     private static long gcCount()
     {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
@@ -341,13 +375,14 @@ public final class ScaleRun
     }
 
     private static Map<String, Object> summary(
-        final RunOptions o, final String stamp, final int spokeCount, final long stormNs, final long stormNhsCpuNs, final long naks,
+        final RunOptions o, final String command, final String loadBefore, final String stamp, final int spokeCount, final long stormNs, final long stormNhsCpuNs, final long naks,
         final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
         final HubAssembly hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
         final boolean hubConserved, final boolean spokesConserved)
     {
         final Map<String, Object> s = new LinkedHashMap<>();
         s.put("run", stamp);
+        s.put("command", command);
         final Map<String, Object> scenario = new LinkedHashMap<>();
         scenario.put("spokes", spokeCount);
         scenario.put("phase", o.phase());
@@ -366,7 +401,10 @@ public final class ScaleRun
         final Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("cpu", cpuModel());
         machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        machine.put("loadAverageBefore", loadBefore);
+        machine.put("loadAverageAfter", loadAverage());
         s.put("machine", machine);
 
         final Map<String, Object> storm = new LinkedHashMap<>();
@@ -450,6 +488,7 @@ public final class ScaleRun
         final Map<String, Object> c = (Map<String, Object>)s.get("conservation");
         final StringBuilder out = new StringBuilder();
         out.append("# Scale run ").append(s.get("run")).append("\n\n");
+        out.append("Written by the run itself (`ScaleRun`); no figure typed in.\n\n```\n").append(s.get("command")).append("\n```\n\n");
         out.append("Scenario: ").append(sc).append("\n\nMachine: ").append(s.get("machine")).append("\n\n");
         out.append("| what | value |\n|---|---:|\n");
         row(out, "spokes registered", storm.get("registered"));

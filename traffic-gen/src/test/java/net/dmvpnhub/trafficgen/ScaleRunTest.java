@@ -31,7 +31,7 @@ class ScaleRunTest
     {
         final RunOptions options = RunOptions.parse(List.of("--spokes", "40", "--duration", "1.5", "--peers", "2", "--out", out.toString()));
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final boolean conserved = new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+        final boolean conserved = new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run (test)").run();
         final String text = console.toString(StandardCharsets.UTF_8);
         assertTrue(conserved, text);
         assertTrue(text.contains("40 spokes registered in"), text);
@@ -48,6 +48,7 @@ class ScaleRunTest
         }
         final String summary = Files.readString(run.resolve("summary.json"));
         assertTrue(summary.contains("\"registered\": 40,"), summary);
+        assertTrue(summary.contains("\"command\": \"./dmvpn run (test)\""), summary);
         assertTrue(summary.contains("\"hubConserved\": true"), summary);
         assertTrue(summary.contains("\"spokesConserved\": true"), summary);
         // Phase 3 did its job: redirects were sent and some packets went spoke to spoke directly.
