@@ -101,6 +101,9 @@ public final class NhrpServer implements Agent
     private final Int2ObjectHashMap<CacheEntry> cache = new Int2ObjectHashMap<>();
     private final Int2IntHashMap saByNbma = new Int2IntHashMap(0);
     private final Int2IntHashMap nbmaBySa = new Int2IntHashMap(0);
+    /** Cache entries per NBMA address, so withdrawing an address's SAs needs no walk of the cache. */
+    private final Int2IntHashMap entriesByNbma = new Int2IntHashMap(0);
+    private final List<CacheEntry> staticEntries = new ArrayList<>();
     private final IntArrayQueue freeSaIds = new IntArrayQueue();
     private final ArrayDeque<Retired> retired = new ArrayDeque<>();
     private int nextSaId = 1;
@@ -197,6 +200,8 @@ public final class NhrpServer implements Agent
         final CacheEntry entry = new CacheEntry(tunnel, CacheEntry.Kind.STATIC);
         entry.prefixLength = 32;
         entry.nbma = nbma;
+        countNbma(nbma, 1);
+        staticEntries.add(entry);
         entry.claimedNbma = nbma;
         entry.saId = saByNbma.get(nbma);
         entry.createdNs = clock.nanoTime();
@@ -257,6 +262,11 @@ public final class NhrpServer implements Agent
         work += reclaimRetired();
         work += harvestUsedMarks();
         return work;
+    }
+
+    private void countNbma(final int nbma, final int delta)
+    {
+        entriesByNbma.merge(nbma, delta, Integer::sum);
     }
 
     private boolean anyPunted()
@@ -349,8 +359,8 @@ public final class NhrpServer implements Agent
         }
         tables.peerSas(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi));
         traffic.ikeExchanges++;
-        // Static entries waiting for this peer's SA.
-        for (final CacheEntry entry : cache.values())
+        // Static entries waiting for this peer's SA (dynamic ones are made after IKE, with its id).
+        for (final CacheEntry entry : staticEntries)
         {
             if (entry.nbma == peerNbma && entry.saId != saId)
             {
@@ -373,12 +383,9 @@ public final class NhrpServer implements Agent
     /** Withdraws the SAs with {@code nbma} (an address a spoke moved away from) when no cache entry uses it. */
     private void releaseSaIfUnused(final int nbma)
     {
-        for (final CacheEntry entry : cache.values())
+        if (entriesByNbma.get(nbma) > 0)
         {
-            if (entry.nbma == nbma)
-            {
-                return;
-            }
+            return;
         }
         final int saId = saByNbma.remove(nbma);
         if (saId != 0)
@@ -627,6 +634,14 @@ public final class NhrpServer implements Agent
             }
         }
         final int oldNbma = entry.nbma;
+        if (existing == null || moved)
+        {
+            if (existing != null)
+            {
+                countNbma(oldNbma, -1);
+            }
+            countNbma(nbma, 1);
+        }
         entry.nbma = nbma;
         entry.claimedNbma = claimedNbma;
         entry.saId = saId;
@@ -660,6 +675,7 @@ public final class NhrpServer implements Agent
     private void unbind(final CacheEntry entry)
     {
         cache.remove(entry.tunnel);
+        countNbma(entry.nbma, -1);
         if (entry.timerId >= 0)
         {
             timers.cancel((int)entry.timerId);
