@@ -38,6 +38,16 @@ class NhrpServerTest
         }
     }
 
+    /** A client that has done IKE and registered (unique, 7200 s), its successful reply consumed. */
+    private HubRig.Client registered(final String tunnel, final String nbma)
+    {
+        final HubRig.Client client = rig.client(tunnel, nbma).ike();
+        client.register(true, 7200, null);
+        rig.run();
+        assertEquals(Nhrp.CIE_SUCCESS, cieCode(client.next()));
+        return client;
+    }
+
     private static int cieCode(final NhrpPacket packet)
     {
         return new NhrpCieFlyweight().wrap(packet.buffer(), packet.bodyOffset()).code();
@@ -140,13 +150,8 @@ class NhrpServerTest
     void phase3ForwardsTheResolutionToTheOwnerWithTheHubInTheTransitRecord()
     {
         rig = new HubRig(NhsConfig.phase3(HUB_NBMA, HUB_TUNNEL, 16));
-        final HubRig.Client a = rig.client("10.0.0.11", "203.0.113.11").ike();
-        final HubRig.Client b = rig.client("10.0.0.12", "203.0.113.12").ike();
-        a.register(true, 7200, null);
-        b.register(true, 7200, null);
-        rig.run();
-        a.next();
-        b.next();
+        final HubRig.Client a = registered("10.0.0.11", "203.0.113.11");
+        final HubRig.Client b = registered("10.0.0.12", "203.0.113.12");
         rig.lanRoute(parse("192.168.12.0"), 24, b.tunnel);
 
         final long id = a.resolve(parse("192.168.12.7"));
@@ -354,13 +359,8 @@ class NhrpServerTest
     void aSpokeMayPurgeWhatItRegisteredButNotWhatOthersDid()
     {
         rig = new HubRig();
-        final HubRig.Client a = rig.client("10.0.0.11", "203.0.113.11").ike();
-        final HubRig.Client b = rig.client("10.0.0.12", "203.0.113.12").ike();
-        a.register(true, 7200, null);
-        b.register(true, 7200, null);
-        rig.run();
-        a.next();
-        b.next();
+        final HubRig.Client a = registered("10.0.0.11", "203.0.113.11");
+        final HubRig.Client b = registered("10.0.0.12", "203.0.113.12");
 
         b.sendNhrp(w -> w.header(Nhrp.TYPE_PURGE_REQUEST, 255)
             .mandatory(0, 9, b.nbma, b.tunnel, HUB_TUNNEL)
@@ -385,13 +385,8 @@ class NhrpServerTest
     void aHairpinGetsOneTrafficIndicationPerPairPerInterval()
     {
         rig = new HubRig(NhsConfig.phase3(HUB_NBMA, HUB_TUNNEL, 16));
-        final HubRig.Client a = rig.client("10.0.0.11", "203.0.113.11").ike();
-        final HubRig.Client b = rig.client("10.0.0.12", "203.0.113.12").ike();
-        a.register(true, 7200, null);
-        b.register(true, 7200, null);
-        rig.run();
-        a.next();
-        b.next();
+        final HubRig.Client a = registered("10.0.0.11", "203.0.113.11");
+        final HubRig.Client b = registered("10.0.0.12", "203.0.113.12");
         rig.lanRoute(parse("192.168.11.0"), 24, a.tunnel);
         rig.lanRoute(parse("192.168.12.0"), 24, b.tunnel);
 

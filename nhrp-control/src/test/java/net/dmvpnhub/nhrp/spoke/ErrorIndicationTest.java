@@ -2,7 +2,6 @@ package net.dmvpnhub.nhrp.spoke;
 
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.nhrp.Nhrp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,20 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * spoke with the wrong key gets error 11 for each registration, nothing changes at the hub, the
  * spoke counts the errors, never answers them, and backs off; with the right key it registers.
  */
-class ErrorIndicationTest
+class ErrorIndicationTest extends LabTest
 {
     private static final byte[] KEY = "dmvpn".getBytes(StandardCharsets.US_ASCII);
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
 
     @Test
     void aWrongKeyGetsError11AndChangesNothing()

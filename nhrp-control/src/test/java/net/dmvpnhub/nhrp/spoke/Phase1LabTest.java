@@ -3,7 +3,6 @@ package net.dmvpnhub.nhrp.spoke;
 import net.dmvpnhub.nhrp.hub.NhrpBinding;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,21 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * point-to-point GRE to the hub and do not register. The hub's NHRP cache holds exactly the two
  * static entries, and R4's traffic to R3 crosses the hub: two tunnel hops.
  */
-class Phase1LabTest
+class Phase1LabTest extends LabTest
 {
     private static final int R1_NBMA = parse("1.1.1.1");
     private static final int R1_TUNNEL = parse("192.168.1.1");
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
 
     @Test
     void spokeToSpokeTrafficCrossesTheHubOverStaticMaps()

@@ -2,7 +2,6 @@ package net.dmvpnhub.nhrp.spoke;
 
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.nhrp.Nhrp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,20 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first packet goes via the hub while the spoke resolves that next hop, the hub answers from its
  * cache (authoritatively), and later packets go direct.
  */
-class Phase2Test
+class Phase2Test extends LabTest
 {
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
-
     @Test
     void theHubAnswersTheResolutionAndLaterPacketsGoDirect()
     {

@@ -2,7 +2,6 @@ package net.dmvpnhub.nhrp.spoke;
 
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.nhrp.Nhrp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,20 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the hub forwards the request to B, B answers A directly with its /24, A installs an H route,
  * and later packets go spoke to spoke; idle shortcuts expire, used ones are renewed.
  */
-class Phase3Test
+class Phase3Test extends LabTest
 {
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
-
     @Test
     void theFirstPacketCrossesTheHubAndTheShortcutCarriesTheRest()
     {

@@ -5,7 +5,6 @@ import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.nhrp.hub.NhrpBinding;
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.nhrp.Nhrp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static net.dmvpnhub.nhrp.spoke.Lab.SECOND;
@@ -20,20 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * binding in the NHS cache and the dataplane's peer table, refreshes at a third of the holding
  * time, and expiry at the hub when the spoke goes silent (RFC 2332 section 5.2.3).
  */
-class RegistrationTest
+class RegistrationTest extends LabTest
 {
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
-
     @Test
     void aSpokeRegistersAndTheHubPublishesItsBinding()
     {

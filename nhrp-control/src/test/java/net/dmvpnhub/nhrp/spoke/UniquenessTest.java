@@ -6,7 +6,6 @@ import net.dmvpnhub.nhrp.hub.NhrpTraffic;
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.nhrp.Nhrp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static net.dmvpnhub.nhrp.spoke.Lab.SECOND;
@@ -19,20 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * spoke whose address changes re-registers from the new one, shortcuts to the old address are
  * purged, and traffic follows.
  */
-class UniquenessTest
+class UniquenessTest extends LabTest
 {
     private static final int NEW_NBMA = Ipv4Address.parse("198.18.200.7");
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
 
     @Test
     void aHijackFromAnotherNbmaGetsNak14AndTrafficStillGoesToTheOwner()
