@@ -2,6 +2,8 @@
 # Runs the JMH benchmarks through the launcher and writes results/NAME-<UTC time>.md: the exact
 # command, commit, machine, load before and after, and the JMH summary copied verbatim.
 # Usage: bench/record-run.sh NAME "one-paragraph description" [./dmvpn bench arguments...]
+# With RECORD_REPORT=SCRIPT, SCRIPT is run on the run's JSON and what it prints is added as a
+# section (a table derived from the JSON, such as bench/threaded-report.py's ratios).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: bench/record-run.sh NAME DESCRIPTION [bench arguments...]" >&2; exit 2; }
@@ -51,6 +53,11 @@ quoted=$(printf ' %q' "$@")
   echo '```'
   sed -n '/^Benchmark  /,$p' "$log"
   echo '```'
+  json=$(grep -oE 'results/jmh/[^ ]+\.json' "$log" | tail -n 1 || true)
+  if [ -n "${RECORD_REPORT:-}" ] && [ -n "$json" ] && [ -f "$json" ]; then
+    echo; echo "## Derived from the JSON by \`$RECORD_REPORT $json\`"; echo
+    "$RECORD_REPORT" "$json" || echo "(the report script failed: exit status $?)"
+  fi
   if [ "$status" -ne 0 ]; then
     echo; echo "## The run failed; its last lines"; echo; echo '```'; tail -n 40 "$log"; echo '```'
   fi
