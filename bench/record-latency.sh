@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs './dmvpn latency' and writes results/NAME-<UTC time>.md: the exact command, commit, machine,
-# load before and after, the busiest processes when it started, the run's markdown summary and its
+# load before and after and during it (bench/load-sampler.sh), the run's markdown summary and its
 # console output, both verbatim. The run itself writes results/NAME-<time>.hlog (HdrHistogram log)
 # and results/NAME-<time>-summary.md.
 # Usage: bench/record-latency.sh NAME "one-paragraph description" [./dmvpn latency options...]
@@ -16,10 +16,14 @@ start=$(date -u +%Y%m%dT%H%M%SZ)
 prefix="results/$name-$start"
 summary=$(mktemp)
 console=$(mktemp)
-busiest=$(ps -eo pcpu,etime,comm --sort=-pcpu | head -n 6)
+samples=$(mktemp)
 before=$(uptime)
+bench/load-sampler.sh "$samples" 20 & sampler=$!
 status=0
-./dmvpn latency "$@" --out "$prefix" > "$summary" 2> "$console" || status=$?
+# The launcher execs the JVM, so this PID is the run's JVM in the load samples.
+./dmvpn latency "$@" --out "$prefix" > "$summary" 2> "$console" & run=$!
+wait "$run" || status=$?
+kill "$sampler" 2>/dev/null || true
 after=$(uptime)
 out="$prefix.md"
 quoted=$(printf ' %q' "$@" --out "$prefix")
@@ -48,10 +52,10 @@ quoted=$(printf ' %q' "$@" --out "$prefix")
   echo
   echo "\`uptime\` before: \`$before\`; after: \`$after\`."
   echo
-  echo "Busiest processes when the run started (\`ps -eo pcpu,etime,comm --sort=-pcpu\`):"
+  echo "Load during the run, every 20 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`; the run's own JVM is PID $run):"
   echo
   echo '```'
-  echo "$busiest"
+  cat "$samples"
   echo '```'
   echo
   echo "## Summary printed by the run (verbatim)"
@@ -64,6 +68,6 @@ quoted=$(printf ' %q' "$@" --out "$prefix")
   cat "$console"
   echo '```'
 } > "$out"
-rm -f "$summary" "$console"
+rm -f "$summary" "$console" "$samples"
 echo "record-latency: wrote $out (exit status $status)"
 exit $status
