@@ -19,6 +19,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -248,6 +249,7 @@ public final class HubLatencyRun
         final WorkerCounters hubBefore = dataplane.totals();
         final long[] gcBefore = gc();
         final long allocatedBefore = allocatedBytes();
+        final long pressureBeforeUs = cpuPressureMicros();
         long rxFull = 0;
         long noSlot = 0;
         long maxLagNs = 0;
@@ -313,6 +315,7 @@ public final class HubLatencyRun
             sourceIdle.idle(work);
         }
 
+        final long pressureAfterUs = cpuPressureMicros();
         final long allocated = allocatedBytes() - allocatedBefore;
         final long[] gcAfter = gc();
         final WorkerCounters hubAfter = dataplane.totals();
@@ -337,8 +340,10 @@ public final class HubLatencyRun
             }
         }
         final double seconds = Math.max(1, lastSeenNs - startNs) / 1e9;
+        final double pressure = pressureBeforeUs < 0 || pressureAfterUs < 0 ? Double.NaN :
+            100.0 * (pressureAfterUs - pressureBeforeUs) / ((clock.nanoTime() - startNs) / 1e3);
         return new LatencyReport.LoadResult(percent, fps, recorded / seconds, pacer.count(), total, sourceDrops, hubDrops,
-            gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], allocated, maxLagNs);
+            gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], allocated, maxLagNs, pressure);
     }
 
     /** Collections and milliseconds spent in them, over every collector. */
@@ -352,6 +357,30 @@ public final class HubLatencyRun
             millis += Math.max(0, bean.getCollectionTime());
         }
         return new long[]{count, millis};
+    }
+
+    /**
+     * @return microseconds during which some runnable thread of this machine waited for a CPU
+     * (Linux pressure stall information, "some" line of /proc/pressure/cpu), or -1 when unknown.
+     */
+    static long cpuPressureMicros()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/pressure/cpu")))
+            {
+                if (line.startsWith("some "))
+                {
+                    final int at = line.indexOf("total=");
+                    return at < 0 ? -1 : Long.parseLong(line.substring(at + 6).trim());
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return -1;
+        }
+        return -1;
     }
 
     private static long allocatedBytes()
@@ -406,7 +435,10 @@ public final class HubLatencyRun
             .append(", flags `").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("`.\n");
         s.append("- Latency: time a frame is seen leaving a transmit ring minus the time it was meant to be sent (fixed rate, ")
             .append("intended send times; coordinated omission corrected once, nothing back-filled). Recorded ")
-            .append(options.seconds()).append(" s per load, plus the time the last frames take to come back.\n\n");
+            .append(options.seconds()).append(" s per load, plus the time the last frames take to come back.\n");
+        s.append("- CPU pressure: share of each run's time during which at least one runnable thread of this machine, ours or ")
+            .append("another process's, waited for a CPU (Linux PSI, /proc/pressure/cpu \"some\"); above 0, threads were queued for ")
+            .append("processors, which shows in the tail.\n\n");
         s.append("Maximum rate: ");
         if (options.maxRate() > 0)
         {

@@ -35,6 +35,8 @@ public final class LatencyReport
      * @param gcMillis their accumulated time.
      * @param allocatedBytes bytes allocated by every thread during the run.
      * @param maxSourceLagNs the most a frame left the source after its intended time.
+     * @param cpuPressurePercent share of the run's time during which some runnable thread of the
+     * machine waited for a CPU (Linux PSI, {@code /proc/pressure/cpu} "some"), or NaN when unknown.
      */
     public record LoadResult(
         int percent,
@@ -47,7 +49,8 @@ public final class LatencyReport
         long gcCount,
         long gcMillis,
         long allocatedBytes,
-        long maxSourceLagNs)
+        long maxSourceLagNs,
+        double cpuPressurePercent)
     {
         public long dropped()
         {
@@ -83,8 +86,8 @@ public final class LatencyReport
     {
         final StringBuilder out = new StringBuilder();
         out.append("| load | offered frames/s | transmitted frames/s | frames recorded | p50 us | p90 us | p99 us | p99.9 us | p99.99 us | max us " +
-            "| dropped | GC count | GC ms | allocated B/frame | max source lag us |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            "| dropped | GC count | GC ms | allocated B/frame | max source lag us | CPU pressure % |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (final LoadResult r : results)
         {
             final Histogram h = r.latencyNs();
@@ -103,7 +106,9 @@ public final class LatencyReport
                 .append(r.gcCount()).append(" | ")
                 .append(r.gcMillis()).append(" | ")
                 .append(String.format(Locale.ROOT, "%.2f", r.offered() == 0 ? 0.0 : (double)r.allocatedBytes() / r.offered())).append(" | ")
-                .append(us(r.maxSourceLagNs())).append(" |\n");
+                .append(us(r.maxSourceLagNs())).append(" | ")
+                .append(Double.isNaN(r.cpuPressurePercent()) ? "n/a" : String.format(Locale.ROOT, "%.1f", r.cpuPressurePercent()))
+                .append(" |\n");
         }
         out.append('\n');
         for (final LoadResult r : results)

@@ -30,7 +30,8 @@ class LatencyReportTest
         {
             hub.put("TX_RING_FULL", hubDrops);
         }
-        return new LatencyReport.LoadResult(percent, 100_000, 99_500, h.getTotalCount() + hubDrops, h, source, hub, 2, 7, 1_000, 3_500);
+        return new LatencyReport.LoadResult(percent, 100_000, 99_500, h.getTotalCount() + hubDrops, h, source, hub, 2, 7, 1_000, 3_500,
+            percent == 90 ? Double.NaN : 12.34);
     }
 
     @Test
@@ -51,6 +52,7 @@ class LatencyReportTest
         assertEquals(" 7 ", cells[13], "GC ms");
         assertEquals(" 0.10 ", cells[14], "allocated bytes per frame offered");
         assertEquals(" 3.5 ", cells[15], "max source lag");
+        assertEquals(" 12.3 ", cells[16], "CPU pressure");
         assertTrue(table.contains("- 50%: dropped by the source none; by the hub none"));
     }
 
@@ -59,6 +61,7 @@ class LatencyReportTest
     {
         final String table = LatencyReport.table(List.of(result(90, latencies(20_000), 42)));
         assertTrue(table.contains("- 90%: dropped by the source none; by the hub TX_RING_FULL 42"), table);
+        assertTrue(table.contains("| 3.5 | n/a |"), "CPU pressure unknown: " + table);
     }
 
     @Test
