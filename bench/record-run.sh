@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmarks through the launcher and writes results/NAME-<UTC time>.md: the exact
-# command, commit, machine, load before and after, and the JMH summary copied verbatim.
+# command, commit, machine, load before, after and during it (bench/load-sampler.sh), and the JMH
+# summary copied verbatim.
 # Usage: bench/record-run.sh NAME "one-paragraph description" [./dmvpn bench arguments...]
+# With RECORD_REPORT=SCRIPT, SCRIPT is run on the run's JSON and what it prints is added as a
+# section (a table derived from the JSON, such as bench/threaded-report.py's ratios).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: bench/record-run.sh NAME DESCRIPTION [bench arguments...]" >&2; exit 2; }
@@ -12,8 +15,11 @@ fi
 start=$(date -u +%Y%m%dT%H%M%SZ)
 log=$(mktemp)
 before=$(uptime)
+samples=$(mktemp)
+bench/load-sampler.sh "$samples" 30 & sampler=$!
 status=0
 ./dmvpn bench "$@" > "$log" 2>&1 || status=$?
+kill "$sampler" 2>/dev/null || true
 after=$(uptime)
 out="results/$name-$start.md"
 quoted=$(printf ' %q' "$@")
@@ -41,6 +47,12 @@ quoted=$(printf ' %q' "$@")
   echo '```'
   echo
   echo "\`uptime\` before: \`$before\`; after: \`$after\`."
+  echo
+  echo "Load during the run, every 30 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`; the JMH JVMs, host and fork, are among them):"
+  echo
+  echo '```'
+  cat "$samples"
+  echo '```'
   setup=$(grep -E '^# [A-Z0-9]' "$log" | grep -vE '^# (JMH|VM|Blackhole|Warmup|Measurement|Timeout|Threads|Benchmark|Run|Fork|Parameters)' | sort -u || true)
   if [ -n "$setup" ]; then
     echo; echo "## Printed by the benchmarks' setup"; echo; echo '```'; echo "$setup"; echo '```'
@@ -51,10 +63,15 @@ quoted=$(printf ' %q' "$@")
   echo '```'
   sed -n '/^Benchmark  /,$p' "$log"
   echo '```'
+  json=$(grep -oE 'results/jmh/[^ ]+\.json' "$log" | tail -n 1 || true)
+  if [ -n "${RECORD_REPORT:-}" ] && [ -n "$json" ] && [ -f "$json" ]; then
+    echo; echo "## Derived from the JSON by \`$RECORD_REPORT $json\`"; echo
+    "$RECORD_REPORT" "$json" || echo "(the report script failed: exit status $?)"
+  fi
   if [ "$status" -ne 0 ]; then
     echo; echo "## The run failed; its last lines"; echo; echo '```'; tail -n 40 "$log"; echo '```'
   fi
 } > "$out"
-rm -f "$log"
+rm -f "$log" "$samples"
 echo "record-run: wrote $out (exit status $status)"
 exit $status

@@ -1,0 +1,156 @@
+package net.dmvpnhub.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The markdown summary of {@link HubLatencyRun}: one row per offered load, drops by reason, and
+ * whether the issue's latency goal holds at 70% of the maximum rate.
+ */
+public final class LatencyReport
+{
+    /** Issue 5's goal, at {@link #GOAL_LOAD_PERCENT} of the maximum rate. */
+    public static final long GOAL_P99_9_NS = 50_000;
+    public static final long GOAL_P99_99_NS = 200_000;
+    public static final int GOAL_LOAD_PERCENT = 70;
+
+    private LatencyReport()
+    {
+    }
+
+    /**
+     * What one paced run measured.
+     *
+     * @param percent offered load in percent of the maximum rate.
+     * @param offeredFps the pacer's rate.
+     * @param transmittedFps frames taken off the transmit rings per second of the run.
+     * @param offered frames the pacer moved past (sent or dropped by the source).
+     * @param latencyNs one value per transmitted frame, in nanoseconds.
+     * @param sourceDrops frames the source could not hand to the hub, by reason (a full receive ring, no free slot).
+     * @param hubDrops frames the hub dropped, by reason; only reasons that occurred.
+     * @param gcCount collections during the run (every GarbageCollectorMXBean).
+     * @param gcMillis their accumulated time.
+     * @param allocatedBytes bytes allocated by every thread during the run.
+     * @param maxSourceLagNs the most a frame left the source after its intended time.
+     * @param cpuPressurePercent share of the run's time during which some runnable thread of the
+     * machine waited for a CPU (Linux PSI, {@code /proc/pressure/cpu} "some"), or NaN when unknown.
+     */
+    public record LoadResult(
+        int percent,
+        double offeredFps,
+        double transmittedFps,
+        long offered,
+        Histogram latencyNs,
+        Map<String, Long> sourceDrops,
+        Map<String, Long> hubDrops,
+        long gcCount,
+        long gcMillis,
+        long allocatedBytes,
+        long maxSourceLagNs,
+        double cpuPressurePercent)
+    {
+        public long dropped()
+        {
+            return sum(sourceDrops) + sum(hubDrops);
+        }
+
+        private static long sum(final Map<String, Long> counts)
+        {
+            long total = 0;
+            for (final long n : counts.values())
+            {
+                total += n;
+            }
+            return total;
+        }
+    }
+
+    /** Microseconds with one decimal, from nanoseconds. */
+    static String us(final long ns)
+    {
+        return String.format(Locale.ROOT, "%.1f", ns / 1000.0);
+    }
+
+    static String rate(final double fps)
+    {
+        return String.format(Locale.ROOT, "%,.0f", fps);
+    }
+
+    /**
+     * @return the markdown table, one row per load, then drops by reason.
+     */
+    public static String table(final List<LoadResult> results)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("| load | offered frames/s | transmitted frames/s | frames recorded | p50 us | p90 us | p99 us | p99.9 us | p99.99 us | max us " +
+            "| dropped | GC count | GC ms | allocated B/frame | max source lag us | CPU pressure % |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (final LoadResult r : results)
+        {
+            final Histogram h = r.latencyNs();
+            final long frames = h.getTotalCount();
+            out.append("| ").append(r.percent()).append("% | ")
+                .append(rate(r.offeredFps())).append(" | ")
+                .append(rate(r.transmittedFps())).append(" | ")
+                .append(frames).append(" | ")
+                .append(us(h.getValueAtPercentile(50))).append(" | ")
+                .append(us(h.getValueAtPercentile(90))).append(" | ")
+                .append(us(h.getValueAtPercentile(99))).append(" | ")
+                .append(us(h.getValueAtPercentile(99.9))).append(" | ")
+                .append(us(h.getValueAtPercentile(99.99))).append(" | ")
+                .append(us(h.getMaxValue())).append(" | ")
+                .append(r.dropped()).append(" | ")
+                .append(r.gcCount()).append(" | ")
+                .append(r.gcMillis()).append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f", r.offered() == 0 ? 0.0 : (double)r.allocatedBytes() / r.offered())).append(" | ")
+                .append(us(r.maxSourceLagNs())).append(" | ")
+                .append(Double.isNaN(r.cpuPressurePercent()) ? "n/a" : String.format(Locale.ROOT, "%.1f", r.cpuPressurePercent()))
+                .append(" |\n");
+        }
+        out.append('\n');
+        for (final LoadResult r : results)
+        {
+            out.append("- ").append(r.percent()).append("%: dropped by the source ").append(reasons(r.sourceDrops()))
+                .append("; by the hub ").append(reasons(r.hubDrops())).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String reasons(final Map<String, Long> counts)
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final Map.Entry<String, Long> e : counts.entrySet())
+        {
+            if (e.getValue() != 0)
+            {
+                out.append(out.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+            }
+        }
+        return out.isEmpty() ? "none" : out.toString();
+    }
+
+    /**
+     * @return one sentence: whether p99.9 and p99.99 at 70% of the maximum rate meet the goal, with
+     * no frame dropped, or that no run at 70% was made.
+     */
+    public static String goal(final List<LoadResult> results)
+    {
+        for (final LoadResult r : results)
+        {
+            if (r.percent() == GOAL_LOAD_PERCENT)
+            {
+                final long p999 = r.latencyNs().getValueAtPercentile(99.9);
+                final long p9999 = r.latencyNs().getValueAtPercentile(99.99);
+                final boolean met = p999 <= GOAL_P99_9_NS && p9999 <= GOAL_P99_99_NS && r.dropped() == 0 &&
+                    r.latencyNs().getTotalCount() > 0;
+                return "Goal (issue 5) at " + GOAL_LOAD_PERCENT + "% of the maximum rate, p99.9 <= " + us(GOAL_P99_9_NS) +
+                    " us and p99.99 <= " + us(GOAL_P99_99_NS) + " us with no frame dropped: " + (met ? "MET" : "NOT MET") +
+                    " (p99.9 " + us(p999) + " us, p99.99 " + us(p9999) + " us, " + r.dropped() + " dropped).";
+            }
+        }
+        return "Goal (issue 5) at " + GOAL_LOAD_PERCENT + "% of the maximum rate: not measured (no run at " + GOAL_LOAD_PERCENT + "%).";
+    }
+}
