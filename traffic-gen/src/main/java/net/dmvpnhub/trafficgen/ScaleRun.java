@@ -134,6 +134,8 @@ public final class ScaleRun
             tunnel -> lanOf(plan, tunnel, spokeCount), plan.lanPrefixLength());
         final SpokeConfig spokeConfig = SpokeConfig.builder()
             .phase(SpokeConfig.Phase.values()[options.phase() - 1])
+            // Phase 1 spokes register too (ip nhrp nhs with a dynamic hub), with no resolution.
+            .register(true)
             .hub(hubNbma, hubTunnel, tunnelLength)
             .tunnelKey(GRE_KEY)
             // A default route via the hub: the hub-side LAN and every other spoke's LAN behind it.

@@ -81,6 +81,27 @@ class ScaleRunTest
         }
     }
 
+    @Test
+    void phase1SendsEverythingThroughTheHub(@TempDir final Path out) throws Exception
+    {
+        final RunOptions options = RunOptions.parse(List.of("--phase", "1", "--spokes", "20", "--duration", "1", "--pcap", "0",
+            "--out", out.toString()));
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        assertTrue(new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run --phase 1").run(),
+            console.toString(StandardCharsets.UTF_8));
+        final Path run;
+        try (Stream<Path> runs = Files.list(out))
+        {
+            run = runs.findFirst().orElseThrow();
+        }
+        final String summary = Files.readString(run.resolve("summary.json"));
+        assertTrue(summary.contains("\"registered\": 20,"), summary);
+        assertTrue(summary.contains("\"sentDirectSpokeToSpoke\": 0,"), summary);
+        assertTrue(summary.contains("\"trafficIndicationsSent\": 0,"), summary);
+        assertTrue(!summary.contains("\"sentThroughHub\": 0,"), summary);
+        assertTrue(!Files.exists(run.resolve("frames.pcap")), "--pcap 0 exports nothing");
+    }
+
     /** The records of a pcap PcapWriter wrote (24-byte file header, 16-byte record headers, little-endian). */
     private static List<byte[]> readPcap(final Path file) throws Exception
     {
