@@ -89,7 +89,8 @@ public final class ScaleRun
         }
         try
         {
-            final boolean conserved = new ScaleRun(options, System.out, String.join(" ", "./dmvpn run", String.join(" ", args)).strip()).run();
+            final String command = System.getProperty("dmvpn.command", String.join(" ", "./dmvpn run", String.join(" ", args)).strip());
+            final boolean conserved = new ScaleRun(options, System.out, command).run();
             System.exit(conserved ? 0 : 1);
         }
         catch (final Exception ex)
@@ -385,6 +386,7 @@ public final class ScaleRun
         final Map<String, Object> s = new LinkedHashMap<>();
         s.put("run", stamp);
         s.put("command", command);
+        s.put("commit", System.getProperty("dmvpn.commit", "unknown"));
         final Map<String, Object> scenario = new LinkedHashMap<>();
         scenario.put("spokes", spokeCount);
         scenario.put("phase", o.phase());
@@ -490,7 +492,8 @@ public final class ScaleRun
         final Map<String, Object> c = (Map<String, Object>)s.get("conservation");
         final StringBuilder out = new StringBuilder();
         out.append("# Scale run ").append(s.get("run")).append("\n\n");
-        out.append("Written by the run itself (`ScaleRun`); no figure typed in.\n\n```\n").append(s.get("command")).append("\n```\n\n");
+        out.append("Written by the run itself (`ScaleRun`); no figure typed in.\n\n```\n").append(s.get("command")).append("\n```\n\n")
+            .append("at commit ").append(s.get("commit")).append(".\n\n");
         out.append("Scenario: ").append(sc).append("\n\nMachine: ").append(s.get("machine")).append("\n\n");
         out.append("| what | value |\n|---|---:|\n");
         row(out, "spokes registered", storm.get("registered"));
