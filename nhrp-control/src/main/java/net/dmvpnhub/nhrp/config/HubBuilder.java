@@ -1,0 +1,128 @@
+package net.dmvpnhub.nhrp.config;
+
+import net.dmvpnhub.crypto.Transform;
+import net.dmvpnhub.dataplane.HubConfig;
+import net.dmvpnhub.dataplane.HubTables;
+import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.dataplane.fib.Dir24Fib;
+import net.dmvpnhub.dataplane.fib.Route;
+import net.dmvpnhub.dataplane.fib.RouteSource;
+import net.dmvpnhub.nhrp.hub.NhrpServer;
+import net.dmvpnhub.nhrp.hub.NhsConfig;
+import net.dmvpnhub.wire.Ipv4Address;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a hub router's configuration means for the simulated hub: the dataplane's tunnel
+ * ({@link HubConfig}), the NHS's settings ({@link NhsConfig}), the ESP transform, the routes, and
+ * the static NHRP mappings. {@link #of} reads them from a parsed {@link RouterConfig}; {@link
+ * #installRoutes} and {@link #installStaticMaps} apply them once the tables and the server exist.
+ *
+ * @param interfaceName the mGRE tunnel interface (for show commands).
+ * @param transform the transform of the tunnel's IPsec profile, or null without protection.
+ * @param routes the overlay routes: connected subnets (the tunnel's, attached; the router's other
+ * interfaces, local), and static routes via a tunnel next hop or to Null0. Static routes via an
+ * underlay next hop (a default route to the provider) are the underlay's business, not the
+ * tunnel's: they are listed in {@code underlayRoutes} and not installed.
+ */
+public record HubBuilder(
+    String interfaceName,
+    HubConfig hubConfig,
+    NhsConfig nhsConfig,
+    Transform transform,
+    List<Route> routes,
+    List<RouterConfig.StaticRoute> underlayRoutes,
+    List<RouterConfig.NhrpMap> staticMaps)
+{
+    /** Redirect signals per (source, next hop) and resolution triggers per next hop, as IOS rate-limits them. */
+    private static final long REDIRECT_INTERVAL_NS = 1_000_000_000L;
+    private static final long RESOLUTION_INTERVAL_NS = 100_000_000L;
+
+    /**
+     * @throws ConfigException when the configuration has no multipoint tunnel, or its tunnel source
+     * has no address.
+     */
+    public static HubBuilder of(final RouterConfig config) throws ConfigException
+    {
+        final RouterConfig.Interface tunnel = config.tunnels().stream()
+            .filter(t -> t.tunnel().multipoint())
+            .findFirst()
+            .orElseThrow(() -> new ConfigException(List.of(config.source() + ": a hub needs a 'tunnel mode gre multipoint' interface")));
+        final String source = tunnel.tunnel().source();
+        final int nbma;
+        if (Character.isDigit(source.charAt(0)))
+        {
+            nbma = Ipv4Address.parse(source);
+        }
+        else
+        {
+            final RouterConfig.Interface underlay = config.interfaces().get(source);
+            if (underlay == null || underlay.address() == 0)
+            {
+                throw new ConfigException(List.of(config.source() + ":" + tunnel.line() + ": tunnel source " + source + " has no address"));
+            }
+            nbma = underlay.address();
+        }
+        final RouterConfig.Nhrp nhrp = tunnel.nhrp();
+        Transform transform = null;
+        if (tunnel.tunnel().protectionProfile() != null)
+        {
+            final RouterConfig.IpsecProfile profile = config.ipsecProfiles().get(tunnel.tunnel().protectionProfile());
+            transform = config.transformSets().get(profile.transformSet()).transform();
+        }
+        final HubConfig hubConfig = new HubConfig(nbma, tunnel.tunnel().key(), transform != null, nhrp.redirect(), REDIRECT_INTERVAL_NS,
+            RESOLUTION_INTERVAL_NS, true);
+        final NhsConfig defaults = NhsConfig.phase3(nbma, tunnel.address(), tunnel.prefixLength());
+        final NhsConfig nhsConfig = new NhsConfig(nbma, tunnel.address(), tunnel.prefixLength(), nhrp.networkId(), nhrp.holdtimeS(),
+            nhrp.authentication() == null ? null : nhrp.authentication().getBytes(StandardCharsets.US_ASCII), nhrp.redirect(),
+            defaults.trafficIndicationIntervalNs(), defaults.admissionBound(), defaults.mtu());
+
+        final List<Route> routes = new ArrayList<>();
+        final List<RouterConfig.StaticRoute> underlay = new ArrayList<>();
+        final int tunnelMask = Dir24Fib.mask(tunnel.prefixLength());
+        routes.add(new Route(tunnel.address() & tunnelMask, tunnel.prefixLength(), RouteSource.CONNECTED, 0, Adjacency.ATTACHED));
+        for (final RouterConfig.Interface other : config.interfaces().values())
+        {
+            if (other != tunnel && !other.isTunnel() && other.address() != 0 && !other.name().equals(source))
+            {
+                routes.add(new Route(other.address() & Dir24Fib.mask(other.prefixLength()), other.prefixLength(), RouteSource.CONNECTED, 0,
+                    Adjacency.LOCAL));
+            }
+        }
+        for (final RouterConfig.StaticRoute route : config.routes())
+        {
+            if ("Null0".equals(route.outInterface()))
+            {
+                routes.add(new Route(route.prefix(), route.prefixLength(), RouteSource.STATIC, route.distance(), Adjacency.DISCARD));
+            }
+            else if (route.outInterface() == null && (route.nextHop() & tunnelMask) == (tunnel.address() & tunnelMask))
+            {
+                routes.add(new Route(route.prefix(), route.prefixLength(), RouteSource.STATIC, route.distance(),
+                    Adjacency.tunnel(route.nextHop())));
+            }
+            else
+            {
+                underlay.add(route);
+            }
+        }
+        return new HubBuilder(tunnel.name(), hubConfig, nhsConfig, transform, List.copyOf(routes), List.copyOf(underlay), nhrp.maps());
+    }
+
+    /** Writes the routes into the hub's tables (the tables' one writer, before the agents run). */
+    public void installRoutes(final HubTables tables)
+    {
+        routes.forEach(tables.routes()::add);
+    }
+
+    /** Gives the server the static mappings ({@code ip nhrp map}). */
+    public void installStaticMaps(final NhrpServer server)
+    {
+        for (final RouterConfig.NhrpMap map : staticMaps)
+        {
+            server.addStatic(map.tunnel(), map.nbma());
+        }
+    }
+}
