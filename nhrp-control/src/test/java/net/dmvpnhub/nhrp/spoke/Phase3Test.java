@@ -2,6 +2,7 @@ package net.dmvpnhub.nhrp.spoke;
 
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.nhrp.Nhrp;
+import net.dmvpnhub.nhrp.show.SpokeShow;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -59,6 +60,23 @@ class Phase3Test extends LabTest
         assertEquals(1, counters.get(a, Counter.DATA_SENT_HUB));
         assertEquals(10, counters.get(a, Counter.DATA_SENT_DIRECT));
         assertEquals(0, counters.get(2, Counter.FRAMES_RECEIVED) - 1, "C only ever heard its registration reply");
+
+        // A's own view, as IOS shows it: the H route for B's LAN via B's tunnel address, B's binding.
+        final SpokeShow show = new SpokeShow(spokes, "Tunnel0", lab.driver.nowNs());
+        assertEquals("""
+            Codes: L - local, C - connected, S - static, B - BGP, D - EIGRP, O - OSPF, H - NHRP
+
+            C     10.0.0.0/16 is directly connected, Tunnel0
+            S     10.128.0.0/9 [1/0] via 10.0.0.1, Tunnel0
+            C     10.128.0.0/24 is directly connected, LAN
+            H     10.128.1.0/24 [250/1] via 10.0.0.12, 02:00:00, Tunnel0
+            """, show.ipRoute(a));
+        assertEquals("""
+            10.0.0.12/32 via 10.0.0.12
+               Tunnel0, expire 02:00:00
+               Type: dynamic, Flags: router nhop used
+               NBMA address: 198.18.1.1
+            """, show.ipNhrp(a));
 
         // Another host in B's LAN takes the same /24 shortcut: no second indication or resolution.
         assertEquals(DataPath.DIRECT, spokes.sendData(a, source, spokes.host(b, 200), 0));
