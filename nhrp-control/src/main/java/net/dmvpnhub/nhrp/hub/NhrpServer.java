@@ -423,19 +423,48 @@ public final class NhrpServer implements Agent
     // ---------------------------------------------------------------------------------------
     // NHRP packets from the dataplane
 
+    /**
+     * One duty cycle's NHRP: up to the admission bound of packets served in arrival order (at most
+     * a batch per punt ring); then, if more than the bound still wait, the excess is taken off
+     * the rings at once and each request in it answered NAK 5 (insufficient resources), so the
+     * queue never holds more than the bound, every request gets an answer soon, and spokes back
+     * off. Other packet types in the excess are handled as usual.
+     */
     private int nhrpPackets()
     {
         int work = 0;
-        int backlog = 0;
         final SpscLongRing[] punts = dataplane.nhrpPuntRings();
+        final int bound = config.admissionBound();
+        for (final SpscLongRing ring : punts)
+        {
+            work += drain(ring, Math.min(BATCH, Math.max(0, bound - work)), false);
+        }
+        int backlog = 0;
         for (final SpscLongRing ring : punts)
         {
             backlog += ring.size();
         }
-        final boolean overloaded = backlog > config.admissionBound();
-        for (final SpscLongRing ring : punts)
+        for (int r = 0; backlog > bound && r < punts.length; r++)
         {
-            final int n = ring.pollBatch(batch, BATCH);
+            final int excess = backlog - bound;
+            final int refused = drain(punts[r], excess, true);
+            backlog -= refused;
+            work += refused;
+        }
+        return work;
+    }
+
+    /** Handles up to {@code max} packets from {@code ring}; {@code overloaded}: refuse requests. */
+    private int drain(final SpscLongRing ring, final int max, final boolean overloaded)
+    {
+        int done = 0;
+        while (done < max)
+        {
+            final int n = ring.pollBatch(batch, Math.min(BATCH, max - done));
+            if (n == 0)
+            {
+                break;
+            }
             for (int i = 0; i < n; i++)
             {
                 final int slot = (int)batch[i];
@@ -448,9 +477,9 @@ public final class NhrpServer implements Agent
                     slab.release(slot);
                 }
             }
-            work += n;
+            done += n;
         }
-        return work;
+        return done;
     }
 
     private void handle(final int slot, final boolean overloaded)
