@@ -13,6 +13,8 @@ import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.nhrp.show.HubShow;
+import net.dmvpnhub.nhrp.spoke.AddressPlan;
+import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -22,13 +24,13 @@ import org.agrona.concurrent.NanoClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntUnaryOperator;
 
 /**
  * The hub of a scale run, built from the run's options: the frame slab, the tables, the
  * dataplane in the chosen threading mode, the NHRP server, and the routing protocol that runs
- * over the tunnel once a spoke is registered (simulated: the hub learns the spoke's LAN as an
- * EIGRP route via the spoke's tunnel address, and forgets it when the registration goes). Starts
+ * over the tunnel once a spoke is registered ({@link LanRouteAdvertiser}: the hub learns the
+ * spoke's LAN as an EIGRP route via the spoke's tunnel address, and forgets it when the
+ * registration goes). Starts
  * each part on its own thread and tells how much CPU the NHS used.
  */
 public final class HubAssembly implements AutoCloseable
@@ -46,8 +48,7 @@ public final class HubAssembly implements AutoCloseable
     private AgentRunner nhsRunner;
 
     /**
-     * @param lanOfTunnel a registered spoke's LAN prefix, from its tunnel address (0: none).
-     * @param lanLength the spokes' LAN prefix length.
+     * @param plan the spokes' addresses: which LAN is behind which tunnel address.
      */
     public HubAssembly(
         final RunOptions options,
@@ -57,8 +58,7 @@ public final class HubAssembly implements AutoCloseable
         final NanoClock clock,
         final int slabSlots,
         final int ringCapacity,
-        final IntUnaryOperator lanOfTunnel,
-        final int lanLength)
+        final AddressPlan plan)
     {
         this.hubConfig = hubConfig;
         this.nhsConfig = nhsConfig;
@@ -69,29 +69,8 @@ public final class HubAssembly implements AutoCloseable
         final int tunnelSubnet = nhsConfig.hubTunnel() & net.dmvpnhub.dataplane.fib.Dir24Fib.mask(nhsConfig.tunnelPrefixLength());
         tables.routes().add(new Route(tunnelSubnet, nhsConfig.tunnelPrefixLength(), RouteSource.CONNECTED, 0, Adjacency.ATTACHED));
         tables.routes().add(Route.of(HUB_LAN, HUB_LAN_LENGTH, RouteSource.CONNECTED, Adjacency.LOCAL));
-        this.server = new NhrpServer(nhsConfig, dataplane, tables, ike, clock, new RegistrationListener()
-        {
-            @Override
-            public void registered(final int tunnel, final int nbma)
-            {
-                final int lan = lanOfTunnel.applyAsInt(tunnel);
-                if (lan != 0)
-                {
-                    tables.routes().add(new Route(lan, lanLength, RouteSource.EIGRP, RouteSource.EIGRP.defaultDistance(),
-                        Adjacency.tunnel(tunnel)));
-                }
-            }
-
-            @Override
-            public void unregistered(final int tunnel)
-            {
-                final int lan = lanOfTunnel.applyAsInt(tunnel);
-                if (lan != 0)
-                {
-                    tables.routes().remove(lan, lanLength, RouteSource.EIGRP);
-                }
-            }
-        });
+        this.server = new NhrpServer(nhsConfig, dataplane, tables, ike, clock,
+            new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), RegistrationListener.NONE).plan(plan, options.spokes()));
     }
 
     public FrameSlab slab()

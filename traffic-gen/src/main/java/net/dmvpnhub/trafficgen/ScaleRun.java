@@ -131,8 +131,7 @@ public final class ScaleRun
         final String loadBefore = loadAverage();
         final long buildStart = System.nanoTime();
         final int slots = slabSlots(spokeCount);
-        final HubAssembly hub = new HubAssembly(options, hubConfig, nhsConfig, ike, clock, slots, ringCapacity(spokeCount),
-            tunnel -> lanOf(plan, tunnel, spokeCount), plan.lanPrefixLength());
+        final HubAssembly hub = new HubAssembly(options, hubConfig, nhsConfig, ike, clock, slots, ringCapacity(spokeCount), plan);
         final SpokeConfig spokeConfig = SpokeConfig.builder()
             .phase(SpokeConfig.Phase.values()[options.phase() - 1])
             // Phase 1 spokes register too (ip nhrp nhs with a dynamic hub), with no resolution.
@@ -274,6 +273,10 @@ public final class ScaleRun
         timeline.writeCharts(directory);
         Files.writeString(directory.resolve("show-ip-nhrp-traffic.txt"), hub.show().ipNhrpTraffic());
         Files.writeString(directory.resolve("show-interface.txt"), hub.show().interfaceCounters());
+        // One spoke's view at the end (the spokes' thread has stopped): its routes, H routes included.
+        final net.dmvpnhub.nhrp.show.SpokeShow spokeShow = new net.dmvpnhub.nhrp.show.SpokeShow(spokes, "Tunnel0", clock.nanoTime());
+        Files.writeString(directory.resolve("show-ip-route-spoke-0.txt"), spokeShow.ipRoute(0));
+        Files.writeString(directory.resolve("show-ip-nhrp-spoke-0.txt"), spokeShow.ipNhrp(0));
         hlog.close();
         if (pcap != null)
         {
@@ -328,12 +331,6 @@ public final class ScaleRun
     static int ringCapacity(final int spokes)
     {
         return Math.max(4096, Math.min(65_536, Integer.highestOneBit(Math.max(1, spokes) - 1) << 1));
-    }
-
-    private static int lanOf(final AddressPlan plan, final int tunnel, final int spokes)
-    {
-        final long index = (tunnel & 0xFFFF_FFFFL) - (plan.firstTunnel() & 0xFFFF_FFFFL);
-        return index >= 0 && index < spokes ? plan.lan((int)index) : 0;
     }
 
     /** @return /proc/loadavg's first three fields, or "unknown". */

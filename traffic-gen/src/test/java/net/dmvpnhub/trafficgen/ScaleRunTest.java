@@ -42,12 +42,13 @@ class ScaleRunTest
             run = runs.findFirst().orElseThrow();
         }
         for (final String file : List.of("summary.json", "summary.md", "latency.hlog", "throughput.svg", "latency.svg",
-            "latency-end-to-end.svg", "shortcuts.svg", "show-ip-nhrp-traffic.txt", "show-interface.txt"))
+            "latency-end-to-end.svg", "shortcuts.svg", "show-ip-nhrp-traffic.txt", "show-interface.txt", "show-ip-route-spoke-0.txt"))
         {
             assertTrue(Files.size(run.resolve(file)) > 0, file);
         }
         final String summary = Files.readString(run.resolve("summary.json"));
         assertTrue(summary.contains("\"registered\": 40,"), summary);
+        assertTrue(Files.readString(run.resolve("show-ip-route-spoke-0.txt")).contains("is directly connected, LAN"));
         assertTrue(summary.contains("\"command\": \"./dmvpn run (test)\""), summary);
         assertTrue(summary.contains("\"hubConserved\": true"), summary);
         assertTrue(summary.contains("\"spokesConserved\": true"), summary);
