@@ -191,6 +191,38 @@ public final class NhrpServer implements Agent
     }
 
     /**
+     * Configuration time, before the agent runs: SAs keyed by hand ({@code crypto map ...
+     * ipsec-manual}) with the peer at {@code nbma}, in place of IKE.
+     *
+     * @return the SA id they were installed under.
+     * @throws IllegalStateException when no SA id is left or the peer already has SAs.
+     */
+    public int addManualSas(final int nbma, final PeerSas sas)
+    {
+        if (saByNbma.get(nbma) != 0)
+        {
+            throw new IllegalStateException("the peer at " + net.dmvpnhub.wire.Ipv4Address.toString(nbma) + " already has SAs");
+        }
+        final int saId = allocateSaId();
+        if (saId == 0)
+        {
+            throw new IllegalStateException("no SA id left");
+        }
+        saByNbma.put(nbma, saId);
+        nbmaBySa.put(saId, nbma);
+        tables.peerSas(saId, sas);
+        for (final CacheEntry entry : staticEntries)
+        {
+            if (entry.nbma == nbma)
+            {
+                entry.saId = saId;
+                publish(entry);
+            }
+        }
+        return saId;
+    }
+
+    /**
      * Configuration time, before the agent runs (or on its thread): a static mapping
      * ({@code ip nhrp map tunnel nbma}), which never expires and is never overwritten by a
      * registration. Its SA comes from IKE with that NBMA address, when it happens.
