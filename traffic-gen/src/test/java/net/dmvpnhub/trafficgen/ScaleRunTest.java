@@ -71,14 +71,25 @@ class ScaleRunTest
             }
             final Path tsharkDirectory = Files.createDirectories(out.resolve("tshark"));
             final Map<String, Map<String, String>> decoded = Tshark.decode(tsharkDirectory, frames,
-                f -> Integer.toString(frames.indexOf(f)), f -> f, tsharkOptions, List.of("frame.protocols", "esp.icv_good", "_ws.malformed"));
+                f -> Integer.toString(frames.indexOf(f)), f -> f, tsharkOptions, List.of("frame.protocols", "esp.icv_good", "_ws.malformed", "nhrp.hdr.chksum.status", "nhrp.hdr.op.type"));
+            int nhrp = 0;
             for (final Map.Entry<String, Map<String, String>> frame : decoded.entrySet())
             {
                 final Map<String, String> fields = frame.getValue();
                 assertEquals("1", fields.get("esp.icv_good"), "frame " + frame.getKey() + " " + fields);
                 assertTrue(fields.get("frame.protocols").startsWith("raw:ip:esp:gre:"), "frame " + frame.getKey() + " " + fields);
                 assertEquals("", fields.get("_ws.malformed"), "frame " + frame.getKey());
+                if (fields.get("frame.protocols").contains(":nhrp"))
+                {
+                    // The spokes' registrations and the hub's replies: every NHRP checksum good.
+                    nhrp++;
+                    for (final String status : Tshark.values(fields, "nhrp.hdr.chksum.status"))
+                    {
+                        assertEquals("1", status, "frame " + frame.getKey() + " " + fields);
+                    }
+                }
             }
+            assertTrue(nhrp >= 2, "registration requests and replies among the exported frames: " + nhrp);
         }
     }
 
