@@ -78,21 +78,7 @@ public final class HairpinTraffic implements AutoCloseable
         final SplittableRandom random = new SplittableRandom(seed);
         hubInbound = new SecurityAssociation[spokes + 1];
         hubOutbound = new SecurityAssociation[spokes + 1];
-        final SecurityAssociation[] spokeToHub = new SecurityAssociation[spokes + 1];
-        for (int spoke = 1; spoke <= spokes; spoke++)
-        {
-            final byte[] up = new byte[TRANSFORM.keyMaterialLength()];
-            final byte[] down = new byte[TRANSFORM.keyMaterialLength()];
-            random.nextBytes(up);
-            random.nextBytes(down);
-            hubInbound[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.INBOUND);
-            spokeToHub[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
-            hubOutbound[spoke] = sa(down, 0x2000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
-            tables.peerSas(spoke, new PeerSas(hubOutbound[spoke], hubInbound[spoke]));
-            tables.routes().add(new Route(lan(spoke), 24, RouteSource.EIGRP, 90, Adjacency.tunnel(tunnel(spoke))));
-            tables.peers().put(tunnel(spoke), nbma(spoke), spoke, PeerTable.Type.DYNAMIC, Long.MAX_VALUE);
-        }
-        tables.routes().add(new Route(0x0A00_0000, 8, RouteSource.STATIC, 1, Adjacency.DISCARD));
+        final SecurityAssociation[] spokeToHub = provision(tables, spokes, random, hubInbound, hubOutbound);
 
         frameOffset = new int[frames];
         frameLength = new int[frames];
@@ -175,6 +161,34 @@ public final class HairpinTraffic implements AutoCloseable
     private static int stride(final int innerLength)
     {
         return (LEAD + innerLength + 64 + 63) & ~63;
+    }
+
+    /**
+     * The hub of 10k-spoke benchmarks: for spokes 1..{@code spokes}, random keys (drawn from
+     * {@code random}, up then down per spoke), the hub's inbound and outbound SAs (into the arrays,
+     * indexed by spoke) and the spoke's SA towards the hub (returned), the spoke's LAN route via its
+     * tunnel address, its binding; plus a discard route over all LANs.
+     */
+    static SecurityAssociation[] provision(
+        final HubTables tables, final int spokes, final SplittableRandom random, final SecurityAssociation[] hubInbound,
+        final SecurityAssociation[] hubOutbound)
+    {
+        final SecurityAssociation[] spokeToHub = new SecurityAssociation[spokes + 1];
+        for (int spoke = 1; spoke <= spokes; spoke++)
+        {
+            final byte[] up = new byte[TRANSFORM.keyMaterialLength()];
+            final byte[] down = new byte[TRANSFORM.keyMaterialLength()];
+            random.nextBytes(up);
+            random.nextBytes(down);
+            hubInbound[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.INBOUND);
+            spokeToHub[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
+            hubOutbound[spoke] = sa(down, 0x2000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
+            tables.peerSas(spoke, new PeerSas(hubOutbound[spoke], hubInbound[spoke]));
+            tables.routes().add(new Route(lan(spoke), 24, RouteSource.EIGRP, 90, Adjacency.tunnel(tunnel(spoke))));
+            tables.peers().put(tunnel(spoke), nbma(spoke), spoke, PeerTable.Type.DYNAMIC, Long.MAX_VALUE);
+        }
+        tables.routes().add(new Route(0x0A00_0000, 8, RouteSource.STATIC, 1, Adjacency.DISCARD));
+        return spokeToHub;
     }
 
     private static SecurityAssociation sa(final byte[] key, final int spi, final SecurityAssociation.Direction direction)

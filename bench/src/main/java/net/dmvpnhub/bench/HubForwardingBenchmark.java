@@ -1,21 +1,15 @@
 package net.dmvpnhub.bench;
 
-import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.EspProcessor;
 import net.dmvpnhub.crypto.EspStatus;
-import net.dmvpnhub.crypto.PeerSas;
 import net.dmvpnhub.crypto.SecurityAssociation;
 import net.dmvpnhub.crypto.Transform;
 import net.dmvpnhub.dataplane.HubConfig;
 import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.HubWorker;
-import net.dmvpnhub.dataplane.fib.Adjacency;
-import net.dmvpnhub.dataplane.fib.Route;
-import net.dmvpnhub.dataplane.fib.RouteSource;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
-import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.wire.GreFlyweight;
 import net.dmvpnhub.wire.Ipv4Flyweight;
 import org.agrona.BufferUtil;
@@ -112,21 +106,7 @@ public class HubForwardingBenchmark
         final SplittableRandom random = new SplittableRandom(2026);
         hubInbound = new SecurityAssociation[SPOKES + 1];
         hubOutbound = new SecurityAssociation[SPOKES + 1];
-        final SecurityAssociation[] spokeToHub = new SecurityAssociation[SPOKES + 1];
-        for (int spoke = 1; spoke <= SPOKES; spoke++)
-        {
-            final byte[] up = new byte[TRANSFORM.keyMaterialLength()];
-            final byte[] down = new byte[TRANSFORM.keyMaterialLength()];
-            random.nextBytes(up);
-            random.nextBytes(down);
-            hubInbound[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.INBOUND);
-            spokeToHub[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
-            hubOutbound[spoke] = sa(down, 0x2000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
-            tables.peerSas(spoke, new PeerSas(hubOutbound[spoke], hubInbound[spoke]));
-            tables.routes().add(new Route(lan(spoke), 24, RouteSource.EIGRP, 90, Adjacency.tunnel(tunnel(spoke))));
-            tables.peers().put(tunnel(spoke), nbma(spoke), spoke, PeerTable.Type.DYNAMIC, Long.MAX_VALUE);
-        }
-        tables.routes().add(new Route(0x0A00_0000, 8, RouteSource.STATIC, 1, Adjacency.DISCARD));
+        final SecurityAssociation[] spokeToHub = HairpinTraffic.provision(tables, SPOKES, random, hubInbound, hubOutbound);
 
         // Pre-encrypt the frames the spokes send, one after another in one direct buffer.
         final int[] imix = {64, 64, 64, 576, 64, 64, 576, 64, 64, 576, 1500, 576};
@@ -148,7 +128,7 @@ public class HubForwardingBenchmark
             final int base = f * 2048;
             final int inner = base + 64;
             new Ipv4Flyweight().wrap(frames, inner, innerLength).writeHeader(0, innerLength, f, 0, 64, Ipv4Flyweight.PROTOCOL_UDP,
-                lan(sender) | 10, lan(receiver) | 20);
+                HairpinTraffic.lan(sender) | 10, HairpinTraffic.lan(receiver) | 20);
             frames.putShort(inner + 24, (short)(innerLength - 20), ByteOrder.BIG_ENDIAN);
             new GreFlyweight().wrap(frames, inner - 8, 8 + innerLength).writeHeader(false, GreFlyweight.PROTOCOL_IPV4, KEY, -1);
             if (builder.encrypt(spokeToHub[sender], frames, inner - 8, 8 + innerLength, base + 2048) != EspStatus.OK)
@@ -157,7 +137,7 @@ public class HubForwardingBenchmark
             }
             final int outer = builder.espOffset() - 20;
             new Ipv4Flyweight().wrap(frames, outer, 20 + builder.espLength())
-                .writeHeader(0, 20 + builder.espLength(), f, 0, 255, Ipv4Flyweight.PROTOCOL_ESP, nbma(sender), HUB_NBMA);
+                .writeHeader(0, 20 + builder.espLength(), f, 0, 255, Ipv4Flyweight.PROTOCOL_ESP, HairpinTraffic.nbma(sender), HUB_NBMA);
             frameOffset[f] = outer;
             frameLength[f] = 20 + builder.espLength();
             frameSender[f] = sender;
@@ -167,26 +147,6 @@ public class HubForwardingBenchmark
         {
             spokeToHub[spoke].close();
         }
-    }
-
-    private static SecurityAssociation sa(final byte[] key, final int spi, final SecurityAssociation.Direction direction)
-    {
-        return SecurityAssociation.create(CryptoProvider.OPENSSL, TRANSFORM, key, spi, direction, false);
-    }
-
-    private static int lan(final int spoke)
-    {
-        return 0x0A00_0000 | spoke << 8;
-    }
-
-    private static int tunnel(final int spoke)
-    {
-        return 0x6440_0000 | spoke;
-    }
-
-    private static int nbma(final int spoke)
-    {
-        return 0xC613_0000 | spoke;
     }
 
     /** Next frame into a new slot, as a NIC delivers it; resets the senders' windows on wrap. */
