@@ -6,6 +6,7 @@
 # Usage: bench/record-latency.sh NAME "one-paragraph description" [./dmvpn latency options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/record-common.sh
 [ $# -ge 2 ] || { echo "usage: bench/record-latency.sh NAME DESCRIPTION [latency options...]" >&2; exit 2; }
 name=$1; description=$2; shift 2
 if pgrep -f 'benchmarks.jar' >/dev/null; then
@@ -40,17 +41,9 @@ quoted=$(printf ' %q' "$@" --out "$prefix")
   echo "./dmvpn latency$quoted"
   echo '```'
   echo
-  echo "at commit \`$(git rev-parse --short HEAD)\` ($(git status --porcelain --untracked-files=no | wc -l | tr -d ' ') tracked files changed), exit status $status; HdrHistogram log: \`$prefix.hlog\`."
+  echo "at commit $(commit_state), exit status $status; HdrHistogram log: \`$prefix.hlog\`."
   echo
-  echo "## Machine"
-  echo
-  echo '```'
-  echo '$ nproc'; nproc
-  echo "\$ lscpu | grep 'Model name'"; lscpu | grep 'Model name'
-  echo '$ java -version'; "$(./dmvpn java 2>/dev/null | head -n 1)/bin/java" -version 2>&1
-  echo '```'
-  echo
-  echo "\`uptime\` before: \`$before\`; after: \`$after\`."
+  machine_section "$before" "$after"
   echo
   echo "Load during the run, every 20 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`; the run's own JVM is PID $run):"
   echo

@@ -7,6 +7,7 @@
 # section (a table derived from the JSON, such as bench/threaded-report.py's ratios).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/record-common.sh
 [ $# -ge 2 ] || { echo "usage: bench/record-run.sh NAME DESCRIPTION [bench arguments...]" >&2; exit 2; }
 name=$1; description=$2; shift 2
 if pgrep -f 'benchmarks.jar' >/dev/null; then
@@ -36,17 +37,9 @@ quoted=$(printf ' %q' "$@")
   echo "./dmvpn bench$quoted"
   echo '```'
   echo
-  echo "at commit \`$(git rev-parse --short HEAD)\` ($(git status --porcelain --untracked-files=no | wc -l | tr -d ' ') tracked files changed), exit status $status; JSON: \`$(grep -oE 'results/jmh/[^ ]+\.json' "$log" | tail -n 1 || true)\`."
+  echo "at commit $(commit_state), exit status $status; JSON: \`$(grep -oE 'results/jmh/[^ ]+\.json' "$log" | tail -n 1 || true)\`."
   echo
-  echo "## Machine"
-  echo
-  echo '```'
-  echo '$ nproc'; nproc
-  echo "\$ lscpu | grep 'Model name'"; lscpu | grep 'Model name'
-  echo '$ java -version'; "$(./dmvpn java 2>/dev/null | head -n 1)/bin/java" -version 2>&1
-  echo '```'
-  echo
-  echo "\`uptime\` before: \`$before\`; after: \`$after\`."
+  machine_section "$before" "$after"
   echo
   echo "Load during the run, every 30 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`; the JMH JVMs, host and fork, are among them):"
   echo

@@ -1,0 +1,20 @@
+# Shared by bench/record-run.sh and bench/record-latency.sh (sourced, not run).
+
+# Prints a record's "## Machine" section: processors, CPU model, the JDK the launcher uses, and
+# the load before and after the run. Usage: machine_section "$(uptime before)" "$(uptime after)"
+machine_section() {
+  echo "## Machine"
+  echo
+  echo '```'
+  echo '$ nproc'; nproc
+  echo "\$ lscpu | grep 'Model name'"; lscpu | grep 'Model name'
+  echo '$ java -version'; "$(./dmvpn java 2>/dev/null | head -n 1)/bin/java" -version 2>&1
+  echo '```'
+  echo
+  echo "\`uptime\` before: \`$1\`; after: \`$2\`."
+}
+
+# The commit a record ran on, and how many tracked files differed from it.
+commit_state() {
+  echo "\`$(git rev-parse --short HEAD)\` ($(git status --porcelain --untracked-files=no | wc -l | tr -d ' ') tracked files changed)"
+}
