@@ -103,7 +103,6 @@ public final class ScaleRun
     /**
      * @return whether every frame was accounted for.
      */
-    @SuppressWarnings("unchecked")
     boolean run() throws IOException, InterruptedException
     {
         final long wallStart = System.currentTimeMillis();
@@ -262,11 +261,8 @@ public final class ScaleRun
         final boolean hubConserved = hub.dataplane().conserved();
         final boolean spokesConserved = spokes.conserved();
         final double workerBusy = (after.busyNs() - before.busyNs()) / 1e9 / trafficSeconds / hub.dataplane().workers().length;
-        final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, naks, before, after, spokes, traffic,
+        final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, stormNhrpNs, stormIkeNs, naks, workerBusy, before, after, spokes, traffic,
             hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved);
-        ((Map<String, Object>)summary.get("registrationStorm")).put("nhsNhrpMilliseconds", stormNhrpNs / 1e6);
-        ((Map<String, Object>)summary.get("registrationStorm")).put("nhsSimulatedIkeMilliseconds", stormIkeNs / 1e6);
-        ((Map<String, Object>)summary.get("throughput")).put("hubWorkerBusyFraction", workerBusy);
         Files.writeString(directory.resolve("summary.json"), Json.write(summary));
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
@@ -375,7 +371,8 @@ public final class ScaleRun
     }
 
     private static Map<String, Object> summary(
-        final RunOptions o, final String command, final String loadBefore, final String stamp, final int spokeCount, final long stormNs, final long stormNhsCpuNs, final long naks,
+        final RunOptions o, final String command, final String loadBefore, final String stamp, final int spokeCount, final long stormNs, final long stormNhsCpuNs, final long stormNhrpNs, final long stormIkeNs,
+        final long naks, final double workerBusy,
         final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
         final HubAssembly hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
         final boolean hubConserved, final boolean spokesConserved)
@@ -412,6 +409,8 @@ public final class ScaleRun
         storm.put("registered", spokes.registeredCount());
         storm.put("convergenceSeconds", stormNs < 0 ? null : stormNs / 1e9);
         storm.put("nhsCpuMilliseconds", stormNhsCpuNs / 1e6);
+        storm.put("nhsNhrpMilliseconds", stormNhrpNs / 1e6);
+        storm.put("nhsSimulatedIkeMilliseconds", stormIkeNs / 1e6);
         storm.put("admissionNaks", naks);
         s.put("registrationStorm", storm);
 
@@ -427,6 +426,7 @@ public final class ScaleRun
         throughput.put("sentDirectSpokeToSpoke", traffic.sent(DataPath.DIRECT));
         throughput.put("notSent", traffic.notSent());
         throughput.put("generatorWaitsForRingRoom", traffic.waitedForRoom());
+        throughput.put("hubWorkerBusyFraction", workerBusy);
         s.put("throughput", throughput);
 
         final Map<String, Object> nhrp = new LinkedHashMap<>();
