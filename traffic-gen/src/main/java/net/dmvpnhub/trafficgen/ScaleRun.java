@@ -7,6 +7,7 @@ import net.dmvpnhub.dataplane.WorkerCounters;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
+import net.dmvpnhub.nhrp.show.HubShow;
 import net.dmvpnhub.nhrp.show.Json;
 import net.dmvpnhub.nhrp.spoke.AddressPlan;
 import net.dmvpnhub.nhrp.spoke.DataPath;
@@ -22,7 +23,9 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The main job: a DMVPN of simulated spokes around the hub, every spoke registering at once (a
@@ -269,6 +273,7 @@ public final class ScaleRun
         timeline.writeCharts(directory);
         Files.writeString(directory.resolve("show-ip-nhrp-traffic.txt"), hub.show().ipNhrpTraffic());
         Files.writeString(directory.resolve("show-interface.txt"), hub.show().interfaceCounters());
+        writeFullShows(directory, hub.show());
         // One spoke's view at the end (the spokes' thread has stopped): its routes, H routes included.
         final net.dmvpnhub.nhrp.show.SpokeShow spokeShow = new net.dmvpnhub.nhrp.show.SpokeShow(spokes, "Tunnel0", clock.nanoTime());
         Files.writeString(directory.resolve("show-ip-route-spoke-0.txt"), spokeShow.ipRoute(0));
@@ -294,6 +299,30 @@ public final class ScaleRun
             return false;
         }
         return true;
+    }
+
+    /**
+     * The hub's show commands that list every peer, as text and JSON, gzip-compressed: with 10,000
+     * spokes each is megabytes of text (read them with {@code zless}).
+     */
+    private static void writeFullShows(final Path directory, final HubShow show) throws IOException
+    {
+        writeGzip(directory.resolve("show-dmvpn.txt.gz"), show.dmvpn());
+        writeGzip(directory.resolve("show-dmvpn.json.gz"), Json.write(show.dmvpnJson()));
+        writeGzip(directory.resolve("show-ip-nhrp.txt.gz"), show.ipNhrp(false));
+        writeGzip(directory.resolve("show-ip-nhrp.json.gz"), Json.write(show.ipNhrpJson()));
+        writeGzip(directory.resolve("show-ip-route.txt.gz"), show.ipRoute(false));
+        writeGzip(directory.resolve("show-ip-route.json.gz"), Json.write(show.ipRouteJson(false)));
+        writeGzip(directory.resolve("show-crypto-ipsec-sa.txt.gz"), show.cryptoIpsecSa());
+        writeGzip(directory.resolve("show-crypto-ipsec-sa.json.gz"), Json.write(show.cryptoIpsecSaJson()));
+    }
+
+    private static void writeGzip(final Path file, final String text) throws IOException
+    {
+        try (Writer out = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16), StandardCharsets.UTF_8))
+        {
+            out.write(text);
+        }
     }
 
     private static boolean quiet(final Dataplane dataplane)

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +52,16 @@ class ScaleRunTest
         final String summary = Files.readString(run.resolve("summary.json"));
         assertTrue(summary.contains("\"registered\": 40,"), summary);
         assertTrue(Files.readString(run.resolve("show-ip-route-spoke-0.txt")).contains("is directly connected, LAN"));
+        // The hub's full show commands at the end of the run, one line or entry per spoke.
+        final String dmvpn = gunzip(run.resolve("show-dmvpn.txt.gz"));
+        assertTrue(dmvpn.contains("NHRP Peers:40,"), dmvpn);
+        assertEquals(40, gunzip(run.resolve("show-ip-nhrp.txt.gz")).lines().filter(l -> l.contains("NBMA address:")).count());
+        assertTrue(gunzip(run.resolve("show-ip-route.txt.gz")).contains("Tunnel0"));
+        assertEquals(40, gunzip(run.resolve("show-crypto-ipsec-sa.txt.gz")).lines().filter(l -> l.contains("current_peer")).count());
+        for (final String json : List.of("show-dmvpn.json.gz", "show-ip-nhrp.json.gz", "show-ip-route.json.gz", "show-crypto-ipsec-sa.json.gz"))
+        {
+            assertTrue(gunzip(run.resolve(json)).startsWith("{"), json);
+        }
         assertTrue(summary.contains("\"command\": \"./dmvpn run (test)\""), summary);
         assertTrue(summary.contains("\"hubConserved\": true"), summary);
         assertTrue(summary.contains("\"spokesConserved\": true"), summary);
@@ -90,6 +103,14 @@ class ScaleRunTest
                 }
             }
             assertTrue(nhrp >= 2, "registration requests and replies among the exported frames: " + nhrp);
+        }
+    }
+
+    private static String gunzip(final Path file) throws IOException
+    {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file)))
+        {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
