@@ -278,6 +278,11 @@ public final class StormRun
         return dataplane;
     }
 
+    public net.dmvpnhub.dataplane.HubTables tables()
+    {
+        return traffic.tables();
+    }
+
     public StormSpokes spokes()
     {
         return spokes;
