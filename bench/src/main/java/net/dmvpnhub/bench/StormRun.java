@@ -16,6 +16,8 @@ import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.PrintStream;
@@ -43,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  *   the worker (the NHS's injected replies, then the received batch) and takes what it
  *   transmitted off the transmit ring. It never waits: the hairpin frames are always there.</li>
  *   <li>the NHS ({@link NhrpServer}) on its own Agrona agent thread, backing off to sleep when idle
- *   as in the main job ({@code HubAssembly}).</li>
+ *   as in the main job ({@code HubAssembly}), or busy-spinning ({@code --nhs-idle busy}).</li>
  * </ul>
  * Each round is a steady window (a fixed time, no storm) and then a storm window (from the first
  * IKE request to the last Registration Reply), with everything running in both:
@@ -66,7 +68,9 @@ import java.util.concurrent.TimeUnit;
  * Between rounds (not measured) the NHS stops, its clock jumps past the holding time so every
  * storm registration expires through its timer wheel (entries, bindings and LAN routes go; the
  * SAs stay, as IKE SAs outlive NHRP entries), and the next round's frames are built; the next
- * storm's IKE replaces each spoke's SAs and its registrations are new again. Each round checks that
+ * storm's IKE replaces each spoke's SAs and its registrations are new again. So from the second
+ * round on, the NHS also frees the SA pairs its IKE replaced (counted in its thread's CPU time, not in
+ * its NHRP or IKE split), which a storm after a hub restart would not have to do. Each round checks that
  * every spoke registered with one request and no NAK; the end checks the worker's conservation and
  * that every slab slot came back.
  */
@@ -90,7 +94,7 @@ public final class StormRun
      */
     public record Options(
         int forwardingSpokes, int stormSpokes, int rounds, int warmupRounds, long steadyMs, String size, int frames, int window,
-        long seed)
+        long seed, String nhsIdle)
     {
         public static final String USAGE = """
             Usage: ./dmvpn storm [options]
@@ -104,6 +108,8 @@ public final class StormRun
                                       NHS's admission bound of 768, so no NAK 5)
               --frames N              pre-encrypted hairpin frames in the ring, a multiple of 4 (default 4096)
               --seed N                seed for the hairpin traffic and its keys (default 2026)
+              --nhs-idle S            the NHS thread when idle: backoff (spin, yield, then park up to 1 ms, as in the
+                                      main job; default) or busy (spins: the NHS keeps its processor)
             """;
 
         public Options
@@ -112,6 +118,10 @@ public final class StormRun
                 frames % 4 != 0)
             {
                 throw new IllegalArgumentException("options out of range: " + this);
+            }
+            if (!"backoff".equals(nhsIdle) && !"busy".equals(nhsIdle))
+            {
+                throw new IllegalArgumentException("--nhs-idle must be backoff or busy, not '" + nhsIdle + "'");
             }
             if (window >= NhsConfig.phase3(0, 0, 8).admissionBound())
             {
@@ -122,7 +132,7 @@ public final class StormRun
 
         public static Options defaults()
         {
-            return new Options(10_000, 10_000, 5, 1, 1000, "IMIX", 4096, 512, 2026);
+            return new Options(10_000, 10_000, 5, 1, 1000, "IMIX", 4096, 512, 2026, "backoff");
         }
 
         /** @throws IllegalArgumentException with one sentence for a bad option or value. */
@@ -142,23 +152,25 @@ public final class StormRun
                     o = switch (name)
                     {
                         case "--storm-spokes" -> new Options(o.forwardingSpokes, Integer.parseInt(value), o.rounds, o.warmupRounds, o.steadyMs,
-                            o.size, o.frames, o.window, o.seed);
+                            o.size, o.frames, o.window, o.seed, o.nhsIdle);
                         case "--forwarding-spokes" -> new Options(Integer.parseInt(value), o.stormSpokes, o.rounds, o.warmupRounds,
-                            o.steadyMs, o.size, o.frames, o.window, o.seed);
+                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle);
                         case "--rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, Integer.parseInt(value), o.warmupRounds,
-                            o.steadyMs, o.size, o.frames, o.window, o.seed);
+                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle);
                         case "--warmup-rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, Integer.parseInt(value),
-                            o.steadyMs, o.size, o.frames, o.window, o.seed);
+                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle);
                         case "--steady-ms" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, Long.parseLong(value),
-                            o.size, o.frames, o.window, o.seed);
+                            o.size, o.frames, o.window, o.seed, o.nhsIdle);
                         case "--size" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, value,
-                            o.frames, o.window, o.seed);
+                            o.frames, o.window, o.seed, o.nhsIdle);
                         case "--window" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, Integer.parseInt(value), o.seed);
+                            o.frames, Integer.parseInt(value), o.seed, o.nhsIdle);
                         case "--frames" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            Integer.parseInt(value), o.window, o.seed);
+                            Integer.parseInt(value), o.window, o.seed, o.nhsIdle);
                         case "--seed" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, o.window, Long.parseLong(value));
+                            o.frames, o.window, Long.parseLong(value), o.nhsIdle);
+                        case "--nhs-idle" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
+                            o.frames, o.window, o.seed, value);
                         default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
                     };
                 }
@@ -365,9 +377,15 @@ public final class StormRun
 
     private void startNhs()
     {
-        nhsRunner = new AgentRunner(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
-            Throwable::printStackTrace, null, nhs);
+        final IdleStrategy idle = "busy".equals(options.nhsIdle()) ? new BusySpinIdleStrategy() :
+            new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+        nhsRunner = new AgentRunner(idle, Throwable::printStackTrace, null, nhs);
         AgentRunner.startOnThread(nhsRunner);
+        // The runner knows its thread once the thread runs; its CPU time is read from then on.
+        while (nhsRunner.thread() == null)
+        {
+            Thread.yield();
+        }
     }
 
     private void stopNhs()

@@ -27,7 +27,7 @@ class StormRunTest
 {
     private static StormRun.Options small()
     {
-        return new StormRun.Options(16, 300, 2, 0, 20, "64", 64, 100, 7);
+        return new StormRun.Options(16, 300, 2, 0, 20, "64", 64, 100, 7, "backoff");
     }
 
     @Test
@@ -112,5 +112,7 @@ class StormRunTest
         assertThrows(IllegalArgumentException.class, () -> StormRun.Options.parse("--window", "768"));
         assertThrows(IllegalArgumentException.class, () -> StormRun.Options.parse("--rounds", "x"));
         assertThrows(IllegalArgumentException.class, () -> StormRun.Options.parse("--bogus", "1"));
+        assertThrows(IllegalArgumentException.class, () -> StormRun.Options.parse("--nhs-idle", "sleepy"));
+        assertEquals("busy", StormRun.Options.parse("--nhs-idle", "busy").nhsIdle());
     }
 }
