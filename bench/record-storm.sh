@@ -7,7 +7,8 @@
 # JVM flags (each run prints its own; JMH's "# VM options" line is kept) and the load before,
 # after and during (bench/load-sampler.sh).
 # Usage: bench/record-storm.sh "one-paragraph description"
-# STORM_QUICK=1 runs short settings and writes under results/tmp/ (checks the recorder; not a record).
+# STORM_QUICK=1 runs short settings and writes under results/tmp/ (checks the recorder; not a record;
+# its JMH JSON still lands in results/jmh/, as every './dmvpn bench' run's does: delete it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/record-common.sh
@@ -22,7 +23,7 @@ if [ "${STORM_QUICK:-}" = "1" ]; then
   dir=results/tmp
   storm10=(--rounds 1 --warmup-rounds 1 --steady-ms 300)
   storm100=(--storm-spokes 100000 --rounds 1 --warmup-rounds 0 --steady-ms 300)
-  churn=(NhsChurnBenchmark -prof gc -wi 1 -w 1 -i 2 -r 1 -rff "results/tmp/jmh-storm-$start.json")
+  churn=(NhsChurnBenchmark -prof gc -wi 1 -w 1 -i 2 -r 1)
 else
   dir=results
   storm10=()
@@ -94,7 +95,7 @@ for s in "${statuses[@]}"; do [ "$s" -eq 0 ] || status=1; done
   echo
   echo "## \`./dmvpn bench$(quoted "${churn[@]}")\` (exit status ${statuses[2]})"
   echo
-  echo "JSON: \`$(grep -oE 'results/(jmh|tmp)/[^ ]+\.json' "$jmh" | tail -n 1 || true)\`; fork flags:"
+  echo "JSON: \`$(grep -oE 'results/jmh/[^ ]+\.json' "$jmh" | tail -n 1 || true)\`; fork flags:"
   echo
   echo '```'
   grep -E '^# VM options' "$jmh" | sort -u || true

@@ -37,8 +37,10 @@ final class StormReport
             "ESP AES-GCM-128), at most %d unanswered at a time%n", options.stormSpokes(), options.window());
         out.printf(Locale.ROOT, "- forwarding: hairpin frames among %d provisioned spokes, inner size %s, a ring of %d pre-encrypted frames%n",
             options.forwardingSpokes(), options.size(), options.frames());
-        out.printf(Locale.ROOT, "- rounds: %d warm-up + %d measured; each a steady window of %d ms (no storm) then a storm window (first " +
-            "IKE request to last Registration Reply transmitted), in this one JVM%n", options.warmupRounds(), options.rounds(), options.steadyMs());
+        out.printf(Locale.ROOT, "- rounds: %d warm-up + %d measured, in this one JVM; each a hub restart (new tables, dataplane and NHS, the " +
+            "forwarding spokes provisioned again), then a steady window of %d ms (no storm), a storm window (first IKE request to last " +
+            "Registration Reply transmitted) and a second steady window of %d ms; the ratio is the storm's hairpin frames/s over both " +
+            "steady windows'%n", options.warmupRounds(), options.rounds(), options.steadyMs(), options.steadyMs());
         out.printf(Locale.ROOT, "- threads: exactly two busy, on %d available processors: (1) the outside world plus the hub's one dataplane " +
             "worker, run to completion, never idle; (2) the NHS agent, %s%n",
             Runtime.getRuntime().availableProcessors(), "busy".equals(options.nhsIdle()) ? "busy-spinning when idle" :
@@ -46,17 +48,32 @@ final class StormReport
         out.printf(Locale.ROOT, "- JVM: %s %s, flags %s%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
             ManagementFactory.getRuntimeMXBean().getInputArguments());
         out.println();
-        out.println("| round | hairpin frames/s, steady | hairpin frames/s, storm | ratio storm/steady | storm wall (ms) | " +
+        out.println("| round | hairpin frames/s, steady before | hairpin frames/s, storm | hairpin frames/s, steady after | " +
+            "ratio storm/steady | storm wall (ms) | " +
             "NHS thread CPU in storm (ms) | of which NHRP (ms) | of which simulated IKE (ms) | registrations accepted | " +
             "requests decrypted and punted | replies encrypted and sent | worker frames/s steady (all) | worker frames/s storm (all, storm's own included) | " +
-            "NHS thread CPU in steady window (ms, idle polling) |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "NHS thread CPU in the steady window before (ms, idle polling) |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (final StormRun.Round r : rounds)
         {
-            out.printf(Locale.ROOT, "| %d%s | %.0f | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %.0f | %.0f | %.1f |%n",
-                r.index(), r.warmup() ? " (warm-up)" : "", r.steady().hairpinPerSecond(), r.storm().hairpinPerSecond(), r.ratio(),
+            out.printf(Locale.ROOT, "| %d%s | %.0f | %.0f | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %.0f | %.0f | %.1f |%n",
+                r.index(), r.warmup() ? " (warm-up)" : "", r.steady().hairpinPerSecond(), r.storm().hairpinPerSecond(),
+                r.steadyAfter().hairpinPerSecond(), r.ratio(),
                 r.storm().ns() / 1e6, r.nhsCpuNs() / 1e6, r.nhsNhrpNs() / 1e6, r.nhsIkeNs() / 1e6, r.registered(), r.storm().stormRequests(),
                 r.storm().stormReplies(), r.steady().workerFramesPerSecond(), r.storm().workerFramesPerSecond(), r.nhsSteadyCpuNs() / 1e6);
+        }
+        out.println();
+        out.println("Per window, what else happened on the machine: collections (count / ms, all collectors, in this JVM) and CPU " +
+            "pressure (the share of the window during which some runnable thread, ours or another process's, waited for a processor: " +
+            "Linux PSI \"some\"; with exactly two busy threads on two processors it stays near 0 unless something else runs).");
+        out.println();
+        out.println("| round | GC steady before | GC storm | GC steady after | CPU pressure % steady before | CPU pressure % storm | " +
+            "CPU pressure % steady after |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (final StormRun.Round r : rounds)
+        {
+            out.printf(Locale.ROOT, "| %d%s | %s | %s | %s | %s | %s | %s |%n", r.index(), r.warmup() ? " (warm-up)" : "", gc(r.steady()),
+                gc(r.storm()), gc(r.steadyAfter()), pressure(r.steady()), pressure(r.storm()), pressure(r.steadyAfter()));
         }
         final List<StormRun.Round> measured = rounds.stream().filter(r -> !r.warmup()).toList();
         out.println();
@@ -78,8 +95,8 @@ final class StormReport
                 nhrpMs <= goalMs ? "met" : "not met");
             out.printf(Locale.ROOT, "- of which simulated IKE (key derivation, SA pairs built and installed): %.1f ms (%.1f to %.1f)%n", ikeMs,
                 min(measured, r -> r.nhsIkeNs() / 1e6), max(measured, r -> r.nhsIkeNs() / 1e6));
-            out.println("- NHS thread CPU also holds what the split does not: timers, idle polling and, from round 1 on, freeing the SA " +
-                "pairs the round's IKE replaced (the last round's, which a storm after a hub restart would not have)");
+            out.println("- NHS thread CPU also holds what the split does not: idle polling (spinning and yielding before it parks), " +
+                "timers, the harvest of used marks");
             out.printf(Locale.ROOT, "- storm wall time: %.1f ms (%.1f to %.1f)%n", median(measured, r -> r.storm().ns() / 1e6),
                 min(measured, r -> r.storm().ns() / 1e6), max(measured, r -> r.storm().ns() / 1e6));
             out.println();
@@ -88,6 +105,16 @@ final class StormReport
             ? "Checks: every round, every storm spoke registered with one request (no NAK, nothing ignored by the NHS); at the end the " +
                 "worker's received + injected = transmitted + punted + dropped, no frame dropped, every slab slot returned."
             : "**The run failed**: " + failure);
+    }
+
+    private static String gc(final StormRun.Window w)
+    {
+        return w.gcCount() + " / " + w.gcMs();
+    }
+
+    private static String pressure(final StormRun.Window w)
+    {
+        return Double.isNaN(w.cpuPressurePercent()) ? "n/a" : String.format(Locale.ROOT, "%.1f", w.cpuPressurePercent());
     }
 
     private static double median(final List<StormRun.Round> rounds, final ToDoubleFunction<StormRun.Round> f)
