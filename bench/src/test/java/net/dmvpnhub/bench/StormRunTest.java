@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The registration-storm benchmark's set-up: its frames are what a spoke sends, the hub takes
- * every one of them through its real path, every spoke ends registered, the storm can be expired
- * and run again, and the hub's frame accounting holds. Behaviour only, no timing.
+ * every one of them through its real path, every spoke ends registered (bound, published, with its
+ * SA pair and LAN route) in each of two rounds on a restarted hub, and the hub's frame accounting
+ * holds. Behaviour only, no timing.
  */
 class StormRunTest
 {
