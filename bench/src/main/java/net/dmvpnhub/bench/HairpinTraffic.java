@@ -66,6 +66,15 @@ public final class HairpinTraffic implements AutoCloseable
      */
     public HairpinTraffic(final int spokes, final int frames, final String size, final int maxWorkers, final long seed)
     {
+        this(spokes, frames, size, maxWorkers, seed, spokes);
+    }
+
+    /**
+     * @param tablePeers peers the hub's tables are sized for (at least {@code spokes}): more when a
+     * control plane will add peers of its own, as the registration storm's spokes.
+     */
+    public HairpinTraffic(final int spokes, final int frames, final String size, final int maxWorkers, final long seed, final int tablePeers)
+    {
         if (spokes < 4 || frames < 4 || frames % 4 != 0)
         {
             throw new IllegalArgumentException("need at least 4 spokes and a multiple of 4 frames, not " + spokes + " and " + frames);
@@ -73,7 +82,7 @@ public final class HairpinTraffic implements AutoCloseable
         this.spokes = spokes;
         this.frames = frames;
         this.boundary = Math.min(8192, frames / 4);
-        this.tables = new HubTables(spokes, maxWorkers);
+        this.tables = new HubTables(Math.max(spokes, tablePeers), maxWorkers);
 
         final SplittableRandom random = new SplittableRandom(seed);
         hubInbound = new SecurityAssociation[spokes + 1];

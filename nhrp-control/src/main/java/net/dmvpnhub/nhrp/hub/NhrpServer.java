@@ -182,6 +182,16 @@ public final class NhrpServer implements Agent
     }
 
     /**
+     * @return the inbound SPI the next simulated IKE exchange will choose: exchanges take SPIs in
+     * the order they are served, one each. Lets a benchmark pre-build the ESP frames a storm's
+     * spokes send after IKE (it checks every answer against its guess).
+     */
+    public int nextInboundSpi()
+    {
+        return nextSpi;
+    }
+
+    /**
      * IKE answers, one consumer (the thread that runs the spokes):
      * {@code (long)spokeNbma << 32 | hubInboundSpi}; an SPI of 0 means refused (no SA id left).
      */

@@ -11,8 +11,10 @@ import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
  * way: Responder Address, Forward and Reverse Transit NHS Record (section 5.3), then the network's
  * Authentication extension when it has a key, then End. Replies keep the request's extensions in
  * order, with the Responder Address naming the responder.
+ * <p>
+ * Public so that benchmarks can pre-build a storm's requests with the spokes' own bytes.
  */
-final class NhcMessages
+public final class NhcMessages
 {
     /**
      * Q (the requester is a router) and S (its own binding is stable, it is registered), plus
@@ -24,7 +26,7 @@ final class NhcMessages
     private final byte[] authentication;
     private final int mtu;
 
-    NhcMessages(final byte[] authentication, final int mtu)
+    public NhcMessages(final byte[] authentication, final int mtu)
     {
         this.authentication = authentication;
         this.mtu = mtu;
@@ -34,8 +36,10 @@ final class NhcMessages
      * Registration Request (section 5.2.3): source = the spoke, destination = the NHS, one CIE
      * with code 0, prefix 32 and the holding time asked for, no client addresses (they are the
      * source's); U unless the spoke is in no-unique mode.
+     *
+     * @return the packet's length ({@link NhrpPacketWriter#finish}).
      */
-    int registrationRequest(
+    public int registrationRequest(
         final NhrpPacketWriter writer, final boolean unique, final int requestId, final int nbma, final int tunnel, final int nhsTunnel,
         final int holdingTimeS)
     {
