@@ -32,8 +32,13 @@ public final class SimulatedIke
 
     private final CryptoProvider provider;
     private final Transform transform;
-    private final byte[] pseudoRandomKey;
     private final boolean extendedSequenceNumbers;
+    /**
+     * HMAC keyed with the pseudo-random key, one per thread (the NHS and the spokes each build
+     * SAs): looking up a JCE provider and keying a new Mac for every block was most of the
+     * garbage a registration storm made, and the collections it caused paused forwarding too.
+     */
+    private final ThreadLocal<Mac> expand;
 
     /**
      * @param presharedKey the network's pre-shared key (at least one byte).
@@ -48,7 +53,8 @@ public final class SimulatedIke
         this.provider = provider;
         this.transform = transform;
         this.extendedSequenceNumbers = extendedSequenceNumbers;
-        this.pseudoRandomKey = hmac(presharedKey, LABEL);
+        final byte[] pseudoRandomKey = hmac(presharedKey, LABEL);
+        this.expand = ThreadLocal.withInitial(() -> keyed(pseudoRandomKey));
     }
 
     public CryptoProvider provider()
@@ -69,11 +75,15 @@ public final class SimulatedIke
     {
         final byte[] info = ByteBuffer.allocate(12).putInt(senderNbma).putInt(receiverNbma).putInt(spi).array();
         final byte[] out = new byte[transform.keyMaterialLength()];
+        final Mac mac = expand.get();
         byte[] previous = new byte[0];
         for (int done = 0, block = 1; done < out.length; block++)
         {
-            final byte[] input = ByteBuffer.allocate(previous.length + info.length + 1).put(previous).put(info).put((byte)block).array();
-            previous = hmac(pseudoRandomKey, input);
+            // T(n) = HMAC(PRK, T(n-1) || info || n); doFinal leaves the Mac keyed for the next one.
+            mac.update(previous);
+            mac.update(info);
+            mac.update((byte)block);
+            previous = mac.doFinal();
             final int n = Math.min(previous.length, out.length - done);
             System.arraycopy(previous, 0, out, done, n);
             done += n;
@@ -106,11 +116,16 @@ public final class SimulatedIke
 
     private static byte[] hmac(final byte[] key, final byte[] data)
     {
+        return keyed(key).doFinal(data);
+    }
+
+    private static Mac keyed(final byte[] key)
+    {
         try
         {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
+            return mac;
         }
         catch (final GeneralSecurityException ex)
         {
