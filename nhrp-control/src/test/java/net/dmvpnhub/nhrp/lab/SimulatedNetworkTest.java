@@ -132,6 +132,7 @@ class SimulatedNetworkTest
         final SpokeCounters counters = network.lab().spokes().counters();
         assertEquals(5, counters.get(Counter.ECHO_REPLIES_SENT), "R3 answered");
         assertEquals(5, counters.get(Counter.ICMP_RECEIVED), "R4 heard the replies");
+        assertEquals(10, counters.get(Counter.PACKETS_ORIGINATED), "R4's requests and R3's replies");
 
         // The hub answers pings to its own address in its dataplane; R1 pings R3's loopback.
         assertTrue(network.ping("R3", parse("192.168.1.1"), 3, 64).contains("Success rate is 100 percent (3/3)"));
