@@ -19,7 +19,8 @@ public enum Drop
     NO_OUTBOUND_SA("the peer has no outbound SA and the tunnel requires IPsec"),
     PUNT_RING_FULL("control-plane punt ring full"),
     TX_RING_FULL("transmit ring full"),
-    HANDOFF_RING_FULL("ring to the worker that owns the peer's outbound SA full");
+    HANDOFF_RING_FULL("ring to the worker that owns the peer's outbound SA full"),
+    ICMP_TO_SELF("an ICMP message the hub generated is addressed to the hub itself");
 
     private final String description;
 

@@ -12,6 +12,11 @@ package net.dmvpnhub.dataplane;
  * @param backPressure a worker takes frames only when its output rings (transmit, handoff) have
  * room for a whole batch, so a slow consumer slows the producer instead of losing frames; when
  * false, a full output ring is a named drop.
+ * @param hubTunnel the hub's tunnel (overlay) address, source of the ICMP errors it sends; 0: the
+ * hub sends none (a frame whose TTL expires is only counted).
+ * @param icmpErrorBurst ICMP errors the hub may send back to back ({@link IcmpRateLimiter}).
+ * @param icmpErrorIntervalNs one more ICMP error allowed per interval ({@code ip icmp rate-limit
+ * unreachable}, whose IOS default is 500 ms); 0: no limit.
  */
 public record HubConfig(
     int hubNbma,
@@ -20,13 +25,59 @@ public record HubConfig(
     boolean redirect,
     long redirectIntervalNs,
     long resolutionIntervalNs,
-    boolean backPressure)
+    boolean backPressure,
+    int hubTunnel,
+    int icmpErrorBurst,
+    long icmpErrorIntervalNs)
 {
+    /** IOS's default {@code ip icmp rate-limit unreachable} interval. */
+    public static final long DEFAULT_ICMP_ERROR_INTERVAL_NS = 500_000_000L;
+    /**
+     * Errors allowed back to back: IOS's bucket holds one, but IOS does not limit Time Exceeded that
+     * way; ten let a traceroute's three probes per hop through while a flood is still held to one
+     * error per interval.
+     */
+    public static final int DEFAULT_ICMP_ERROR_BURST = 10;
+
     public HubConfig
     {
-        if (redirectIntervalNs < 0 || resolutionIntervalNs < 0)
+        if (redirectIntervalNs < 0 || resolutionIntervalNs < 0 || icmpErrorIntervalNs < 0)
         {
             throw new IllegalArgumentException("rate-limit intervals cannot be negative");
         }
+        if (icmpErrorBurst < 0)
+        {
+            throw new IllegalArgumentException("ICMP error burst cannot be negative");
+        }
+    }
+
+    /**
+     * A hub without a tunnel address of its own for the dataplane: it sends no ICMP errors.
+     */
+    public HubConfig(
+        final int hubNbma,
+        final long tunnelKey,
+        final boolean requireEsp,
+        final boolean redirect,
+        final long redirectIntervalNs,
+        final long resolutionIntervalNs,
+        final boolean backPressure)
+    {
+        this(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, 0,
+            DEFAULT_ICMP_ERROR_BURST, DEFAULT_ICMP_ERROR_INTERVAL_NS);
+    }
+
+    /** @return this configuration with the hub's tunnel address, so it answers with ICMP. */
+    public HubConfig withHubTunnel(final int address)
+    {
+        return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, address,
+            icmpErrorBurst, icmpErrorIntervalNs);
+    }
+
+    /** @return this configuration with another ICMP error rate limit. */
+    public HubConfig withIcmpErrorRateLimit(final int burst, final long intervalNs)
+    {
+        return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, hubTunnel,
+            burst, intervalNs);
     }
 }

@@ -12,9 +12,12 @@ import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.GreFlyweight;
+import net.dmvpnhub.wire.Icmp4Flyweight;
 import net.dmvpnhub.wire.Ipv4Flyweight;
 import net.dmvpnhub.wire.TunnelFrameDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
 
 
 /**
@@ -29,6 +32,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  * come in through an injection ring and leave by the same encapsulation path, on this thread. The worker is single-threaded: it owns
  * its flyweights, the SAs it processes and its counters, allocates nothing, and reports a
  * quiescent point to the tables after every batch.
+ * <p>
+ * ICMP (RFC 792, RFC 1812 section 4.3): when a forwarded packet's TTL expires the frame is counted
+ * as the drop {@code ttl-expired}, and, when the hub has a tunnel address
+ * ({@link HubConfig#hubTunnel()}) and the token bucket ({@link IcmpRateLimiter}) allows, the same
+ * slot becomes a Time Exceeded from that address to the packet's source: the header and 8 bytes
+ * the error quotes are already in place, so only 28 bytes are written in front of them. A packet
+ * for the hub itself (a {@link Adjacency.Kind#LOCAL} route) that is an ICMP Echo Request is
+ * answered in its slot with an Echo Reply; any other is punted to the control plane as before.
+ * Counting: the frame that caused the message ends where it always did (dropped
+ * {@code ttl-expired}; punted, delivered to the hub itself), and the message the hub generates is
+ * a new frame entering, counted as injected (as a control-plane packet is, so received + injected
+ * = transmitted + punted + dropped still holds) and also by kind ({@link WorkerCounters#timeExceededSent()},
+ * {@link WorkerCounters#echoRepliesSent()}); it is routed by the FIB and the peer table and leaves
+ * by the normal encapsulation and encryption path.
  */
 public final class HubWorker
 {
@@ -57,6 +74,9 @@ public final class HubWorker
     private final EspProcessor esp = new EspProcessor();
     private final Ipv4Flyweight outer = new Ipv4Flyweight();
     private final GreFlyweight gre = new GreFlyweight();
+    private final Icmp4Flyweight icmp = new Icmp4Flyweight();
+    private final Ipv4Flyweight generated = new Ipv4Flyweight();
+    private final IcmpRateLimiter icmpErrors;
     private final PeerTable.View peer = new PeerTable.View();
     private final PairRateLimiter redirectLimiter;
     private final PairRateLimiter resolutionLimiter;
@@ -159,6 +179,7 @@ public final class HubWorker
         this.readerSlot = tables.readers().register();
         this.redirectLimiter = new PairRateLimiter(4096, config.redirectIntervalNs());
         this.resolutionLimiter = new PairRateLimiter(4096, config.resolutionIntervalNs());
+        this.icmpErrors = new IcmpRateLimiter(config.icmpErrorBurst(), config.icmpErrorIntervalNs());
     }
 
     public WorkerCounters counters()
@@ -243,6 +264,18 @@ public final class HubWorker
     public static boolean inject(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
     {
         return queueForSend(ring, slot, GreFlyweight.PROTOCOL_NHRP, saId, peerNbma);
+    }
+
+    /**
+     * Control plane, any thread: queues an IPv4 packet the hub itself originates (a ping or
+     * traceroute probe from the hub, an ICMP message its host stack answers), built in {@code slot}
+     * as {@link #inject} says, to send to the peer at {@code peerNbma} the control plane resolved.
+     *
+     * @return false when the injection ring is full; the slot is still the caller's.
+     */
+    public static boolean injectIpv4(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
+    {
+        return queueForSend(ring, slot, GreFlyweight.PROTOCOL_IPV4, saId, peerNbma);
     }
 
     /** A frame to encapsulate: slot and GRE protocol, then SA id and peer NBMA; payload = slot data. */
@@ -338,7 +371,7 @@ public final class HubWorker
         final Ipv4Flyweight inner = decoder.inner();
         if (inner.ttl() <= 1)
         {
-            drop(slot, DropReasons.index(Drop.TTL_EXPIRED));
+            timeExceeded(slot, nowNs);
             return;
         }
         inner.decrementTtl();
@@ -361,6 +394,20 @@ public final class HubWorker
         }
         else if (kind == Adjacency.Kind.LOCAL.ordinal())
         {
+            if (inner.protocol() == Ipv4Flyweight.PROTOCOL_ICMP && inner.headerLength() == Ipv4Flyweight.MIN_HEADER_LENGTH)
+            {
+                final DecodeStatus icmpStatus = icmp.wrap(buffer, inner.payloadOffset(), inner.payloadLength()).validate();
+                if (icmpStatus != DecodeStatus.OK)
+                {
+                    drop(slot, DropReasons.index(icmpStatus));
+                    return;
+                }
+                if (icmp.type() == Icmp4Flyweight.TYPE_ECHO_REQUEST)
+                {
+                    echoReply(slot, inner, nowNs);
+                    return;
+                }
+            }
             slab.data(slot, inner.offset(), inner.totalLength());
             slab.ingress(slot, ingressNbma);
             if (localPunt.offer(slot))
@@ -436,6 +483,144 @@ public final class HubWorker
             return;
         }
         encapsulateAndSend(slot, inner.offset(), inner.totalLength(), GreFlyweight.PROTOCOL_IPV4, sa, peer.nbma);
+    }
+
+    /**
+     * The packet's TTL ran out here: counted as dropped, and the slot reused for a Time Exceeded
+     * to its source when RFC 1812 allows one and the rate limit has a token.
+     */
+    private void timeExceeded(final int slot, final long nowNs)
+    {
+        counters.drops[DropReasons.index(Drop.TTL_EXPIRED)]++;
+        final Ipv4Flyweight inner = decoder.inner();
+        if (config.hubTunnel() == 0 || !errorAllowedAbout(inner))
+        {
+            counters.icmpErrorsNotAllowed++;
+            slab.release(slot);
+            return;
+        }
+        if (!icmpErrors.tryAcquire(nowNs))
+        {
+            counters.icmpErrorsSuppressed++;
+            slab.release(slot);
+            return;
+        }
+        final int source = inner.source();
+        final int quote = Icmp4Flyweight.quoteLength(inner.headerLength(), inner.totalLength());
+        final int icmpLength = Icmp4Flyweight.HEADER_LENGTH + quote;
+        final int length = Ipv4Flyweight.MIN_HEADER_LENGTH + icmpLength;
+        // The quote is the start of the expired packet, where it lies: write the two headers in front.
+        final int start = inner.offset() - Ipv4Flyweight.MIN_HEADER_LENGTH - Icmp4Flyweight.HEADER_LENGTH;
+        icmp.wrap(buffer, start + Ipv4Flyweight.MIN_HEADER_LENGTH, icmpLength)
+            .writeError(Icmp4Flyweight.TYPE_TIME_EXCEEDED, Icmp4Flyweight.CODE_TTL_EXCEEDED_IN_TRANSIT)
+            .updateChecksum();
+        generated.wrap(buffer, start, length).writeHeader(0, length, identification++ & 0xFFFF, 0, 255, Ipv4Flyweight.PROTOCOL_ICMP,
+            config.hubTunnel(), source);
+        counters.injected++;
+        counters.timeExceededSent++;
+        sendFromHub(slot, start, length);
+    }
+
+    /**
+     * RFC 1812 section 4.3.2.7: no error about an ICMP error, a non-initial fragment, or a packet
+     * whose source is not one host (zero, broadcast, multicast, class E).
+     */
+    private boolean errorAllowedAbout(final Ipv4Flyweight packet)
+    {
+        final int source = packet.source();
+        if (source == 0 || Integer.compareUnsigned(source, 0xE000_0000) >= 0 ||
+            (packet.flagsAndFragmentOffset() & Ipv4Flyweight.FRAGMENT_OFFSET_MASK) != 0)
+        {
+            return false;
+        }
+        if (packet.protocol() == Ipv4Flyweight.PROTOCOL_ICMP)
+        {
+            if (packet.payloadLength() < 1)
+            {
+                return false;
+            }
+            final int type = buffer.getByte(packet.payloadOffset()) & 0xFF;
+            return type == Icmp4Flyweight.TYPE_ECHO_REQUEST || type == Icmp4Flyweight.TYPE_ECHO_REPLY;
+        }
+        return true;
+    }
+
+    /**
+     * An Echo Request for the hub itself: answered in its slot (type 0, addresses swapped, TTL
+     * 255), the data returned as it came.
+     */
+    private void echoReply(final int slot, final Ipv4Flyweight request, final long nowNs)
+    {
+        counters.puntedLocal++;
+        final int offset = request.offset();
+        final int length = request.totalLength();
+        final int requester = request.source();
+        final int self = request.destination();
+        icmp.wrap(buffer, request.payloadOffset(), request.payloadLength());
+        buffer.putByte(icmp.offset() + Icmp4Flyweight.TYPE_OFFSET, (byte)Icmp4Flyweight.TYPE_ECHO_REPLY);
+        icmp.updateChecksum();
+        generated.wrap(buffer, offset, length).writeHeader(0, length, identification++ & 0xFFFF, 0, 255, Ipv4Flyweight.PROTOCOL_ICMP,
+            self, requester);
+        counters.injected++;
+        counters.echoRepliesSent++;
+        sendFromHub(slot, offset, length);
+    }
+
+    /**
+     * Routes a packet the hub itself wrote (an ICMP message) by the FIB and the peer table, then
+     * hands it to the worker that owns the peer's SA or encapsulates it here. No redirect, and no
+     * resolution is asked for: a message the hub generates never waits for NHRP.
+     */
+    private void sendFromHub(final int slot, final int offset, final int length)
+    {
+        final int destination = buffer.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+        final int adjacency = routes.lookup(destination);
+        if (adjacency == Dir24Fib.MISS)
+        {
+            drop(slot, DropReasons.index(Drop.NO_ROUTE));
+            return;
+        }
+        final int kind = routes.adjacencyKind(adjacency);
+        final int nextHop;
+        if (kind == Adjacency.Kind.TUNNEL.ordinal())
+        {
+            nextHop = routes.adjacencyNextHop(adjacency);
+        }
+        else if (kind == Adjacency.Kind.ATTACHED.ordinal())
+        {
+            nextHop = destination;
+        }
+        else
+        {
+            drop(slot, DropReasons.index(kind == Adjacency.Kind.LOCAL.ordinal() ? Drop.ICMP_TO_SELF : Drop.DISCARD_ROUTE));
+            return;
+        }
+        if (!peers.lookup(nextHop, peer) || peer.type == PeerTable.Type.INCOMPLETE || peer.type == PeerTable.Type.NEGATIVE)
+        {
+            drop(slot, DropReasons.index(Drop.NO_NHRP_BINDING));
+            return;
+        }
+        final int owner = placement.workerFor(peer.saId);
+        if (owner != index)
+        {
+            slab.data(slot, offset, length);
+            if (queueForSend(handoffs[owner], slot, GreFlyweight.PROTOCOL_IPV4, peer.saId, peer.nbma))
+            {
+                counters.handedOff++;
+            }
+            else
+            {
+                drop(slot, DropReasons.index(Drop.HANDOFF_RING_FULL));
+            }
+            return;
+        }
+        final SecurityAssociation sa = outboundSa(peer.saId);
+        if (sa == null && config.requireEsp())
+        {
+            drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
+            return;
+        }
+        encapsulateAndSend(slot, offset, length, GreFlyweight.PROTOCOL_IPV4, sa, peer.nbma);
     }
 
     private void signalRedirect(final int ingressNbma, final int nextHop, final int source, final int destination, final long nowNs)

@@ -23,6 +23,10 @@ public final class WorkerCounters
     long resolutionsRequested;
     long resolutionSignalsLost;
     long busyNs;
+    long timeExceededSent;
+    long echoRepliesSent;
+    long icmpErrorsSuppressed;
+    long icmpErrorsNotAllowed;
     final long[] drops = new long[DropReasons.COUNT];
 
     /**
@@ -136,6 +140,42 @@ public final class WorkerCounters
     }
 
     /**
+     * @return ICMP Time Exceeded messages the worker generated for packets whose TTL expired here
+     * (counted in {@link #injected()} too: each is a new frame entering the hub).
+     */
+    public long timeExceededSent()
+    {
+        return timeExceededSent;
+    }
+
+    /**
+     * @return ICMP Echo Replies the worker generated for Echo Requests to the hub's own addresses
+     * (counted in {@link #injected()} too; the requests are counted as punted, delivered to the hub).
+     */
+    public long echoRepliesSent()
+    {
+        return echoRepliesSent;
+    }
+
+    /**
+     * @return ICMP errors not sent because the rate limit ({@code ip icmp rate-limit unreachable})
+     * had no token.
+     */
+    public long icmpErrorsSuppressed()
+    {
+        return icmpErrorsSuppressed;
+    }
+
+    /**
+     * @return ICMP errors not sent because none may be (RFC 1812: about an ICMP error, a fragment,
+     * a source that is not one host) or the hub has no tunnel address to send one from.
+     */
+    public long icmpErrorsNotAllowed()
+    {
+        return icmpErrorsNotAllowed;
+    }
+
+    /**
      * @return true when every received frame is accounted for.
      */
     public boolean conserved()
@@ -161,6 +201,10 @@ public final class WorkerCounters
         total.resolutionsRequested += resolutionsRequested;
         total.resolutionSignalsLost += resolutionSignalsLost;
         total.busyNs += busyNs;
+        total.timeExceededSent += timeExceededSent;
+        total.echoRepliesSent += echoRepliesSent;
+        total.icmpErrorsSuppressed += icmpErrorsSuppressed;
+        total.icmpErrorsNotAllowed += icmpErrorsNotAllowed;
         for (int i = 0; i < drops.length; i++)
         {
             total.drops[i] += drops[i];

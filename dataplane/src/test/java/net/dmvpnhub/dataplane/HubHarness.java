@@ -221,6 +221,41 @@ final class HubHarness
         }
     }
 
+    /**
+     * Takes the next transmitted frame, decrypts it as {@code receiver} would, and returns its inner
+     * IPv4 packet's bytes, or null when nothing was transmitted.
+     */
+    byte[] deliveredPacket(final Spoke receiver)
+    {
+        final long[] one = new long[1];
+        if (tx.pollBatch(one, 1) == 0)
+        {
+            return null;
+        }
+        final int slot = (int)one[0];
+        final UnsafeBuffer buffer = slab.buffer();
+        try
+        {
+            assertEquals(DecodeStatus.OK, decoder.decode(buffer, slab.offset(slot), slab.length(slot)));
+            assertEquals(receiver.nbma, decoder.outer().destination());
+            assertEquals(EspStatus.OK, esp.decrypt(receiver.fromHub, buffer, decoder.esp().offset(), decoder.esp().capacity()));
+            assertEquals(DecodeStatus.OK, decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength()));
+            final byte[] packet = new byte[decoder.inner().totalLength()];
+            buffer.getBytes(decoder.inner().offset(), packet);
+            return packet;
+        }
+        finally
+        {
+            slab.release(slot);
+        }
+    }
+
+    /** Builds the frame a spoke sends carrying {@code packet}, an IPv4 packet, in GRE in ESP. */
+    int frameWithPacket(final Spoke spoke, final byte[] packet)
+    {
+        return frameWithPayload(spoke, GreFlyweight.PROTOCOL_IPV4, packet);
+    }
+
     /** Releases every slot waiting in the output rings. */
     void drain()
     {

@@ -47,7 +47,12 @@ public enum DecodeStatus
     NHRP_EXTENSION_NO_END("NHRP extension list has no End extension"),
     NHRP_EXTENSION_AFTER_END("NHRP bytes after the End extension"),
     NHRP_ERROR_OFFSET_OUT_OF_RANGE("NHRP Error Indication offset outside the packet in error"),
-    NHRP_BAD_TRAFFIC_CONTENTS("NHRP Traffic Indication does not carry the start of an IPv4 packet");
+    NHRP_BAD_TRAFFIC_CONTENTS("NHRP Traffic Indication does not carry the start of an IPv4 packet"),
+
+    ICMP_TRUNCATED("fewer bytes than the 8-byte ICMP header"),
+    ICMP_BAD_CHECKSUM("ICMP checksum does not verify"),
+    ICMP_QUOTE_TRUNCATED("ICMP error quotes less than an IPv4 header and 8 bytes of its data"),
+    ICMP_QUOTE_NOT_IPV4("ICMP error quotes something that is not an IPv4 header");
 
     private final String description;
 

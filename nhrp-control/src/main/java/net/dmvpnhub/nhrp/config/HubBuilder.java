@@ -23,8 +23,8 @@ import java.util.List;
  *
  * @param interfaceName the mGRE tunnel interface (for show commands).
  * @param transform the transform of the tunnel's IPsec profile, or null without protection.
- * @param routes the overlay routes: connected subnets (the tunnel's, attached; the router's other
- * interfaces, local), and static routes via a tunnel next hop or to Null0. Static routes via an
+ * @param routes the overlay routes: connected subnets (the tunnel's, attached, and its own address,
+ * local; the router's other interfaces, local), and static routes via a tunnel next hop or to Null0. Static routes via an
  * underlay next hop (a default route to the provider) are the underlay's business, not the
  * tunnel's: they are listed in {@code underlayRoutes} and not installed.
  */
@@ -74,7 +74,7 @@ public record HubBuilder(
             transform = config.transformSets().get(profile.transformSet()).transform();
         }
         final HubConfig hubConfig = new HubConfig(nbma, tunnel.tunnel().key(), transform != null, nhrp.redirect(), REDIRECT_INTERVAL_NS,
-            RESOLUTION_INTERVAL_NS, true);
+            RESOLUTION_INTERVAL_NS, true).withHubTunnel(tunnel.address());
         final NhsConfig defaults = NhsConfig.phase3(nbma, tunnel.address(), tunnel.prefixLength());
         final NhsConfig nhsConfig = new NhsConfig(nbma, tunnel.address(), tunnel.prefixLength(), nhrp.networkId(), nhrp.holdtimeS(),
             nhrp.authentication() == null ? null : nhrp.authentication().getBytes(StandardCharsets.US_ASCII), nhrp.redirect(),
@@ -84,6 +84,8 @@ public record HubBuilder(
         final List<RouterConfig.StaticRoute> underlay = new ArrayList<>();
         final int tunnelMask = Dir24Fib.mask(tunnel.prefixLength());
         routes.add(new Route(tunnel.address() & tunnelMask, tunnel.prefixLength(), RouteSource.CONNECTED, 0, Adjacency.ATTACHED));
+        // IOS's "L" route: the tunnel address itself is the hub's (pings and traceroutes to it, answers to its own probes).
+        routes.add(new Route(tunnel.address(), 32, RouteSource.CONNECTED, 0, Adjacency.LOCAL));
         for (final RouterConfig.Interface other : config.interfaces().values())
         {
             if (other != tunnel && !other.isTunnel() && other.address() != 0 && !other.name().equals(source))

@@ -90,6 +90,7 @@ public final class NhrpServer implements Agent
     private final PeerTable peers;
     private final FrameSlab slab;
     private final UnsafeBuffer buffer;
+    private LocalReceiver localReceiver = LocalReceiver.NONE;
     private final SimulatedIke ike;
     /** {@code tunnel protection}: without it, NHRP goes in plain GRE and peers need no SA. */
     private final boolean requireEsp;
@@ -1181,6 +1182,26 @@ public final class NhrpServer implements Agent
         return work;
     }
 
+    /**
+     * Told of each packet routed to the hub itself (other than the Echo Requests the dataplane
+     * answers), on the NHS thread: the hub's host stack, such as a simulated network's ping and
+     * traceroute. The bytes are valid only during the call.
+     */
+    @FunctionalInterface
+    public interface LocalReceiver
+    {
+        LocalReceiver NONE = (buffer, offset, length) -> {};
+
+        /** @param offset where the IPv4 packet starts. */
+        void onPacket(org.agrona.DirectBuffer buffer, int offset, int length);
+    }
+
+    /** Before the server runs: who consumes packets for the hub itself (null: they are only counted). */
+    public void localReceiver(final LocalReceiver receiver)
+    {
+        this.localReceiver = receiver == null ? LocalReceiver.NONE : receiver;
+    }
+
     /** Packets routed to the hub itself: its host stack consumes them. */
     private int localPackets()
     {
@@ -1190,7 +1211,9 @@ public final class NhrpServer implements Agent
             final int n = ring.pollBatch(batch, BATCH);
             for (int i = 0; i < n; i++)
             {
-                slab.release((int)batch[i]);
+                final int slot = (int)batch[i];
+                localReceiver.onPacket(buffer, slab.offset(slot), slab.length(slot));
+                slab.release(slot);
             }
             traffic.localPacketsDelivered += n;
             work += n;

@@ -225,14 +225,16 @@ public final class HubShow
         out.append("Codes: L - local, C - connected, S - static, B - BGP, D - EIGRP, O - OSPF, H - NHRP\n\n");
         for (final Route r : sortedRoutes(nhrpOnly))
         {
-            out.append(r.source().code()).append("     ").append(address(r.prefix())).append('/').append(r.length());
             final Adjacency a = r.adjacency();
+            // IOS's L: an address of the router itself, here the tunnel's own.
+            final boolean own = a.kind() == Adjacency.Kind.LOCAL && r.length() == 32 && r.source() == RouteSource.CONNECTED;
+            out.append(own ? 'L' : r.source().code()).append("     ").append(address(r.prefix())).append('/').append(r.length());
             switch (a.kind())
             {
                 case TUNNEL -> out.append(" [").append(r.distance()).append("/0] via ").append(address(a.nextHop())).append(", ")
                     .append(interfaceName);
                 case ATTACHED -> out.append(" is directly connected, ").append(interfaceName);
-                case LOCAL -> out.append(" is directly connected, local");
+                case LOCAL -> out.append(" is directly connected, ").append(own ? interfaceName : "local");
                 case DISCARD -> out.append(" is directly connected, Null0");
             }
             out.append('\n');
@@ -341,6 +343,8 @@ public final class HubShow
         out.append("     ").append(c.get("punted")).append(" packets to the control plane\n");
         @SuppressWarnings("unchecked") final Map<String, Object> drops = (Map<String, Object>)c.get("drops");
         out.append("     ").append(c.get("dropped")).append(" drops").append(drops.isEmpty() ? "" : ": " + drops).append('\n');
+        out.append("     ").append(c.get("icmpTimeExceededSent")).append(" ICMP time exceeded sent, ").append(c.get("icmpEchoRepliesSent"))
+            .append(" echo replies sent, ").append(c.get("icmpErrorsRateLimited")).append(" ICMP errors rate-limited\n");
         return out.toString();
     }
 
@@ -365,6 +369,10 @@ public final class HubShow
         json.put("dropped", t.dropped());
         json.put("drops", drops);
         json.put("redirectsSignalled", t.redirectsSignalled());
+        json.put("icmpTimeExceededSent", t.timeExceededSent());
+        json.put("icmpEchoRepliesSent", t.echoRepliesSent());
+        json.put("icmpErrorsRateLimited", t.icmpErrorsSuppressed());
+        json.put("icmpErrorsNotAllowed", t.icmpErrorsNotAllowed());
         json.put("conserved", dataplane.conserved());
         return json;
     }

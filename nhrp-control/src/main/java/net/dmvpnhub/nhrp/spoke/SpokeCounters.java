@@ -53,7 +53,14 @@ public final class SpokeCounters
         DATA_RECEIVED_HUB(true),
         DATA_RECEIVED_DIRECT(true),
         NHRP_RECEIVED(true),
-        DROPS(true);
+        DROPS(true),
+        /** IPv4 packets a spoke originated itself (probes, ICMP answers), not LAN data. */
+        PACKETS_ORIGINATED(false),
+        ECHO_REPLIES_SENT(false),
+        TIME_EXCEEDED_SENT(false),
+        PORT_UNREACHABLES_SENT(false),
+        /** ICMP answers to a spoke's own probes, handed to its {@link IcmpReceiver}. */
+        ICMP_RECEIVED(false);
 
         /** Per-spoke counters per spoke. */
         static final int PER_SPOKE_COUNT;

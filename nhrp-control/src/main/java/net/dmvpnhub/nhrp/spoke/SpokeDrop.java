@@ -29,6 +29,7 @@ public enum SpokeDrop
     GRE_KEY_MISMATCH(Stage.RECEIVE, "GRE key differs from the tunnel key"),
     AUTHENTICATION_MISMATCH(Stage.RECEIVE, "NHRP authentication extension missing or wrong"),
     DATA_NOT_FOR_SPOKE(Stage.RECEIVE, "data packet for an address not behind the receiving spoke"),
+    TTL_EXPIRED(Stage.RECEIVE, "a packet for a host on the spoke's LAN arrived with TTL 0 or 1 (Time Exceeded sent back)"),
 
     STALE_REPLY(Stage.MESSAGE, "a reply to no outstanding request (late, or already timed out)"),
     MALFORMED_REPLY(Stage.MESSAGE, "a reply without the CIE or client addresses it needs"),

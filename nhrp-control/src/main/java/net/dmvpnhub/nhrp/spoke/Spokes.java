@@ -15,6 +15,7 @@ import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.GreFlyweight;
+import net.dmvpnhub.wire.Icmp4Flyweight;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.Ipv4Flyweight;
 import net.dmvpnhub.wire.TunnelFrameDecoder;
@@ -70,7 +71,12 @@ import java.util.SplittableRandom;
  *   <li>honours Purge Requests (section 5.2.5), answering unless N is set; on an NBMA address
  *   change purges the shortcuts others hold to it, does IKE from the new address and
  *   re-registers;</li>
- *   <li>counts Error Indications by code and never answers one.</li>
+ *   <li>counts Error Indications by code and never answers one;</li>
+ *   <li>answers ICMP as a router does: an Echo Request to one of its addresses (tunnel, LAN
+ *   interface) or to a host on its LAN with an Echo Reply, a UDP probe to a traceroute port
+ *   (33434 and up, what IOS and Unix traceroute send) with Port Unreachable, and a packet for its
+ *   LAN whose TTL runs out on arrival with Time Exceeded from its tunnel address; ICMP answers to
+ *   its own probes ({@link #sendPacket}) go to an {@link IcmpReceiver}.</li>
  * </ul>
  * Every message is a real frame: NHRP in GRE (tunnel key) in ESP in IPv4. Frames to the hub go in
  * a slot of the hub's slab onto its receive ring for the sender's NBMA address; frames from the
@@ -99,6 +105,10 @@ public final class Spokes implements Agent, AutoCloseable
     private static final int DATA_TTL = 64;
     private static final int UDP_HEADER_LENGTH = 8;
     private static final int MAX_ATTEMPTS = 30;
+    /** UDP destination ports of traceroute probes (IOS and Unix start at 33434, one more per probe). */
+    public static final int TRACEROUTE_FIRST_PORT = 33434;
+    private static final int TRACEROUTE_PORTS = 1024;
+    private static final int ICMP_TTL = 255;
 
     private static final int T_START = 1;
     private static final int T_IKE_TIMEOUT = 2;
@@ -132,6 +142,7 @@ public final class Spokes implements Agent, AutoCloseable
     private final SpokeCounters counters;
     private SpokeEventListener listener = SpokeEventListener.NONE;
     private DataReceiver receiver = DataReceiver.NONE;
+    private IcmpReceiver icmpReceiver = IcmpReceiver.NONE;
     private FrameTap tap;
 
     /**
@@ -159,6 +170,11 @@ public final class Spokes implements Agent, AutoCloseable
     private final NhrpCieFlyweight cie = new NhrpCieFlyweight();
     private final NhrpExtensionFlyweight extension = new NhrpExtensionFlyweight();
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final Icmp4Flyweight icmp = new Icmp4Flyweight();
+    /** ICMP answers are built here, then copied into a slot once their route is known. */
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[FrameSlabDescriptor.DEFAULT_SLOT_SIZE]);
+    private PeerSas routedSas;
+    private int routedNbma;
     private final long[] batch = new long[Math.max(RECEIVE_BATCH, IKE_BATCH)];
 
     private final int lanLength;
@@ -172,6 +188,7 @@ public final class Spokes implements Agent, AutoCloseable
     private int[] tunnel;
     private int[] nbma;
     private int[] lan;
+    private int[] lanAddress;
     private int[] hubInboundSpi;
     private int[] nextRequestId;
     private int[] registrationId;
@@ -249,6 +266,7 @@ public final class Spokes implements Agent, AutoCloseable
         tunnel = tunnel == null ? new int[capacity] : Arrays.copyOf(tunnel, capacity);
         nbma = nbma == null ? new int[capacity] : Arrays.copyOf(nbma, capacity);
         lan = lan == null ? new int[capacity] : Arrays.copyOf(lan, capacity);
+        lanAddress = lanAddress == null ? new int[capacity] : Arrays.copyOf(lanAddress, capacity);
         hubInboundSpi = hubInboundSpi == null ? new int[capacity] : Arrays.copyOf(hubInboundSpi, capacity);
         nextRequestId = nextRequestId == null ? new int[capacity] : Arrays.copyOf(nextRequestId, capacity);
         registrationId = registrationId == null ? new int[capacity] : Arrays.copyOf(registrationId, capacity);
@@ -283,6 +301,18 @@ public final class Spokes implements Agent, AutoCloseable
      */
     public int addSpoke(final int tunnelAddress, final int nbmaAddress, final int lanPrefix)
     {
+        return addSpoke(tunnelAddress, nbmaAddress, lanPrefix, 0);
+    }
+
+    /**
+     * Adds a spoke whose own interface on its LAN has {@code lanAddress} (IOS: the address of a
+     * loopback or LAN interface), which it answers pings and traceroutes to as to its tunnel address.
+     *
+     * @param lanAddress 0 for none.
+     * @return its index.
+     */
+    public int addSpoke(final int tunnelAddress, final int nbmaAddress, final int lanPrefix, final int lanAddress)
+    {
         if (spokeByNbma.containsKey(nbmaAddress) || nbmaAddress == config.hubNbma())
         {
             throw new IllegalArgumentException("NBMA address already in use: " + Ipv4Address.toString(nbmaAddress));
@@ -295,6 +325,7 @@ public final class Spokes implements Agent, AutoCloseable
         tunnel[s] = tunnelAddress;
         nbma[s] = nbmaAddress;
         lan[s] = lanPrefix & lanMask;
+        this.lanAddress[s] = lanAddress;
         nextRequestId[s] = 1;
         state[s] = (byte)SpokeState.DOWN.ordinal();
         spokeByNbma.put(nbmaAddress, s);
@@ -412,6 +443,47 @@ public final class Spokes implements Agent, AutoCloseable
             counters.add(s, Counter.DATA_LOCAL);
             return DataPath.LOCAL;
         }
+        final DataPath path = route(s, destination);
+        if (path == DataPath.DROPPED)
+        {
+            return path;
+        }
+        if (path == DataPath.DIRECT)
+        {
+            final int slot = underlaySlot(s);
+            if (slot < 0)
+            {
+                return DataPath.DROPPED;
+            }
+            final int length = writeData(underlaySlab, slot, source, destination, payloadLength);
+            if (!sendDirect(s, slot, length, GreFlyweight.PROTOCOL_IPV4, routedSas, routedNbma))
+            {
+                return DataPath.DROPPED;
+            }
+            counters.add(s, Counter.DATA_SENT_DIRECT);
+            return DataPath.DIRECT;
+        }
+        final int slot = hubSlot(s);
+        if (slot < 0)
+        {
+            return DataPath.DROPPED;
+        }
+        final int length = writeData(hubSlab, slot, source, destination, payloadLength);
+        if (!sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4))
+        {
+            return DataPath.DROPPED;
+        }
+        counters.add(s, Counter.DATA_SENT_HUB);
+        return DataPath.HUB;
+    }
+
+    /**
+     * The spoke's routing decision for a packet to {@code destination}: by the hub, or spoke to
+     * spoke ({@link #routedSas} and {@link #routedNbma} set), marking the entries it takes used and,
+     * in Phase 2, resolving the next hop while the packet goes by the hub.
+     */
+    private DataPath route(final int s, final int destination)
+    {
         int nextHop = config.hubTunnel();
         int routeEntry = NONE;
         if (config.phase() != SpokeConfig.Phase.PHASE_1)
@@ -457,17 +529,8 @@ public final class Spokes implements Agent, AutoCloseable
                 {
                     cache.set(routeEntry, SpokeCache.FLAG_USED);
                 }
-                final int slot = underlaySlot(s);
-                if (slot < 0)
-                {
-                    return DataPath.DROPPED;
-                }
-                final int length = writeData(underlaySlab, slot, source, destination, payloadLength);
-                if (!sendDirect(s, slot, length, GreFlyweight.PROTOCOL_IPV4, sas, cache.nbma(binding)))
-                {
-                    return DataPath.DROPPED;
-                }
-                counters.add(s, Counter.DATA_SENT_DIRECT);
+                routedSas = sas;
+                routedNbma = cache.nbma(binding);
                 return DataPath.DIRECT;
             }
             if (config.phase() == SpokeConfig.Phase.PHASE_2 && binding == NONE)
@@ -476,18 +539,49 @@ public final class Spokes implements Agent, AutoCloseable
                 resolve(s, nextHop);
             }
         }
-        final int slot = hubSlot(s);
+        return DataPath.HUB;
+    }
+
+    /**
+     * Sends an IPv4 packet the spoke itself originates (a ping or traceroute probe, an ICMP
+     * answer), routed as data is: by the hub or spoke to spoke. Cold path: the packet is copied.
+     *
+     * @return how it left, or {@link DataPath#DROPPED} (counted).
+     */
+    public DataPath sendPacket(final int s, final DirectBuffer packet, final int offset, final int length)
+    {
+        nowNs = clock.nanoTime();
+        if (state[s] == SpokeState.DOWN.ordinal())
+        {
+            counters.drop(s, SpokeDrop.SPOKE_NOT_UP);
+            return DataPath.DROPPED;
+        }
+        final int destination = packet.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+        final DataPath path = route(s, destination);
+        if (path == DataPath.DROPPED)
+        {
+            return path;
+        }
+        final FrameSlab slab = path == DataPath.DIRECT ? underlaySlab : hubSlab;
+        final int slot = path == DataPath.DIRECT ? underlaySlot(s) : hubSlot(s);
         if (slot < 0)
         {
             return DataPath.DROPPED;
         }
-        final int length = writeData(hubSlab, slot, source, destination, payloadLength);
-        if (!sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4))
+        if (length > TunnelEncapsulator.payloadCapacity(slab, slot))
+        {
+            slab.release(slot);
+            throw new IllegalArgumentException("a packet of " + length + " bytes does not fit a frame");
+        }
+        slab.buffer().putBytes(TunnelEncapsulator.payloadOffset(slab, slot), packet, offset, length);
+        final boolean sent = path == DataPath.DIRECT ? sendDirect(s, slot, length, GreFlyweight.PROTOCOL_IPV4, routedSas, routedNbma) :
+            sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4);
+        if (!sent)
         {
             return DataPath.DROPPED;
         }
-        counters.add(s, Counter.DATA_SENT_HUB);
-        return DataPath.HUB;
+        counters.add(s, Counter.PACKETS_ORIGINATED);
+        return path;
     }
 
     private int writeData(final FrameSlab slab, final int slot, final int source, final int destination, final int payloadLength)
@@ -888,8 +982,103 @@ public final class Spokes implements Agent, AutoCloseable
             counters.drop(s, SpokeDrop.DATA_NOT_FOR_SPOKE);
             return;
         }
+        final boolean own = destination == tunnel[s] || destination == lanAddress[s] && destination != 0;
+        if (!own && inner.ttl() <= 1)
+        {
+            // Forwarding it to a host on the LAN would take the TTL to 0 (RFC 1812 section 5.3.1).
+            counters.drop(s, SpokeDrop.TTL_EXPIRED);
+            if (errorAllowedAbout(inner))
+            {
+                icmpError(s, inner, Icmp4Flyweight.TYPE_TIME_EXCEEDED, Icmp4Flyweight.CODE_TTL_EXCEEDED_IN_TRANSIT, tunnel[s]);
+                counters.add(s, Counter.TIME_EXCEEDED_SENT);
+            }
+            return;
+        }
+        if (inner.protocol() == Ipv4Flyweight.PROTOCOL_ICMP && inner.headerLength() == Ipv4Flyweight.MIN_HEADER_LENGTH)
+        {
+            final DecodeStatus icmpStatus = icmp.wrap(buffer, inner.payloadOffset(), inner.payloadLength()).validate();
+            if (icmpStatus != DecodeStatus.OK)
+            {
+                counters.decodeFailure(icmpStatus);
+                counters.drop(s, SpokeDrop.DECODE_FAILED);
+                return;
+            }
+            if (icmp.type() == Icmp4Flyweight.TYPE_ECHO_REQUEST)
+            {
+                // The spoke, or the host on its LAN it stands for, answers.
+                counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
+                echoReply(s, inner);
+                return;
+            }
+            if (own)
+            {
+                counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
+                counters.add(s, Counter.ICMP_RECEIVED);
+                icmpReceiver.onIcmp(s, buffer, inner.offset(), inner.totalLength());
+                return;
+            }
+        }
+        else if (inner.protocol() == Ipv4Flyweight.PROTOCOL_UDP && inner.payloadLength() >= UDP_HEADER_LENGTH)
+        {
+            final int port = buffer.getShort(inner.payloadOffset() + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            if (port - TRACEROUTE_FIRST_PORT >= 0 && port - TRACEROUTE_FIRST_PORT < TRACEROUTE_PORTS)
+            {
+                // Nothing listens on a traceroute port: the destination says so, from the address probed.
+                counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
+                icmpError(s, inner, Icmp4Flyweight.TYPE_DESTINATION_UNREACHABLE, Icmp4Flyweight.CODE_PORT_UNREACHABLE, destination);
+                counters.add(s, Counter.PORT_UNREACHABLES_SENT);
+                return;
+            }
+        }
         counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
         receiver.onData(s, !fromHub, buffer, inner.offset(), inner.totalLength());
+    }
+
+    /** RFC 1812 section 4.3.2.7: no error about an ICMP error, a non-initial fragment, or a source that is not one host. */
+    private static boolean errorAllowedAbout(final Ipv4Flyweight packet)
+    {
+        final int source = packet.source();
+        if (source == 0 || Integer.compareUnsigned(source, 0xE000_0000) >= 0 ||
+            (packet.flagsAndFragmentOffset() & Ipv4Flyweight.FRAGMENT_OFFSET_MASK) != 0)
+        {
+            return false;
+        }
+        if (packet.protocol() != Ipv4Flyweight.PROTOCOL_ICMP)
+        {
+            return true;
+        }
+        if (packet.payloadLength() < 1)
+        {
+            return false;
+        }
+        final int type = packet.buffer().getByte(packet.payloadOffset()) & 0xFF;
+        return type == Icmp4Flyweight.TYPE_ECHO_REQUEST || type == Icmp4Flyweight.TYPE_ECHO_REPLY;
+    }
+
+    /** An ICMP error about {@code packet} from {@code from}, quoting its header and 8 bytes (RFC 792), back to its source. */
+    private void icmpError(final int s, final Ipv4Flyweight packet, final int type, final int code, final int from)
+    {
+        final int quote = Icmp4Flyweight.quoteLength(packet.headerLength(), packet.totalLength());
+        final int length = Ipv4Flyweight.MIN_HEADER_LENGTH + Icmp4Flyweight.HEADER_LENGTH + quote;
+        scratch.putBytes(Ipv4Flyweight.MIN_HEADER_LENGTH + Icmp4Flyweight.HEADER_LENGTH, packet.buffer(), packet.offset(), quote);
+        icmp.wrap(scratch, Ipv4Flyweight.MIN_HEADER_LENGTH, Icmp4Flyweight.HEADER_LENGTH + quote).writeError(type, code).updateChecksum();
+        ip.wrap(scratch, 0, length).writeHeader(0, length, identification++ & 0xFFFF, 0, ICMP_TTL, Ipv4Flyweight.PROTOCOL_ICMP, from,
+            packet.source());
+        sendPacket(s, scratch, 0, length);
+    }
+
+    /** The Echo Reply to {@code request}: its data back to its source, from the address it asked. */
+    private void echoReply(final int s, final Ipv4Flyweight request)
+    {
+        final int length = request.totalLength();
+        scratch.putBytes(0, request.buffer(), request.offset(), length);
+        icmp.wrap(scratch, Ipv4Flyweight.MIN_HEADER_LENGTH, length - Ipv4Flyweight.MIN_HEADER_LENGTH);
+        scratch.putByte(Ipv4Flyweight.MIN_HEADER_LENGTH + Icmp4Flyweight.TYPE_OFFSET, (byte)Icmp4Flyweight.TYPE_ECHO_REPLY);
+        icmp.updateChecksum();
+        ip.wrap(scratch, 0, length).writeHeader(0, length, identification++ & 0xFFFF, 0, ICMP_TTL, Ipv4Flyweight.PROTOCOL_ICMP,
+            request.destination(), request.source());
+        counters.add(s, Counter.ECHO_REPLIES_SENT);
+        sendPacket(s, scratch, 0, length);
     }
 
     private void onNhrp(final int s, final NhrpPacket packet, final boolean fromHub, final int sender)
@@ -1563,6 +1752,18 @@ public final class Spokes implements Agent, AutoCloseable
     public void dataReceiver(final DataReceiver receiver)
     {
         this.receiver = receiver == null ? DataReceiver.NONE : receiver;
+    }
+
+    /** Where ICMP answers to the spokes' own probes go (null: nowhere). */
+    public void icmpReceiver(final IcmpReceiver receiver)
+    {
+        this.icmpReceiver = receiver == null ? IcmpReceiver.NONE : receiver;
+    }
+
+    /** @return the spoke's own address on its LAN (a loopback's), or 0. */
+    public int lanAddress(final int s)
+    {
+        return lanAddress[s];
     }
 
     public int count()

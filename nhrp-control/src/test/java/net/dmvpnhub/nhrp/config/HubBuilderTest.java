@@ -27,6 +27,7 @@ class HubBuilderTest
         assertEquals(100, hub.hubConfig().tunnelKey());
         assertTrue(hub.hubConfig().requireEsp());
         assertTrue(hub.hubConfig().redirect());
+        assertEquals(parse("10.0.0.1"), hub.hubConfig().hubTunnel(), "ICMP errors come from the tunnel address");
         assertEquals(Transform.AES_256_CBC_HMAC_SHA256, hub.transform());
         assertEquals(parse("10.0.0.1"), hub.nhsConfig().hubTunnel());
         assertEquals(15, hub.nhsConfig().tunnelPrefixLength());
@@ -35,6 +36,7 @@ class HubBuilderTest
         assertArrayEquals("dmvpn".getBytes(StandardCharsets.US_ASCII), hub.nhsConfig().authentication());
         assertEquals(List.of(
             new Route(parse("10.0.0.0"), 15, RouteSource.CONNECTED, 0, Adjacency.ATTACHED),
+            new Route(parse("10.0.0.1"), 32, RouteSource.CONNECTED, 0, Adjacency.LOCAL),
             new Route(parse("172.16.0.0"), 16, RouteSource.CONNECTED, 0, Adjacency.LOCAL),
             new Route(parse("10.128.0.0"), 9, RouteSource.STATIC, 1, Adjacency.DISCARD)), hub.routes());
         assertTrue(hub.staticMaps().isEmpty());

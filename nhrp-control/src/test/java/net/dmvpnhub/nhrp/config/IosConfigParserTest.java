@@ -154,7 +154,7 @@ class IosConfigParserTest
         try (Stream<Path> files = Files.list(EXAMPLES))
         {
             final List<Path> configs = files.filter(p -> p.toString().endsWith(".cfg")).toList();
-            assertEquals(5, configs.size());
+            assertEquals(6, configs.size());
             for (final Path config : configs)
             {
                 IosConfigParser.parse(config);
