@@ -388,6 +388,12 @@ public final class SimulatedNetwork implements AutoCloseable
                 problems.add(at + "ip nhrp holdtime " + s.tunnel().nhrp().holdtimeS() + " differs from " + first.config().hostname() + "'s " +
                     first.tunnel().nhrp().holdtimeS() + " (" + firstAt + "): the simulated spokes share one");
             }
+            if (s.tunnel().nhrp().noUnique() != first.tunnel().nhrp().noUnique())
+            {
+                problems.add(at + "'ip nhrp registration no-unique' is " + (s.tunnel().nhrp().noUnique() ? "" : "not ") + "set, but " +
+                    (first.tunnel().nhrp().noUnique() ? "is" : "not") + " on " + first.config().hostname() + " (" + firstAt +
+                    "): the simulated spokes share one");
+            }
             if (s.lanLength() != first.lanLength())
             {
                 problems.add(at + "a /" + s.lanLength() + " LAN where " + first.config().hostname() + " has a /" + first.lanLength() + " (" +
@@ -433,7 +439,8 @@ public final class SimulatedNetwork implements AutoCloseable
             .register(register)
             .hub(hub.hubConfig().hubNbma(), hub.nhsConfig().hubTunnel(), hub.nhsConfig().tunnelPrefixLength())
             .tunnelKey(hub.hubConfig().tunnelKey())
-            .authentication(hub.nhsConfig().authentication());
+            .authentication(hub.nhsConfig().authentication())
+            .unique(first == null || !first.tunnel().nhrp().noUnique());
         if (first != null)
         {
             spokeConfig.holdingTimeS(first.tunnel().nhrp().holdtimeS());

@@ -337,7 +337,8 @@ public final class HubShow
         final Map<String, Object> c = interfaceJson();
         final StringBuilder out = new StringBuilder();
         out.append(interfaceName).append(" is up, line protocol is up\n");
-        out.append("  Tunnel protocol/transport multi-GRE/IP, key ").append(c.get("greKey")).append('\n');
+        // A tunnel without 'tunnel key' has none (the dataplane holds -1): IOS prints no key then.
+        out.append("  Tunnel protocol/transport multi-GRE/IP").append(c.get("greKey") == null ? "" : ", key " + c.get("greKey")).append('\n');
         out.append("     ").append(c.get("packetsInput")).append(" packets input\n");
         out.append("     ").append(c.get("packetsOutput")).append(" packets output\n");
         out.append("     ").append(c.get("punted")).append(" packets to the control plane\n");
@@ -361,7 +362,8 @@ public final class HubShow
         }
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("interface", interfaceName);
-        json.put("greKey", dataplane.workers()[0].config().tunnelKey());
+        final long key = dataplane.workers()[0].config().tunnelKey();
+        json.put("greKey", key < 0 ? null : key);
         json.put("packetsInput", t.received());
         json.put("packetsOutput", t.transmitted());
         json.put("injected", t.injected());

@@ -31,6 +31,12 @@ final class SpokeCache
     static final int FLAG_REQUESTER = 2;
     /** A binding installed with a route: renewed by the route's renewal, expires with it. */
     static final int FLAG_DEPENDENT = 4;
+    /**
+     * The peer resolved this spoke (it answered the peer's Resolution Request), so the peer holds
+     * this spoke's NBMA address and gets a Purge Request when that changes. Kept when the binding
+     * later also serves this spoke's own shortcut to the peer, which clears {@link #FLAG_REQUESTER}.
+     */
+    static final int FLAG_HOLDS_OUR_MAPPING = 8;
 
     private static final int NONE = -1;
 

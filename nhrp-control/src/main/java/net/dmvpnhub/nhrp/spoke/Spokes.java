@@ -403,7 +403,7 @@ public final class Spokes implements Agent, AutoCloseable
         final int oldNbma = nbma[s];
         for (int e = cache.first(s); e != NONE; e = cache.next(e))
         {
-            if (cache.kind(e) == SpokeCache.BINDING && cache.has(e, SpokeCache.FLAG_REQUESTER))
+            if (cache.kind(e) == SpokeCache.BINDING && cache.has(e, SpokeCache.FLAG_HOLDS_OUR_MAPPING))
             {
                 sendPurge(s, cache.prefix(e), cache.nbma(e));
             }
@@ -1264,7 +1264,7 @@ public final class Spokes implements Agent, AutoCloseable
         if (e == NONE)
         {
             e = cache.add(s, requesterTunnel, 32, SpokeCache.BINDING);
-            cache.set(e, SpokeCache.FLAG_REQUESTER);
+            cache.set(e, SpokeCache.FLAG_REQUESTER | SpokeCache.FLAG_HOLDS_OUR_MAPPING);
             cache.nextHop(e, requesterTunnel);
             cache.target(e, requesterTunnel);
             cache.nbma(e, requesterNbma);
@@ -1272,6 +1272,7 @@ public final class Spokes implements Agent, AutoCloseable
         }
         else if (cache.kind(e) == SpokeCache.BINDING)
         {
+            cache.set(e, SpokeCache.FLAG_HOLDS_OUR_MAPPING);
             moveBinding(s, e, requesterNbma);
             if (cache.expiresNs(e) - expiresNs >= 0)
             {
@@ -1280,7 +1281,8 @@ public final class Spokes implements Agent, AutoCloseable
         }
         else
         {
-            // Resolving the requester ourselves: its answer installs the binding.
+            // Resolving the requester ourselves: its answer installs the binding (the flag stays).
+            cache.set(e, SpokeCache.FLAG_HOLDS_OUR_MAPPING);
             return;
         }
         cache.expiresNs(e, expiresNs);

@@ -50,13 +50,13 @@ class SimulatedNetworkTest
         return IosConfigParser.parse(Path.of("..", "examples", file));
     }
 
-    /** An example file with some lines changed, parsed under its own name. */
+    /** An example file with some lines changed (a line may become several), parsed under its own name. */
     static RouterConfig edited(final String file, final String as, final UnaryOperator<String> edit) throws IOException, ConfigException
     {
         final List<String> lines = new ArrayList<>();
         for (final String line : Files.readAllLines(Path.of("..", "examples", file)))
         {
-            lines.add(edit.apply(line));
+            lines.addAll(List.of(edit.apply(line).split("\n", -1)));
         }
         return IosConfigParser.parse(as, lines);
     }
@@ -239,6 +239,36 @@ class SimulatedNetworkTest
         assertTrue(network.show("HUB", "show ip nhrp").contains("NBMA address: 198.18.0.99"), network.show("HUB", "show ip nhrp"));
         assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 1, 100).contains("Success rate is 100 percent (1/1)"));
         assertTrue(network.show("SPOKE2", "show ip nhrp json").contains("\"nbma\": \"198.18.0.1\""), network.show("SPOKE2", "show ip nhrp json"));
+    }
+
+    @Test
+    void noUniqueSpokesMoveToANewAddressAtOnceAndTheHubPurgesTheOld() throws Exception
+    {
+        final UnaryOperator<String> noUnique = line -> line.equals(" ip nhrp nhs 10.0.0.1") ? line + "\n ip nhrp registration no-unique" : line;
+        network = SimulatedNetwork.build(List.of(example("phase3-hub.cfg"),
+            edited("phase3-spoke.cfg", "phase3-spoke.cfg", noUnique), edited("phase3-spoke2.cfg", "phase3-spoke2.cfg", noUnique)));
+        assertTrue(network.show("HUB", "show ip nhrp").contains("Type: dynamic, Flags: registered"), network.show("HUB", "show ip nhrp"));
+        network.traceroute("SPOKE1", parse("10.128.1.1"));
+        assertTrue(network.show("SPOKE1", "show ip route nhrp").contains("H     10.128.1.0/24"), "a shortcut to SPOKE2 before it moves");
+
+        network.changeNbma("SPOKE2", parse("198.18.0.99"));
+        final String hub = network.show("HUB", "show ip nhrp");
+        assertTrue(hub.contains("NBMA address: 198.18.0.99") && !hub.contains("NBMA address: 198.18.0.3"), hub);
+        final String ping = network.ping("SPOKE1", parse("10.128.1.1"), 2, 100);
+        assertTrue(ping.contains("Success rate is 100 percent (2/2)"),
+            "traffic follows the new address (SPOKE2 purged SPOKE1's shortcut to the old one)\n" + ping + network.show("SPOKE1", "show ip nhrp"));
+    }
+
+    @Test
+    void spokesDisagreeingOnNoUniqueAreAConfigurationError() throws Exception
+    {
+        final ConfigException e = assertThrows(ConfigException.class, () -> SimulatedNetwork.build(List.of(example("phase3-hub.cfg"),
+            example("phase3-spoke.cfg"),
+            edited("phase3-spoke2.cfg", "phase3-spoke2.cfg", l -> l.equals(" ip nhrp nhs 10.0.0.1") ? l + "\n ip nhrp registration no-unique" : l))));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith("phase3-spoke2.cfg:") &&
+            e.problems().get(0).endsWith("'ip nhrp registration no-unique' is set, but not on SPOKE1 (phase3-spoke.cfg:23): the simulated spokes share one"),
+            e.getMessage());
     }
 
     @Test
