@@ -76,7 +76,8 @@ public final class SimulatedNetwork implements AutoCloseable
     private static final int TRACEROUTE_SOURCE_PORT = 49152;
     private static final int PING_IDENTIFIER = 0x1D0C;
     private static final byte[] DEFAULT_PSK = "cisco123".getBytes(StandardCharsets.US_ASCII);
-    private static final List<String> HUB_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show ip nhrp traffic",
+    private static final List<String> HUB_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show dmvpn detail",
+        "show ip nhrp traffic",
         "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
     private static final List<String> SPOKE_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show ip route",
         "show ip route nhrp", "show interface TUNNEL");
@@ -577,6 +578,7 @@ public final class SimulatedNetwork implements AutoCloseable
             case "show ip nhrp" -> json ? show.ipNhrpJson() : show.ipNhrp(false);
             case "show ip nhrp detail" -> json ? show.ipNhrpJson() : show.ipNhrp(true);
             case "show dmvpn" -> json ? show.dmvpnJson() : show.dmvpn();
+            case "show dmvpn detail" -> json ? show.dmvpnJson(true) : show.dmvpn(true);
             case "show ip nhrp traffic" -> json ? show.ipNhrpTrafficJson() : show.ipNhrpTraffic();
             case "show ip route" -> json ? show.ipRouteJson(false) : show.ipRoute(false);
             case "show ip route nhrp" -> json ? show.ipRouteJson(true) : show.ipRoute(true);

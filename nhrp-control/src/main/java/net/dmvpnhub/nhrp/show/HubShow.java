@@ -145,6 +145,20 @@ public final class HubShow
     /** {@code show dmvpn}: one line per peer, as a hub shows its spokes. */
     public String dmvpn()
     {
+        return dmvpn(false);
+    }
+
+    /**
+     * {@code show dmvpn [detail]}: with detail, IOS's longer layout: the tunnel's own addresses,
+     * each peer's target network, and the crypto session behind every peer (its IPsec flow, SAs
+     * and outbound SPI). Key exchange is simulated, so the IKE line names no version.
+     */
+    public String dmvpn(final boolean detail)
+    {
+        if (detail)
+        {
+            return dmvpnDetail();
+        }
         final long now = server.nowNs();
         final List<NhrpBinding> cache = server.cache();
         final StringBuilder out = new StringBuilder();
@@ -159,14 +173,66 @@ public final class HubShow
         out.append(" ----- --------------- --------------- ----- -------- -----\n");
         for (final NhrpBinding b : cache)
         {
-            final String attributes = (b.isStatic() ? "S" : "D") + (b.claimedNbma() != b.nbma() ? "N" : "");
             out.append(String.format(Locale.ROOT, " %5d %15s %15s %5s %8s %5s%n", 1, address(b.nbma()), address(b.tunnel()),
-                b.saId() != 0 ? "UP" : "NHRP", duration(now - b.createdNs()), attributes));
+                b.saId() != 0 ? "UP" : "NHRP", duration(now - b.createdNs()), attributes(b)));
         }
         return out.toString();
     }
 
+    private String dmvpnDetail()
+    {
+        final long now = server.nowNs();
+        final List<NhrpBinding> cache = server.cache();
+        final String hubNbma = address(server.config().hubNbma());
+        final StringBuilder out = new StringBuilder();
+        out.append("Legend: Attrb --> S - Static, D - Dynamic, I - Incomplete\n");
+        out.append("        N - NATed, L - Local, X - No Socket\n");
+        out.append("        # Ent --> Number of NHRP entries with same NBMA peer\n");
+        out.append("        UpDn Time --> Up or Down Time for a Tunnel\n");
+        out.append("==========================================================================\n\n");
+        out.append("Interface ").append(interfaceName).append(" is up/up, Addr. is ").append(address(server.config().hubTunnel()))
+            .append(", VRF \"\" \n");
+        out.append("   Tunnel Src./Dest. addr: ").append(hubNbma).append("/MGRE, Tunnel VRF \"\"\n");
+        out.append("   Protocol/Transport: \"multi-GRE/IP\"\n");
+        out.append("Type:Hub, Total NBMA Peers (v4/v6): ").append(cache.size()).append("\n\n");
+        out.append("# Ent  Peer NBMA Addr Peer Tunnel Add State  UpDn Tm Attrb    Target Network\n");
+        out.append("----- --------------- --------------- ----- -------- ----- -----------------\n");
+        for (final NhrpBinding b : cache)
+        {
+            out.append(String.format(Locale.ROOT, "%5d %-15s %15s %5s %8s %5s %18s%n", 1, address(b.nbma()), address(b.tunnel()),
+                b.saId() != 0 ? "UP" : "NHRP", duration(now - b.createdNs()), attributes(b),
+                address(b.tunnel()) + "/" + b.prefixLength()));
+        }
+        out.append("\n\nCrypto Session Details: \n");
+        out.append("--------------------------------------------------------------------------------\n\n");
+        for (final Map<String, Object> peer : cryptoPeers())
+        {
+            out.append("Interface: ").append(interfaceName).append('\n');
+            out.append("Session: [").append(peer.get("sessionId")).append("]\n");
+            out.append("  IKE SA: local ").append(hubNbma).append("/500 remote ").append(peer.get("peer")).append("/500 Active \n");
+            out.append("  Crypto Session Status: UP-ACTIVE     \n");
+            out.append("  fvrf: (none),\tPhase1_id: ").append(peer.get("peer")).append('\n');
+            out.append("  IPSEC FLOW: permit 47 host ").append(hubNbma).append(" host ").append(peer.get("peer")).append(" \n");
+            out.append("        Active SAs: 2, origin: crypto map\n");
+            out.append("        Outbound SPI : ").append(peer.get("outboundSpi")).append(", transform : ").append(peer.get("transform"))
+                .append(" \n");
+            out.append("   Socket State: Open\n\n");
+        }
+        return out.toString();
+    }
+
+    private static String attributes(final NhrpBinding b)
+    {
+        return (b.isStatic() ? "S" : "D") + (b.claimedNbma() != b.nbma() ? "N" : "");
+    }
+
     public Map<String, Object> dmvpnJson()
+    {
+        return dmvpnJson(false);
+    }
+
+    /** With detail, each peer's crypto session too (as {@link #cryptoIpsecSaJson()} lists them). */
+    public Map<String, Object> dmvpnJson(final boolean detail)
     {
         final long now = server.nowNs();
         final List<Object> peers = new ArrayList<>();
@@ -177,13 +243,19 @@ public final class HubShow
             p.put("tunnelAddress", address(b.tunnel()));
             p.put("state", b.saId() != 0 ? "UP" : "NHRP");
             p.put("upSeconds", (now - b.createdNs()) / SECOND);
-            p.put("attributes", (b.isStatic() ? "S" : "D") + (b.claimedNbma() != b.nbma() ? "N" : ""));
+            p.put("attributes", attributes(b));
             peers.add(p);
         }
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("interface", interfaceName);
         json.put("type", "hub");
         json.put("peers", peers);
+        if (detail)
+        {
+            json.put("tunnelAddress", address(server.config().hubTunnel()));
+            json.put("nbmaAddress", address(server.config().hubNbma()));
+            json.put("cryptoSessions", cryptoPeers());
+        }
         return json;
     }
 
@@ -320,6 +392,7 @@ public final class HubShow
             final Map<String, Object> p = new LinkedHashMap<>();
             p.put("peer", address(b.nbma()));
             p.put("tunnelAddress", address(b.tunnel()));
+            p.put("sessionId", String.format(Locale.ROOT, "0x%08X", b.saId()));
             p.put("packetsEncapsulated", out.packets());
             p.put("packetsDecapsulated", in.packets());
             p.put("errors", errors);
