@@ -734,11 +734,7 @@ public final class SimulatedNetwork implements AutoCloseable
     {
         final List<Map<String, Object>> peers = spokeNhrpJson(router);
         final StringBuilder out = new StringBuilder();
-        out.append("Legend: Attrb --> S - Static, D - Dynamic, I - Incomplete\n");
-        out.append("        N - NATed, L - Local, X - No Socket\n");
-        out.append("        # Ent --> Number of NHRP entries with same NBMA peer\n");
-        out.append("        UpDn Time --> Up or Down Time for a Tunnel\n");
-        out.append("==========================================================================\n\n");
+        out.append(HubShow.DMVPN_LEGEND);
         out.append("Interface: ").append(router.tunnelName()).append(", IPv4 NHRP Details \n");
         out.append("Type:Spoke, NHRP Peers:").append(peers.size()).append(", \n\n");
         out.append(" # Ent  Peer NBMA Addr Peer Tunnel Add State  UpDn Tm Attrb\n");

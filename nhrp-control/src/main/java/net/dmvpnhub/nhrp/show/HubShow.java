@@ -32,6 +32,15 @@ import java.util.Map;
 public final class HubShow
 {
     private static final long SECOND = 1_000_000_000L;
+    /** The legend {@code show dmvpn} prints first, on a hub or a spoke. */
+    public static final String DMVPN_LEGEND = """
+        Legend: Attrb --> S - Static, D - Dynamic, I - Incomplete
+                N - NATed, L - Local, X - No Socket
+                # Ent --> Number of NHRP entries with same NBMA peer
+                UpDn Time --> Up or Down Time for a Tunnel
+        ==========================================================================
+
+        """;
     private final String interfaceName;
     private final NhrpServer server;
     private final RoutingTable routes;
@@ -162,11 +171,7 @@ public final class HubShow
         final long now = server.nowNs();
         final List<NhrpBinding> cache = server.cache();
         final StringBuilder out = new StringBuilder();
-        out.append("Legend: Attrb --> S - Static, D - Dynamic, I - Incomplete\n");
-        out.append("        N - NATed, L - Local, X - No Socket\n");
-        out.append("        # Ent --> Number of NHRP entries with same NBMA peer\n");
-        out.append("        UpDn Time --> Up or Down Time for a Tunnel\n");
-        out.append("==========================================================================\n\n");
+        out.append(DMVPN_LEGEND);
         out.append("Interface: ").append(interfaceName).append(", IPv4 NHRP Details \n");
         out.append("Type:Hub, NHRP Peers:").append(cache.size()).append(", \n\n");
         out.append(" # Ent  Peer NBMA Addr Peer Tunnel Add State  UpDn Tm Attrb\n");
@@ -185,11 +190,7 @@ public final class HubShow
         final List<NhrpBinding> cache = server.cache();
         final String hubNbma = address(server.config().hubNbma());
         final StringBuilder out = new StringBuilder();
-        out.append("Legend: Attrb --> S - Static, D - Dynamic, I - Incomplete\n");
-        out.append("        N - NATed, L - Local, X - No Socket\n");
-        out.append("        # Ent --> Number of NHRP entries with same NBMA peer\n");
-        out.append("        UpDn Time --> Up or Down Time for a Tunnel\n");
-        out.append("==========================================================================\n\n");
+        out.append(DMVPN_LEGEND);
         out.append("Interface ").append(interfaceName).append(" is up/up, Addr. is ").append(address(server.config().hubTunnel()))
             .append(", VRF \"\" \n");
         out.append("   Tunnel Src./Dest. addr: ").append(hubNbma).append("/MGRE, Tunnel VRF \"\"\n");
