@@ -16,7 +16,9 @@ final class FrameVector
     final int[] slot;
     /** Outer source address: the NBMA address the frame came from. */
     final int[] ingressNbma;
-    /** The received ESP packet (esp4-input to esp4-decrypt). */
+    /** ESP (true) or plain GRE; for ESP, the received packet and its SPI. */
+    final boolean[] encrypted;
+    final int[] spi;
     final int[] espOffset;
     final int[] espLength;
     /** The inbound SA (null: plain GRE) up to the decryption, then the outbound SA (null: no tunnel protection). */
@@ -36,6 +38,8 @@ final class FrameVector
     {
         slot = new int[capacity];
         ingressNbma = new int[capacity];
+        encrypted = new boolean[capacity];
+        spi = new int[capacity];
         espOffset = new int[capacity];
         espLength = new int[capacity];
         sa = new SecurityAssociation[capacity];
@@ -55,6 +59,8 @@ final class FrameVector
         {
             slot[to] = slot[from];
             ingressNbma[to] = ingressNbma[from];
+            encrypted[to] = encrypted[from];
+            spi[to] = spi[from];
             espOffset[to] = espOffset[from];
             espLength[to] = espLength[from];
             sa[to] = sa[from];

@@ -18,7 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 
 /**
- * The hub's forwarding path, run to completion over a batch of frames: esp4-decrypt, gre4-decap
+ * The hub's forwarding path, run to completion over a batch of frames, one stage at a time over
+ * the whole batch ({@link #receiveBatch}): esp4-decrypt, gre4-decap
  * (NHRP punted to the control plane), ip4-forward (TTL, LPM), nhrp-resolve (the peer table; a
  * miss asks the control plane to resolve), hairpin detection (Phase 3: a rate-limited redirect
  * signal, the frame still forwarded), gre4-encap, esp4-encrypt with the peer's outbound SA, and
@@ -174,7 +175,7 @@ public final class HubWorker
 
     /**
      * One duty cycle: the NHRP packets the control plane asked to send, then up to
-     * {@link #BATCH} frames from the receive ring, each to its end.
+     * {@link #BATCH} frames from the receive ring, each to its end (stage by stage).
      *
      * @param nowNs the time, read once by the caller for the whole cycle.
      * @return frames processed (0 lets an idle strategy back off).
@@ -283,6 +284,7 @@ public final class HubWorker
     private void receiveBatch(final int count, final long nowNs)
     {
         int alive = esp4Input(count);
+        alive = inboundSas(alive);
         alive = decryptAndDecap(alive);
         alive = ip4Lookup(alive);
         alive = nhrpResolve(alive, nowNs);
@@ -295,7 +297,7 @@ public final class HubWorker
         frames.clear(count);
     }
 
-    /** Outer IPv4 and ESP header checks, then the inbound SA by SPI (esp4-decrypt, first half). */
+    /** Outer IPv4 and ESP header checks (esp4-decrypt, first part). */
     private int esp4Input(final int count)
     {
         final UnsafeBuffer buffer = this.buffer;
@@ -311,15 +313,10 @@ public final class HubWorker
                 drop(slot, DropReasons.index(status));
                 continue;
             }
-            SecurityAssociation sa = null;
-            if (decoder.kind() == TunnelFrameDecoder.KIND_ESP)
+            final boolean encrypted = decoder.kind() == TunnelFrameDecoder.KIND_ESP;
+            if (encrypted)
             {
-                sa = tables.spis().find(decoder.esp().spi());
-                if (sa == null)
-                {
-                    drop(slot, DropReasons.index(Drop.UNKNOWN_SPI));
-                    continue;
-                }
+                frames.spi[alive] = decoder.esp().spi();
                 frames.espOffset[alive] = decoder.esp().offset();
                 frames.espLength[alive] = decoder.esp().capacity();
             }
@@ -330,13 +327,39 @@ public final class HubWorker
             }
             frames.slot[alive] = slot;
             frames.ingressNbma[alive] = decoder.outer().source();
+            frames.encrypted[alive++] = encrypted;
+        }
+        return alive;
+    }
+
+    /**
+     * The inbound SA by SPI (esp4-decrypt, second part), in a loop of its own: short enough that
+     * the processor has the lookups of several frames in flight at once.
+     */
+    private int inboundSas(final int count)
+    {
+        final FrameVector frames = this.frames;
+        int alive = 0;
+        for (int i = 0; i < count; i++)
+        {
+            SecurityAssociation sa = null;
+            if (frames.encrypted[i])
+            {
+                sa = tables.spis().find(frames.spi[i]);
+                if (sa == null)
+                {
+                    drop(frames.slot[i], DropReasons.index(Drop.UNKNOWN_SPI));
+                    continue;
+                }
+            }
+            frames.keep(i, alive);
             frames.sa[alive++] = sa;
         }
         return alive;
     }
 
     /**
-     * esp4-decrypt (second half), gre4-decap (NHRP punted to the control plane) and the TTL of
+     * esp4-decrypt (the rest), gre4-decap (NHRP punted to the control plane) and the TTL of
      * ip4-forward, while the decoder still wraps the frame's inner packet.
      */
     private int decryptAndDecap(final int count)
