@@ -21,7 +21,8 @@ import java.nio.ByteOrder;
 
 
 /**
- * The hub's forwarding path, run to completion over a batch of frames: esp4-decrypt, gre4-decap
+ * The hub's forwarding path, run to completion over a batch of frames, one stage at a time over
+ * the whole batch ({@link #receiveBatch}): esp4-decrypt, gre4-decap
  * (NHRP punted to the control plane), ip4-forward (TTL, LPM), nhrp-resolve (the peer table; a
  * miss asks the control plane to resolve), hairpin detection (Phase 3: a rate-limited redirect
  * signal, the frame still forwarded), gre4-encap, esp4-encrypt with the peer's outbound SA, and
@@ -76,11 +77,14 @@ public final class HubWorker
     private final GreFlyweight gre = new GreFlyweight();
     private final Icmp4Flyweight icmp = new Icmp4Flyweight();
     private final Ipv4Flyweight generated = new Ipv4Flyweight();
+    /** A packet for the hub itself, read again in ip4-lookup (the decoder has moved on by then). */
+    private final Ipv4Flyweight local = new Ipv4Flyweight();
     private final IcmpRateLimiter icmpErrors;
     private final PeerTable.View peer = new PeerTable.View();
     private final PairRateLimiter redirectLimiter;
     private final PairRateLimiter resolutionLimiter;
     private final long[] batch = new long[BATCH];
+    private final FrameVector frames = new FrameVector(BATCH);
     private final long[] injected = new long[2];
     private final WorkerCounters counters = new WorkerCounters();
     private int identification;
@@ -194,7 +198,7 @@ public final class HubWorker
 
     /**
      * One duty cycle: the NHRP packets the control plane asked to send, then up to
-     * {@link #BATCH} frames from the receive ring, each to its end.
+     * {@link #BATCH} frames from the receive ring, each to its end (stage by stage).
      *
      * @param nowNs the time, read once by the caller for the whole cycle.
      * @return frames processed (0 lets an idle strategy back off).
@@ -221,9 +225,9 @@ public final class HubWorker
         if (rx != null && (!config.backPressure() || outputsHaveRoom()))
         {
             final int count = rx.pollBatch(batch, BATCH);
-            for (int i = 0; i < count; i++)
+            if (count > 0)
             {
-                process((int)batch[i], nowNs);
+                receiveBatch(count, nowNs);
             }
             work += count;
         }
@@ -303,186 +307,319 @@ public final class HubWorker
         encapsulateAndSend(slot, slab.offset(slot), slab.length(slot), greProtocol, sa, peerNbma);
     }
 
-    private void process(final int slot, final long nowNs)
+    /**
+     * The received frames of one duty cycle, stage by stage as VPP runs its graph nodes: each
+     * stage takes the vector of frames still alive, decides each frame's end or keeps it for the
+     * next stage (in order, compacted in place), and returns how many it kept. The table lookups
+     * of one stage are independent from frame to frame, so their cache misses (10,000 spokes'
+     * SPI, peer and SA entries do not stay in the nearest caches between two frames of the same
+     * spoke) overlap instead of queueing behind each frame's crypto. Frames keep their order
+     * through every stage, so each SA still sees its frames in arrival order.
+     */
+    private void receiveBatch(final int count, final long nowNs)
     {
-        counters.received++;
-        final UnsafeBuffer buffer = this.buffer;
-        DecodeStatus status = decoder.decode(buffer, slab.offset(slot), slab.length(slot));
-        if (status != DecodeStatus.OK)
+        int alive = esp4Input(count);
+        alive = inboundSas(alive);
+        alive = decryptAndDecap(alive, nowNs);
+        alive = ip4Lookup(alive, nowNs);
+        alive = nhrpResolve(alive, nowNs);
+        alive = outboundSas(alive);
+        for (int i = 0; i < alive; i++)
         {
-            drop(slot, DropReasons.index(status));
-            return;
+            encapsulateAndSend(frames.slot[i], frames.innerOffset[i], frames.innerLength[i], GreFlyweight.PROTOCOL_IPV4,
+                frames.sa[i], frames.peerNbma[i]);
         }
-        final int ingressNbma = decoder.outer().source();
-        if (decoder.kind() == TunnelFrameDecoder.KIND_ESP)
+        frames.clear(count);
+    }
+
+    /** Outer IPv4 and ESP header checks (esp4-decrypt, first part). */
+    private int esp4Input(final int count)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        final FrameVector frames = this.frames;
+        int alive = 0;
+        for (int i = 0; i < count; i++)
         {
-            // esp4-decrypt
-            final SecurityAssociation sa = tables.spis().find(decoder.esp().spi());
-            if (sa == null)
-            {
-                drop(slot, DropReasons.index(Drop.UNKNOWN_SPI));
-                return;
-            }
-            final EspStatus decrypted = esp.decrypt(sa, buffer, decoder.esp().offset(), decoder.esp().capacity());
-            if (decrypted != EspStatus.OK)
-            {
-                drop(slot, DropReasons.index(decrypted));
-                return;
-            }
-            status = decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength());
+            final int slot = (int)batch[i];
+            counters.received++;
+            final DecodeStatus status = decoder.decode(buffer, slab.offset(slot), slab.length(slot));
             if (status != DecodeStatus.OK)
             {
                 drop(slot, DropReasons.index(status));
-                return;
+                continue;
             }
-        }
-        else if (config.requireEsp())
-        {
-            drop(slot, DropReasons.index(Drop.PLAINTEXT_REFUSED));
-            return;
-        }
-
-        // gre4-decap
-        if (decoder.gre().key() != config.tunnelKey())
-        {
-            drop(slot, DropReasons.index(Drop.GRE_KEY_MISMATCH));
-            return;
-        }
-        if (decoder.kind() == TunnelFrameDecoder.KIND_GRE_NHRP)
-        {
-            slab.data(slot, decoder.nhrp().offset(), decoder.nhrp().packetSize());
-            slab.ingress(slot, ingressNbma);
-            if (nhrpPunt.offer(slot))
+            final boolean encrypted = decoder.kind() == TunnelFrameDecoder.KIND_ESP;
+            if (encrypted)
             {
-                counters.puntedNhrp++;
+                frames.spi[alive] = decoder.esp().spi();
+                frames.espOffset[alive] = decoder.esp().offset();
+                frames.espLength[alive] = decoder.esp().capacity();
             }
-            else
+            else if (config.requireEsp())
             {
-                drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
+                drop(slot, DropReasons.index(Drop.PLAINTEXT_REFUSED));
+                continue;
             }
-            return;
+            frames.slot[alive] = slot;
+            frames.ingressNbma[alive] = decoder.outer().source();
+            frames.encrypted[alive++] = encrypted;
         }
-        forward(slot, ingressNbma, nowNs);
+        return alive;
     }
 
-    /** ip4-forward, nhrp-resolve, hairpin detection, then encapsulation. */
-    private void forward(final int slot, final int ingressNbma, final long nowNs)
+    /**
+     * The inbound SA by SPI (esp4-decrypt, second part), in a loop of its own: short enough that
+     * the processor has the lookups of several frames in flight at once.
+     */
+    private int inboundSas(final int count)
     {
-        final Ipv4Flyweight inner = decoder.inner();
-        if (inner.ttl() <= 1)
+        final FrameVector frames = this.frames;
+        int alive = 0;
+        for (int i = 0; i < count; i++)
         {
-            timeExceeded(slot, nowNs);
-            return;
-        }
-        inner.decrementTtl();
-        final int destination = inner.destination();
-        final int adjacency = routes.lookup(destination);
-        if (adjacency == Dir24Fib.MISS)
-        {
-            drop(slot, DropReasons.index(Drop.NO_ROUTE));
-            return;
-        }
-        final int kind = routes.adjacencyKind(adjacency);
-        final int nextHop;
-        if (kind == Adjacency.Kind.TUNNEL.ordinal())
-        {
-            nextHop = routes.adjacencyNextHop(adjacency);
-        }
-        else if (kind == Adjacency.Kind.ATTACHED.ordinal())
-        {
-            nextHop = destination;
-        }
-        else if (kind == Adjacency.Kind.LOCAL.ordinal())
-        {
-            if (inner.protocol() == Ipv4Flyweight.PROTOCOL_ICMP && inner.headerLength() == Ipv4Flyweight.MIN_HEADER_LENGTH)
+            SecurityAssociation sa = null;
+            if (frames.encrypted[i])
             {
-                final DecodeStatus icmpStatus = icmp.wrap(buffer, inner.payloadOffset(), inner.payloadLength()).validate();
-                if (icmpStatus != DecodeStatus.OK)
+                sa = tables.spis().find(frames.spi[i]);
+                if (sa == null)
                 {
-                    drop(slot, DropReasons.index(icmpStatus));
-                    return;
-                }
-                if (icmp.type() == Icmp4Flyweight.TYPE_ECHO_REQUEST)
-                {
-                    echoReply(slot, inner, nowNs);
-                    return;
+                    drop(frames.slot[i], DropReasons.index(Drop.UNKNOWN_SPI));
+                    continue;
                 }
             }
-            slab.data(slot, inner.offset(), inner.totalLength());
-            slab.ingress(slot, ingressNbma);
-            if (localPunt.offer(slot))
+            frames.keep(i, alive);
+            frames.sa[alive++] = sa;
+        }
+        return alive;
+    }
+
+    /**
+     * esp4-decrypt (the rest), gre4-decap (NHRP punted to the control plane) and the TTL of
+     * ip4-forward, while the decoder still wraps the frame's inner packet.
+     */
+    private int decryptAndDecap(final int count, final long nowNs)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        final FrameVector frames = this.frames;
+        int alive = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = frames.slot[i];
+            final int ingressNbma = frames.ingressNbma[i];
+            final SecurityAssociation sa = frames.sa[i];
+            final DecodeStatus status;
+            if (sa != null)
             {
-                counters.puntedLocal++;
+                final EspStatus decrypted = esp.decrypt(sa, buffer, frames.espOffset[i], frames.espLength[i]);
+                if (decrypted != EspStatus.OK)
+                {
+                    drop(slot, DropReasons.index(decrypted));
+                    continue;
+                }
+                status = decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength());
             }
             else
             {
-                drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
+                // Plain GRE (no tunnel protection): the frame decoded whole in esp4Input; again here.
+                status = decoder.decode(buffer, slab.offset(slot), slab.length(slot));
             }
-            return;
-        }
-        else
-        {
-            drop(slot, DropReasons.index(Drop.DISCARD_ROUTE));
-            return;
-        }
-
-        // nhrp-resolve
-        if (!peers.lookup(nextHop, peer))
-        {
-            if (resolutionLimiter.tryAcquire(nextHop, nowNs))
+            if (status != DecodeStatus.OK)
             {
-                if (resolutions.offer(nextHop & 0xFFFF_FFFFL))
+                drop(slot, DropReasons.index(status));
+                continue;
+            }
+
+            // gre4-decap
+            if (decoder.gre().key() != config.tunnelKey())
+            {
+                drop(slot, DropReasons.index(Drop.GRE_KEY_MISMATCH));
+                continue;
+            }
+            if (decoder.kind() == TunnelFrameDecoder.KIND_GRE_NHRP)
+            {
+                slab.data(slot, decoder.nhrp().offset(), decoder.nhrp().packetSize());
+                slab.ingress(slot, ingressNbma);
+                if (nhrpPunt.offer(slot))
                 {
-                    counters.resolutionsRequested++;
+                    counters.puntedNhrp++;
                 }
                 else
                 {
-                    counters.resolutionSignalsLost++;
+                    drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
                 }
+                continue;
             }
-            drop(slot, DropReasons.index(Drop.NO_NHRP_BINDING));
-            return;
-        }
-        if (peer.type == PeerTable.Type.INCOMPLETE)
-        {
-            drop(slot, DropReasons.index(Drop.NHRP_INCOMPLETE));
-            return;
-        }
-        if (peer.type == PeerTable.Type.NEGATIVE)
-        {
-            drop(slot, DropReasons.index(Drop.NHRP_NEGATIVE));
-            return;
-        }
-        peers.markUsed(peer);
 
-        // Hairpin: in from a spoke over the tunnel and back out of it to another spoke.
-        if (config.redirect() && ingressNbma != peer.nbma)
-        {
-            signalRedirect(ingressNbma, nextHop, inner.source(), destination, nowNs);
-        }
-
-        final int owner = placement.workerFor(peer.saId);
-        if (owner != index)
-        {
-            // The peer's outbound SA belongs to another worker: hand the frame over.
-            slab.data(slot, inner.offset(), inner.totalLength());
-            if (queueForSend(handoffs[owner], slot, GreFlyweight.PROTOCOL_IPV4, peer.saId, peer.nbma))
+            // ip4-forward: TTL
+            final Ipv4Flyweight inner = decoder.inner();
+            if (inner.ttl() <= 1)
             {
-                counters.handedOff++;
+                timeExceeded(slot, nowNs);
+                continue;
+            }
+            inner.decrementTtl();
+            frames.slot[alive] = slot;
+            frames.ingressNbma[alive] = ingressNbma;
+            frames.innerOffset[alive] = inner.offset();
+            frames.innerLength[alive] = inner.totalLength();
+            frames.source[alive] = inner.source();
+            frames.destination[alive++] = inner.destination();
+        }
+        return alive;
+    }
+
+    /** ip4-lookup: LPM, then the adjacency decides: a tunnel next hop, attached, local or discard. */
+    private int ip4Lookup(final int count, final long nowNs)
+    {
+        final FrameVector frames = this.frames;
+        int alive = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = frames.slot[i];
+            final int destination = frames.destination[i];
+            final int adjacency = routes.lookup(destination);
+            if (adjacency == Dir24Fib.MISS)
+            {
+                drop(slot, DropReasons.index(Drop.NO_ROUTE));
+                continue;
+            }
+            final int kind = routes.adjacencyKind(adjacency);
+            final int nextHop;
+            if (kind == Adjacency.Kind.TUNNEL.ordinal())
+            {
+                nextHop = routes.adjacencyNextHop(adjacency);
+            }
+            else if (kind == Adjacency.Kind.ATTACHED.ordinal())
+            {
+                nextHop = destination;
+            }
+            else if (kind == Adjacency.Kind.LOCAL.ordinal())
+            {
+                final Ipv4Flyweight local = this.local.wrap(buffer, frames.innerOffset[i], frames.innerLength[i]);
+                if (local.protocol() == Ipv4Flyweight.PROTOCOL_ICMP && local.headerLength() == Ipv4Flyweight.MIN_HEADER_LENGTH)
+                {
+                    final DecodeStatus icmpStatus = icmp.wrap(buffer, local.payloadOffset(), local.payloadLength()).validate();
+                    if (icmpStatus != DecodeStatus.OK)
+                    {
+                        drop(slot, DropReasons.index(icmpStatus));
+                        continue;
+                    }
+                    if (icmp.type() == Icmp4Flyweight.TYPE_ECHO_REQUEST)
+                    {
+                        echoReply(slot, local, nowNs);
+                        continue;
+                    }
+                }
+                slab.data(slot, frames.innerOffset[i], frames.innerLength[i]);
+                slab.ingress(slot, frames.ingressNbma[i]);
+                if (localPunt.offer(slot))
+                {
+                    counters.puntedLocal++;
+                }
+                else
+                {
+                    drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
+                }
+                continue;
             }
             else
             {
-                drop(slot, DropReasons.index(Drop.HANDOFF_RING_FULL));
+                drop(slot, DropReasons.index(Drop.DISCARD_ROUTE));
+                continue;
             }
-            return;
+            frames.keep(i, alive);
+            frames.nextHop[alive++] = nextHop;
         }
-        final SecurityAssociation sa = outboundSa(peer.saId);
-        if (sa == null && config.requireEsp())
+        return alive;
+    }
+
+    /** nhrp-resolve: the next hop's binding (TEIB), then hairpin detection. */
+    private int nhrpResolve(final int count, final long nowNs)
+    {
+        final FrameVector frames = this.frames;
+        final PeerTable.View peer = this.peer;
+        int alive = 0;
+        for (int i = 0; i < count; i++)
         {
-            drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
-            return;
+            final int slot = frames.slot[i];
+            final int nextHop = frames.nextHop[i];
+            if (!peers.lookup(nextHop, peer))
+            {
+                if (resolutionLimiter.tryAcquire(nextHop, nowNs))
+                {
+                    if (resolutions.offer(nextHop & 0xFFFF_FFFFL))
+                    {
+                        counters.resolutionsRequested++;
+                    }
+                    else
+                    {
+                        counters.resolutionSignalsLost++;
+                    }
+                }
+                drop(slot, DropReasons.index(Drop.NO_NHRP_BINDING));
+                continue;
+            }
+            if (peer.type == PeerTable.Type.INCOMPLETE)
+            {
+                drop(slot, DropReasons.index(Drop.NHRP_INCOMPLETE));
+                continue;
+            }
+            if (peer.type == PeerTable.Type.NEGATIVE)
+            {
+                drop(slot, DropReasons.index(Drop.NHRP_NEGATIVE));
+                continue;
+            }
+            peers.markUsed(peer);
+
+            // Hairpin: in from a spoke over the tunnel and back out of it to another spoke.
+            if (config.redirect() && frames.ingressNbma[i] != peer.nbma)
+            {
+                signalRedirect(frames.ingressNbma[i], nextHop, frames.source[i], frames.destination[i], nowNs);
+            }
+            frames.keep(i, alive);
+            frames.peerSaId[alive] = peer.saId;
+            frames.peerNbma[alive++] = peer.nbma;
         }
-        encapsulateAndSend(slot, inner.offset(), inner.totalLength(), GreFlyweight.PROTOCOL_IPV4, sa, peer.nbma);
+        return alive;
+    }
+
+    /**
+     * The peer's outbound SA when this worker owns it; otherwise the frame is handed to the worker
+     * that does, so every SA has exactly one writer.
+     */
+    private int outboundSas(final int count)
+    {
+        final FrameVector frames = this.frames;
+        int alive = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = frames.slot[i];
+            final int saId = frames.peerSaId[i];
+            final int owner = placement.workerFor(saId);
+            if (owner != index)
+            {
+                // The peer's outbound SA belongs to another worker: hand the frame over.
+                slab.data(slot, frames.innerOffset[i], frames.innerLength[i]);
+                if (queueForSend(handoffs[owner], slot, GreFlyweight.PROTOCOL_IPV4, saId, frames.peerNbma[i]))
+                {
+                    counters.handedOff++;
+                }
+                else
+                {
+                    drop(slot, DropReasons.index(Drop.HANDOFF_RING_FULL));
+                }
+                continue;
+            }
+            final SecurityAssociation sa = outboundSa(saId);
+            if (sa == null && config.requireEsp())
+            {
+                drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
+                continue;
+            }
+            frames.keep(i, alive);
+            frames.sa[alive++] = sa;
+        }
+        return alive;
     }
 
     /**

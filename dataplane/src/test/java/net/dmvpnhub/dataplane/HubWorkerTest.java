@@ -323,6 +323,89 @@ class HubWorkerTest
         assertNotNull(hub.delivered(b));
     }
 
+    /**
+     * One duty cycle's batch mixing every fate: each stage drops or punts some frames and passes
+     * the rest on, and what leaves still leaves in arrival order, to the right peer under the right
+     * SA, with anti-replay applied in order within the batch.
+     */
+    @Test
+    void aMixedBatchEndsEachFrameAsIfItCameAlone()
+    {
+        bind(a);
+        bind(b);
+        final Spoke c = hub.spoke(3);
+        hub.tables.routes().add(new Route(c.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(c.tunnel)));
+        final Spoke stranger = new Spoke(9);
+        final org.agrona.concurrent.UnsafeBuffer scratch = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+        final int size = new NhrpPacketWriter().wrap(scratch, 0, 256)
+            .header(Nhrp.TYPE_REGISTRATION_REQUEST, 255)
+            .mandatory(Nhrp.FLAG_REGISTRATION_U, 5, a.nbma, a.tunnel, HubHarness.HUB_TUNNEL)
+            .cie(Nhrp.CIE_SUCCESS, 32, 1514, 7200, 0)
+            .endExtensions()
+            .finish();
+
+        final int first = hub.frameFrom(a, a.host(1), b.host(2), 64, 10);
+        final int replayed = hub.slab.allocate();
+        hub.slab.buffer().putBytes(hub.slab.offset(replayed), hub.slab.buffer(), hub.slab.offset(first), hub.slab.length(first));
+        hub.slab.data(replayed, hub.slab.offset(replayed), hub.slab.length(first));
+        final int badChecksum = hub.frameFrom(b, b.host(1), a.host(2), 64, 10);
+        hub.slab.buffer().putByte(hub.slab.offset(badChecksum) + 8, (byte)7);
+        final int[] batch = {
+            first,
+            badChecksum,
+            hub.frameFrom(stranger, a.host(1), b.host(2), 64, 10),
+            hub.frameFrom(b, b.host(3), a.host(4), 64, 10),
+            hub.frameWithPayload(a, net.dmvpnhub.wire.GreFlyweight.PROTOCOL_NHRP, java.util.Arrays.copyOf(scratch.byteArray(), size)),
+            hub.frameFrom(a, a.host(1), b.host(2), 1, 10),
+            replayed,
+            hub.frameFrom(b, b.host(1), parse("203.0.113.9"), 64, 10),
+            hub.frameFrom(a, a.host(1), parse("172.20.1.1"), 64, 10),
+            hub.frameFrom(b, b.host(1), HubHarness.HUB_TUNNEL, 64, 10),
+            hub.frameFrom(a, a.host(5), c.host(6), 64, 10),
+            hub.frameFrom(a, a.host(7), b.host(8), 9, 10),
+        };
+        for (final int slot : batch)
+        {
+            assertTrue(hub.rx.offer(slot));
+        }
+        assertEquals(batch.length, hub.worker.doWork(SECOND));
+
+        final Delivered one = hub.delivered(b);
+        assertEquals(new Delivered(HubHarness.HUB_NBMA, b.nbma, b.hubOutbound.spi(), a.host(1), b.host(2), 63, HubHarness.KEY), one);
+        final Delivered two = hub.delivered(a);
+        assertEquals(new Delivered(HubHarness.HUB_NBMA, a.nbma, a.hubOutbound.spi(), b.host(3), a.host(4), 63, HubHarness.KEY), two);
+        final Delivered three = hub.delivered(b);
+        assertEquals(new Delivered(HubHarness.HUB_NBMA, b.nbma, b.hubOutbound.spi(), a.host(7), b.host(8), 8, HubHarness.KEY), three);
+        assertNull(hub.delivered(b), "three frames leave, no more");
+
+        final WorkerCounters counters = hub.worker.counters();
+        assertEquals(batch.length, counters.received());
+        assertEquals(3, counters.transmitted());
+        assertEquals(1, counters.puntedNhrp());
+        assertEquals(1, counters.puntedLocal());
+        assertEquals(1, counters.drops(DropReasons.index(DecodeStatus.IPV4_BAD_CHECKSUM)));
+        assertEquals(1, counters.drops(DropReasons.index(EspStatus.REPLAY_DUPLICATE)), "the copy comes after its original");
+        expect(Drop.UNKNOWN_SPI, 1);
+        expect(Drop.TTL_EXPIRED, 1);
+        expect(Drop.NO_ROUTE, 1);
+        expect(Drop.DISCARD_ROUTE, 1);
+        expect(Drop.NO_NHRP_BINDING, 1);
+        assertEquals(1, counters.resolutionsRequested());
+        final long[] resolution = new long[1];
+        assertEquals(1, hub.resolutions.pollBatch(resolution, 1));
+        assertEquals(c.tunnel, (int)resolution[0]);
+        final long[] punted = new long[1];
+        assertEquals(1, hub.localPunt.pollBatch(punted, 1));
+        assertEquals(b.nbma, hub.slab.ingress((int)punted[0]), "the local punt keeps its own ingress address");
+        hub.slab.release((int)punted[0]);
+        assertEquals(1, hub.nhrpPunt.pollBatch(punted, 1));
+        assertEquals(a.nbma, hub.slab.ingress((int)punted[0]));
+        hub.slab.release((int)punted[0]);
+        // One redirect per pair: a to b (twice, the second suppressed), b to a.
+        assertEquals(2, counters.redirectsSignalled());
+        assertEquals(1, counters.redirectsSuppressed());
+    }
+
     private void expect(final Drop drop, final long count)
     {
         assertEquals(count, drops(drop), drop.name());
