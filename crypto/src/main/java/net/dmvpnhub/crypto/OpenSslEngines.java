@@ -204,6 +204,14 @@ final class OpenSslEngines
         static final int IV = 80;
         static final int HIGH = 96;
         static final int DIGEST = 112;
+        /**
+         * The key material while the contexts are keyed, zeroed right after. In the engine's own
+         * memory: a confined arena per SA for 32 or 64 bytes cost more than keying itself, and
+         * its frees were most of a registration storm's NHS time (simulated IKE builds an SA pair
+         * per spoke).
+         */
+        static final int KEY = 160;
+        static final int KEY_LENGTH = 64;
         static final int FIELDS_LENGTH = 256;
 
         final Transform transform;
@@ -273,7 +281,19 @@ final class OpenSslEngines
             return 8;
         }
 
-        static long newCipherContext(final long cipher, final MemorySegment key, final int encrypt)
+        /** Copies key material to {@link #KEY}; {@link #wipeKey()} when the contexts are keyed. */
+        final long loadKey(final byte[] keyMaterial, final int length)
+        {
+            fields.putBytes(KEY, keyMaterial, 0, length);
+            return base + KEY;
+        }
+
+        final void wipeKey()
+        {
+            fields.setMemory(KEY, KEY_LENGTH, (byte)0);
+        }
+
+        static long newCipherContext(final long cipher, final long key, final int encrypt)
         {
             try
             {
@@ -282,7 +302,7 @@ final class OpenSslEngines
                 {
                     throw new OutOfMemoryError("EVP_CIPHER_CTX_new failed");
                 }
-                ok((int)Native.CIPHER_INIT.invokeExact(context, cipher, 0L, key.address(), 0L, encrypt), "EVP_CipherInit_ex");
+                ok((int)Native.CIPHER_INIT.invokeExact(context, cipher, 0L, key, 0L, encrypt), "EVP_CipherInit_ex");
                 return context;
             }
             catch (final Throwable ex)
@@ -333,10 +353,9 @@ final class OpenSslEngines
         Gcm(final Transform transform, final byte[] keyMaterial, final boolean esn, final boolean outbound)
         {
             super(transform, esn);
-            try (Arena keyArena = Arena.ofConfined())
+            try
             {
-                final MemorySegment key = keyArena.allocate(32);
-                MemorySegment.copy(keyMaterial, 0, key, JAVA_BYTE_LAYOUT, 0, transform.cipherKeyLength());
+                final long key = loadKey(keyMaterial, transform.cipherKeyLength());
                 final long cipher = switch (transform)
                 {
                     case AES_GCM_128 -> (long)Native.AES_128_GCM.invokeExact();
@@ -344,11 +363,14 @@ final class OpenSslEngines
                     default -> (long)Native.AES_256_GCM.invokeExact();
                 };
                 context = newCipherContext(cipher, key, outbound ? 1 : 0);
-                key.fill((byte)0);
             }
             catch (final Throwable ex)
             {
                 throw rethrow(ex);
+            }
+            finally
+            {
+                wipeKey();
             }
             fields.putBytes(NONCE, keyMaterial, transform.cipherKeyLength(), 4);
         }
@@ -435,10 +457,9 @@ final class OpenSslEngines
         CbcHmac(final Transform transform, final byte[] keyMaterial, final boolean esn)
         {
             super(transform, esn);
-            try (Arena keyArena = Arena.ofConfined())
+            try
             {
-                final MemorySegment key = keyArena.allocate(64);
-                MemorySegment.copy(keyMaterial, 0, key, JAVA_BYTE_LAYOUT, 0, keyMaterial.length);
+                final long key = loadKey(keyMaterial, keyMaterial.length);
                 final long cbc = (long)Native.AES_256_CBC.invokeExact();
                 encryptContext = newCipherContext(cbc, key, 1);
                 decryptContext = newCipherContext(cbc, key, 0);
@@ -448,13 +469,16 @@ final class OpenSslEngines
                     ok((int)Native.CTX_SET_PADDING.invokeExact(context, 0), "EVP_CIPHER_CTX_set_padding");
                 }
                 hmacContext = (long)Native.HMAC_CTX_NEW.invokeExact();
-                ok((int)Native.HMAC_INIT.invokeExact(hmacContext, key.address() + transform.cipherKeyLength(), transform.authKeyLength(),
+                ok((int)Native.HMAC_INIT.invokeExact(hmacContext, key + transform.cipherKeyLength(), transform.authKeyLength(),
                     (long)Native.SHA256.invokeExact(), 0L), "HMAC_Init_ex");
-                key.fill((byte)0);
             }
             catch (final Throwable ex)
             {
                 throw rethrow(ex);
+            }
+            finally
+            {
+                wipeKey();
             }
         }
 
@@ -575,5 +599,4 @@ final class OpenSslEngines
         }
     }
 
-    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
 }
