@@ -598,16 +598,7 @@ public final class HubWorker
             final int owner = placement.workerFor(saId);
             if (owner != index)
             {
-                // The peer's outbound SA belongs to another worker: hand the frame over.
-                slab.data(slot, frames.innerOffset[i], frames.innerLength[i]);
-                if (queueForSend(handoffs[owner], slot, GreFlyweight.PROTOCOL_IPV4, saId, frames.peerNbma[i]))
-                {
-                    counters.handedOff++;
-                }
-                else
-                {
-                    drop(slot, DropReasons.index(Drop.HANDOFF_RING_FULL));
-                }
+                handOff(slot, frames.innerOffset[i], frames.innerLength[i], owner, saId, frames.peerNbma[i]);
                 continue;
             }
             final SecurityAssociation sa = outboundSa(saId);
@@ -740,15 +731,7 @@ public final class HubWorker
         final int owner = placement.workerFor(peer.saId);
         if (owner != index)
         {
-            slab.data(slot, offset, length);
-            if (queueForSend(handoffs[owner], slot, GreFlyweight.PROTOCOL_IPV4, peer.saId, peer.nbma))
-            {
-                counters.handedOff++;
-            }
-            else
-            {
-                drop(slot, DropReasons.index(Drop.HANDOFF_RING_FULL));
-            }
+            handOff(slot, offset, length, owner, peer.saId, peer.nbma);
             return;
         }
         final SecurityAssociation sa = outboundSa(peer.saId);
@@ -758,6 +741,20 @@ public final class HubWorker
             return;
         }
         encapsulateAndSend(slot, offset, length, GreFlyweight.PROTOCOL_IPV4, sa, peer.nbma);
+    }
+
+    /** The peer's outbound SA belongs to worker {@code owner}: the IPv4 packet goes to it, so every SA has one writer. */
+    private void handOff(final int slot, final int offset, final int length, final int owner, final int saId, final int peerNbma)
+    {
+        slab.data(slot, offset, length);
+        if (queueForSend(handoffs[owner], slot, GreFlyweight.PROTOCOL_IPV4, saId, peerNbma))
+        {
+            counters.handedOff++;
+        }
+        else
+        {
+            drop(slot, DropReasons.index(Drop.HANDOFF_RING_FULL));
+        }
     }
 
     private void signalRedirect(final int ingressNbma, final int nextHop, final int source, final int destination, final long nowNs)
