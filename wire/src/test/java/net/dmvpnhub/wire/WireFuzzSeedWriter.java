@@ -97,11 +97,48 @@ class WireFuzzSeedWriter
             assertEquals(DecodeStatus.OK, new EspFlyweight().wrap(new UnsafeBuffer(bytes), 0, bytes.length).validate(8, 16), packet.getKey());
         }
 
+        final Map<String, byte[]> icmp = icmpMessages();
+        for (final Map.Entry<String, byte[]> message : icmp.entrySet())
+        {
+            final byte[] bytes = message.getValue();
+            assertEquals(DecodeStatus.OK, new Icmp4Flyweight().wrap(new UnsafeBuffer(bytes), 0, bytes.length).validate(), message.getKey());
+        }
+
         write("ipv4Flyweight", ipv4);
+        write("icmp4Flyweight", icmp);
         write("greFlyweight", greSlices);
         write("espFlyweight", espSlices);
         write("nhrpPacket", nhrp);
         write("tunnelFrameDecoder", frames);
+    }
+
+    /** ICMP messages as the hub and the spokes send them: echo, Time Exceeded and Port Unreachable quoting a UDP packet. */
+    private static Map<String, byte[]> icmpMessages()
+    {
+        final Map<String, byte[]> messages = new LinkedHashMap<>();
+        final byte[] echo = new byte[Icmp4Flyweight.HEADER_LENGTH + 56];
+        for (int i = Icmp4Flyweight.HEADER_LENGTH; i < echo.length; i++)
+        {
+            echo[i] = (byte)i;
+        }
+        new Icmp4Flyweight().wrap(new UnsafeBuffer(echo), 0, echo.length).writeEcho(Icmp4Flyweight.TYPE_ECHO_REQUEST, 0x1234, 7).updateChecksum();
+        messages.put("icmp-echo-request", echo);
+        // An odd length: the checksum pads the last byte.
+        final byte[] reply = Arrays.copyOf(echo, echo.length - 1);
+        new Icmp4Flyweight().wrap(new UnsafeBuffer(reply), 0, reply.length).writeEcho(Icmp4Flyweight.TYPE_ECHO_REPLY, 0x1234, 7).updateChecksum();
+        messages.put("icmp-echo-reply-odd", reply);
+        final byte[] probe = TestFrames.innerUdp(12);
+        final int quote = Icmp4Flyweight.quoteLength(Ipv4Flyweight.MIN_HEADER_LENGTH, probe.length);
+        for (final int[] typeCode : new int[][]{
+            {Icmp4Flyweight.TYPE_TIME_EXCEEDED, Icmp4Flyweight.CODE_TTL_EXCEEDED_IN_TRANSIT},
+            {Icmp4Flyweight.TYPE_DESTINATION_UNREACHABLE, Icmp4Flyweight.CODE_PORT_UNREACHABLE}})
+        {
+            final byte[] error = new byte[Icmp4Flyweight.HEADER_LENGTH + quote];
+            System.arraycopy(probe, 0, error, Icmp4Flyweight.HEADER_LENGTH, quote);
+            new Icmp4Flyweight().wrap(new UnsafeBuffer(error), 0, error.length).writeError(typeCode[0], typeCode[1]).updateChecksum();
+            messages.put(typeCode[0] == Icmp4Flyweight.TYPE_TIME_EXCEEDED ? "icmp-time-exceeded" : "icmp-port-unreachable", error);
+        }
+        return messages;
     }
 
     /**

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Coverage-guided fuzz targets for every decoder of received bytes: {@link Ipv4Flyweight},
  * {@link GreFlyweight} (and {@link TunnelFrameDecoder#decodeGre}), {@link EspFlyweight} with its
  * trailer helpers, {@link NhrpPacket} with {@link NhrpCieFlyweight} and {@link NhrpExtensionFlyweight},
- * and {@link TunnelFrameDecoder#decode}.
+ * {@link Icmp4Flyweight}, and {@link TunnelFrameDecoder#decode}.
  * <p>
  * Every target copies the input to a non-zero offset of an array that ends exactly where the input
  * ends ({@link TestFrames#placed}), so a read past the frame hits Agrona's bounds check and throws.
@@ -85,6 +85,12 @@ class WireFuzzTest
         DecodeStatus.NHRP_EXTENSION_AFTER_END,
         DecodeStatus.NHRP_ERROR_OFFSET_OUT_OF_RANGE,
         DecodeStatus.NHRP_BAD_TRAFFIC_CONTENTS);
+    private static final Set<DecodeStatus> ICMP_STATUSES = EnumSet.of(
+        DecodeStatus.OK,
+        DecodeStatus.ICMP_TRUNCATED,
+        DecodeStatus.ICMP_BAD_CHECKSUM,
+        DecodeStatus.ICMP_QUOTE_TRUNCATED,
+        DecodeStatus.ICMP_QUOTE_NOT_IPV4);
     /** The ESP transforms the hub runs: AES-GCM (8-byte IV) and AES-CBC (16-byte IV), both with a 16-byte ICV. */
     private static final int[][] ESP_IV_ICV = {{8, 16}, {16, 16}};
 
@@ -93,6 +99,8 @@ class WireFuzzTest
     private final GreFlyweight gre = new GreFlyweight();
     private final EspFlyweight esp = new EspFlyweight();
     private final NhrpPacket nhrp = new NhrpPacket();
+    private final Icmp4Flyweight icmp = new Icmp4Flyweight();
+    private final Icmp4Flyweight otherIcmp = new Icmp4Flyweight();
     private final NhrpPacket otherNhrp = new NhrpPacket();
     private final NhrpCieFlyweight cie = new NhrpCieFlyweight();
     private final NhrpExtensionFlyweight extension = new NhrpExtensionFlyweight();
@@ -389,6 +397,56 @@ class WireFuzzTest
      * must agree with decode(). Then the same frame again with every checksum recomputed, so that
      * mutated structures get past the checksum checks too: that copy must never fail on a checksum.
      */
+    /**
+     * Input: an ICMP message (the IPv4 payload). validate(); when OK, the checksum against the
+     * reference, the header getters against the bytes, and for an error the quoted IPv4 header
+     * (version 4, its header and 8 data bytes present) inside the message; the same answer
+     * wherever the message sits; then updateChecksum() must make any message of 8 bytes or more
+     * pass the checksum check.
+     */
+    @FuzzTest
+    void icmp4Flyweight(final byte[] data)
+    {
+        final UnsafeBuffer buffer = TestFrames.placed(data, BASE);
+        final int end = BASE + data.length;
+        icmp.wrap(buffer, BASE, data.length);
+
+        final DecodeStatus status = icmp.validate();
+        assertNotNull(status);
+        assertTrue(ICMP_STATUSES.contains(status), "status outside the ICMP family");
+        assertUnchanged(buffer, BASE, data, TESTFRAMES_FILL);
+        assertEquals(data.length < Icmp4Flyweight.HEADER_LENGTH, status == DecodeStatus.ICMP_TRUNCATED);
+        if (status == DecodeStatus.OK)
+        {
+            assertEquals(0, referenceChecksum(data, 0, data.length), "ICMP checksum disagrees with RFC 1071");
+            assertEquals(data[0] & 0xFF, icmp.type());
+            assertEquals(data[1] & 0xFF, icmp.code());
+            assertEquals(u16(data, 2), icmp.checksum());
+            assertEquals(u16(data, 4), icmp.identifier());
+            assertEquals(u16(data, 6), icmp.sequence());
+            if (icmp.isError())
+            {
+                final int quoted = icmp.quotedOffset() - BASE;
+                final int ihl = (data[quoted] & 0x0F) * 4;
+                assertEquals(4, (data[quoted] & 0xFF) >>> 4, "quoted header is not IPv4");
+                assertTrue(ihl >= Ipv4Flyweight.MIN_HEADER_LENGTH && quoted + ihl + Icmp4Flyweight.QUOTED_DATA_LENGTH <= data.length,
+                    "quoted header and its 8 bytes beyond the message");
+                assertEquals(end, icmp.quotedOffset() + icmp.quotedLength(), "quote does not end at the message end");
+            }
+        }
+        final UnsafeBuffer other = TestFrames.placed(data, OTHER_BASE);
+        assertEquals(status, otherIcmp.wrap(other, OTHER_BASE, data.length).validate(), "answer depends on where the message sits");
+
+        if (data.length >= Icmp4Flyweight.HEADER_LENGTH)
+        {
+            // Last, as it writes: what updateChecksum() writes must pass the checksum check.
+            icmp.updateChecksum();
+            assertEquals(0, referenceChecksum(Arrays.copyOfRange(buffer.byteArray(), BASE, end), 0, data.length),
+                "updateChecksum wrote a checksum RFC 1071 rejects");
+            assertTrue(icmp.validate() != DecodeStatus.ICMP_BAD_CHECKSUM, "validate rejects the checksum updateChecksum wrote");
+        }
+    }
+
     @FuzzTest
     void tunnelFrameDecoder(final byte[] data)
     {
