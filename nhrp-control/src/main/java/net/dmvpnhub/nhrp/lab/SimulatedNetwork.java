@@ -53,7 +53,8 @@ import java.util.Map;
  * before anything is built, and a disagreement is a {@link ConfigException} naming {@code file:line}
  * and why: two hubs, an NHS or static map or tunnel destination that is not the hub, a tunnel key,
  * subnet, authentication or transform other than the hub's. The simulated spokes share one
- * configuration, so their phase, holding time and LAN prefix length must also agree.
+ * configuration, so their phase, holding time, LAN prefix length and {@code ip nhrp registration
+ * no-unique} must also agree.
  * <p>
  * Spokes always run IPsec with the hub (simulated IKE): a network whose files have no {@code
  * tunnel protection} uses AES-GCM-128. A Phase 1 spoke does not register when the hub has a static
