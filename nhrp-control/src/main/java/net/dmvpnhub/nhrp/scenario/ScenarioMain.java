@@ -92,7 +92,15 @@ public final class ScenarioMain
         }
         if (transcript != null)
         {
-            Files.write(transcript, copy.toByteArray());
+            try
+            {
+                Files.write(transcript, copy.toByteArray());
+            }
+            catch (final IOException e)
+            {
+                err.println("dmvpn scenario: cannot write the transcript to " + transcript + ": " + e);
+                return 2;
+            }
         }
         return conserved ? 0 : 1;
     }

@@ -101,6 +101,9 @@ class ScenarioRunnerTest
         assertEquals(new Result(2, "", "dmvpn scenario: one script at a time ('b.scn' is a second)\n" +
             "usage: ./dmvpn scenario SCRIPT [--out FILE]\n"), main("a.scn", "b.scn"));
         assertEquals(2, main(dir.resolve("missing.scn").toString()).status());
+        final Result unwritable = main(EXAMPLES.resolve("phase1-lab.scn").toString(), "--out", dir.resolve("no-such-folder").resolve("t.txt").toString());
+        assertEquals(2, unwritable.status());
+        assertTrue(unwritable.err().startsWith("dmvpn scenario: cannot write the transcript to "), unwritable.err());
         final Path script = dir.resolve("typo.scn");
         Files.write(script, List.of("router " + EXAMPLES.toAbsolutePath().resolve("phase1-R1.cfg"), "at 1s R1 reload"));
         assertEquals(new Result(2, "", "typo.scn:2: unknown command 'reload': expected show, ping, traceroute, nbma, shutdown or no shutdown\n"),
