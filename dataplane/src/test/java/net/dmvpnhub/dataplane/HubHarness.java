@@ -195,6 +195,34 @@ final class HubHarness
      */
     Delivered delivered(final Spoke receiver)
     {
+        return takeDecrypted(receiver, (outerSource, outerDestination, spi, inner) -> new Delivered(outerSource, outerDestination,
+            spi, inner.source(), inner.destination(), inner.ttl(), decoder.gre().key()));
+    }
+
+    /**
+     * Takes the next transmitted frame, decrypts it as {@code receiver} would, and returns its inner
+     * IPv4 packet's bytes, or null when nothing was transmitted.
+     */
+    byte[] deliveredPacket(final Spoke receiver)
+    {
+        return takeDecrypted(receiver, (outerSource, outerDestination, spi, inner) ->
+        {
+            assertEquals(receiver.nbma, outerDestination);
+            final byte[] packet = new byte[inner.totalLength()];
+            slab.buffer().getBytes(inner.offset(), packet);
+            return packet;
+        });
+    }
+
+    /** What to read from a frame taken off the transmit ring, once decrypted and decapsulated. */
+    private interface DecryptedReader<T>
+    {
+        T read(int outerSource, int outerDestination, int spi, Ipv4Flyweight inner);
+    }
+
+    /** Polls one transmitted frame, checks it is ESP to {@code receiver}'s SA, reads it, releases its slot. */
+    private <T> T takeDecrypted(final Spoke receiver, final DecryptedReader<T> reader)
+    {
         final long[] one = new long[1];
         if (tx.pollBatch(one, 1) == 0)
         {
@@ -211,38 +239,7 @@ final class HubHarness
             final int spi = decoder.esp().spi();
             assertEquals(EspStatus.OK, esp.decrypt(receiver.fromHub, buffer, decoder.esp().offset(), decoder.esp().capacity()));
             assertEquals(DecodeStatus.OK, decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength()));
-            final Ipv4Flyweight inner = decoder.inner();
-            return new Delivered(outerSource, outerDestination, spi, inner.source(), inner.destination(), inner.ttl(),
-                decoder.gre().key());
-        }
-        finally
-        {
-            slab.release(slot);
-        }
-    }
-
-    /**
-     * Takes the next transmitted frame, decrypts it as {@code receiver} would, and returns its inner
-     * IPv4 packet's bytes, or null when nothing was transmitted.
-     */
-    byte[] deliveredPacket(final Spoke receiver)
-    {
-        final long[] one = new long[1];
-        if (tx.pollBatch(one, 1) == 0)
-        {
-            return null;
-        }
-        final int slot = (int)one[0];
-        final UnsafeBuffer buffer = slab.buffer();
-        try
-        {
-            assertEquals(DecodeStatus.OK, decoder.decode(buffer, slab.offset(slot), slab.length(slot)));
-            assertEquals(receiver.nbma, decoder.outer().destination());
-            assertEquals(EspStatus.OK, esp.decrypt(receiver.fromHub, buffer, decoder.esp().offset(), decoder.esp().capacity()));
-            assertEquals(DecodeStatus.OK, decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength()));
-            final byte[] packet = new byte[decoder.inner().totalLength()];
-            buffer.getBytes(decoder.inner().offset(), packet);
-            return packet;
+            return reader.read(outerSource, outerDestination, spi, decoder.inner());
         }
         finally
         {
