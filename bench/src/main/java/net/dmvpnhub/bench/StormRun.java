@@ -24,6 +24,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -194,14 +195,18 @@ public final class StormRun
      * @param stormRequests Registration Request frames put on the receive ring.
      * @param stormReplies Registration Reply frames the worker transmitted.
      * @param workerFrames every frame the worker handled: received plus injected.
+     * @param redirectSignals hairpins the worker's per-pair rate limit let through to the NHS (signalled or lost to a full
+     * ring): the NHS's work when nothing registers.
      * @param gcCount collections during the window (all collectors).
      * @param gcMs their time, as the collectors report it.
+     * @param jitMs time the JIT compiler threads spent compiling during the window (they take a
+     * processor from the two busy threads), or -1 where the JVM does not say.
      * @param cpuPressurePercent share of the window during which some runnable thread of the
      * machine, ours or another process's, waited for a processor (Linux PSI "some"), or NaN.
      */
     public record Window(
-        long ns, long hairpinTransmitted, long stormRequests, long stormReplies, long workerFrames, long gcCount, long gcMs,
-        double cpuPressurePercent)
+        long ns, long hairpinTransmitted, long stormRequests, long stormReplies, long workerFrames, long redirectSignals, long gcCount,
+        long gcMs, long jitMs, double cpuPressurePercent)
     {
         public double hairpinPerSecond()
         {
@@ -211,6 +216,11 @@ public final class StormRun
         public double workerFramesPerSecond()
         {
             return workerFrames * 1e9 / ns;
+        }
+
+        public double redirectSignalsPerSecond()
+        {
+            return redirectSignals * 1e9 / ns;
         }
     }
 
@@ -237,6 +247,13 @@ public final class StormRun
         public double ratio()
         {
             return storm.hairpinPerSecond() / steadyPerSecond();
+        }
+
+        /** Every frame the worker handled per second (the storm's own included) during the storm over the steady windows'. */
+        public double workerRatio()
+        {
+            final double steadyAll = (steady.workerFrames() + steadyAfter.workerFrames()) * 1e9 / (steady.ns() + steadyAfter.ns());
+            return storm.workerFramesPerSecond() / steadyAll;
         }
     }
 
@@ -448,6 +465,7 @@ public final class StormRun
     {
         final WorkerCounters counters = worker.counters();
         final long workerBefore = counters.received() + counters.injected();
+        final long signalsBefore = counters.redirectsSignalled() + counters.redirectSignalsLost();
         final long hairpinBefore = hairpinTransmittedTotal;
         final long repliesBefore = stormRepliesTotal;
         final SpscLongRing ikeRequests = nhs.ikeRequests();
@@ -459,6 +477,7 @@ public final class StormRun
         int tail = 0;
         long requests = 0;
         final long[] gcBefore = gc();
+        final long jitBefore = jitMs();
         final long pressureBeforeUs = HubLatencyRun.cpuPressureMicros();
         final long start = System.nanoTime();
         long now = start;
@@ -521,10 +540,20 @@ public final class StormRun
         }
         final long pressureAfterUs = HubLatencyRun.cpuPressureMicros();
         final long[] gcAfter = gc();
+        final long jitAfter = jitMs();
         final double pressure = pressureBeforeUs < 0 || pressureAfterUs < 0 ? Double.NaN :
             100.0 * (pressureAfterUs - pressureBeforeUs) / ((now - start) / 1e3);
         return new Window(now - start, hairpinTransmittedTotal - hairpinBefore, requests, stormRepliesTotal - repliesBefore,
-            counters.received() + counters.injected() - workerBefore, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], pressure);
+            counters.received() + counters.injected() - workerBefore,
+            counters.redirectsSignalled() + counters.redirectSignalsLost() - signalsBefore, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
+            jitBefore < 0 ? -1 : jitAfter - jitBefore, pressure);
+    }
+
+    /** Milliseconds the JIT compilers have spent so far, or -1. */
+    private static long jitMs()
+    {
+        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** Collections so far and their milliseconds, over all collectors. */
