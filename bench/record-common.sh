@@ -1,4 +1,4 @@
-# Shared by bench/record-run.sh and bench/record-latency.sh (sourced, not run).
+# Shared by the bench/record-*.sh recorders (sourced, not run).
 
 # Prints a record's "## Machine" section: processors, CPU model, the JDK the launcher uses, and
 # the load before and after the run. Usage: machine_section "$(uptime before)" "$(uptime after)"

@@ -27,7 +27,7 @@ if [ "${STORM_QUICK:-}" = "1" ]; then
 else
   dir=results
   storm10=()
-  storm100=(--storm-spokes 100000 --rounds 3 --warmup-rounds 1)
+  storm100=(--storm-spokes 100000 --rounds 3 --warmup-rounds 2)
   churn=(NhsChurnBenchmark -prof gc)
 fi
 mkdir -p "$dir"

@@ -51,6 +51,11 @@ class StormRunTest
                 assertEquals(n, run.nhs().cacheSize());
                 assertEquals(n, run.nhs().traffic().ikeExchanges(), "a new hub: one IKE exchange per storm spoke");
                 assertEquals(0, run.nhs().traffic().admissionNaks());
+                // At most one redirect signal per hairpinning pair (64 frames: at most 64 pairs) per 1 s interval.
+                final long intervals = 1 + (r.steady().ns() + r.storm().ns() + r.steadyAfter().ns()) / 1_000_000_000L;
+                assertTrue(r.steady().redirectSignals() + r.storm().redirectSignals() + r.steadyAfter().redirectSignals() <= 64 * intervals,
+                    "redirect signals: " + r.steady().redirectSignals() + " + " + r.storm().redirectSignals() + " + " +
+                        r.steadyAfter().redirectSignals());
                 final PeerTable.View view = new PeerTable.View();
                 for (int i = 0; i < n; i++)
                 {

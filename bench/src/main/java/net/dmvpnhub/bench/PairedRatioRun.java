@@ -1,0 +1,321 @@
+package net.dmvpnhub.bench;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hub path against the crypto floor measured in interleaved slices in one JVM
+ * ({@code ./dmvpn ratio}), so that the machine's drift falls on both alike.
+ * <p>
+ * {@link HubForwardingBenchmark} runs the floor's forks, then the hub's: on a shared 2-core
+ * machine whose speed moves by tens of percent over minutes, the ratio of two figures measured
+ * minutes apart carries that drift. This runner uses the same state and the same two methods
+ * ({@link HubForwardingBenchmark#hub()}, {@link HubForwardingBenchmark#cryptoFloor()}; same
+ * 10,000 spokes, frames and provider), and after a warm-up alternates slices of a fixed length:
+ * floor then hub, then hub then floor (ABBA), so each pair's two slices are seconds apart and a
+ * trend within a pair cancels across pairs. Each pair gives a ratio, floor ns/frame over hub
+ * ns/frame; the summary gives the median and the quartiles over the pairs, by wall time and by
+ * this thread's CPU time (which leaves out the time the thread waited for a processor), and the
+ * median over the pairs whose slices saw little CPU pressure (Linux PSI "some" under 1%).
+ * <p>
+ * What JMH does that this does not: a fork per method (here both are compiled in one JVM, as
+ * they are in the hub; they share the ESP code and its engine) and its blackhole (here every
+ * call's result is added to a sum that is printed). Each slice checks the floor processed every
+ * frame; at the end the hub's conservation and the slab are checked
+ * ({@link HubForwardingBenchmark#tearDown()}).
+ */
+public final class PairedRatioRun
+{
+    /** Issue 5: the hub path at least 0.85 of the crypto floor. */
+    static final double GOAL = 0.85;
+    static final double QUIET_PRESSURE_PERCENT = 1.0;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    public record Options(List<String> sizes, int pairs, long sliceMs, long warmupMs)
+    {
+        public static final String USAGE = """
+            Usage: ./dmvpn ratio [options]
+              --sizes LIST      inner packet sizes, comma-separated: bytes (28 to 1500) or IMIX (default 64,576,1400,IMIX)
+              --pairs N         measured pairs of slices per size (default 30)
+              --slice-ms N      length of each slice in ms (default 200)
+              --warmup-ms N     alternating slices before the pairs, per size, in ms (default 6000)
+            """;
+
+        public Options
+        {
+            if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0)
+            {
+                throw new IllegalArgumentException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
+                    "not negative, at least one size");
+            }
+            for (final String size : sizes)
+            {
+                checkSize(size);
+            }
+        }
+
+        private static void checkSize(final String size)
+        {
+            if ("IMIX".equals(size))
+            {
+                return;
+            }
+            final int bytes;
+            try
+            {
+                bytes = Integer.parseInt(size);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("--sizes takes bytes (28 to 1500) or IMIX, not '" + size + "'");
+            }
+            if (bytes < 28 || bytes > 1500)
+            {
+                throw new IllegalArgumentException("--sizes takes bytes from 28 to 1500, not " + bytes);
+            }
+        }
+
+        public static Options defaults()
+        {
+            return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000);
+        }
+
+        /** @throws IllegalArgumentException with one sentence for a bad option or value. */
+        public static Options parse(final String... args)
+        {
+            Options o = defaults();
+            for (int i = 0; i < args.length; i += 2)
+            {
+                final String name = args[i];
+                if (i + 1 >= args.length)
+                {
+                    throw new IllegalArgumentException(name + " needs a value");
+                }
+                final String value = args[i + 1];
+                try
+                {
+                    o = switch (name)
+                    {
+                        case "--sizes" -> new Options(List.of(value.split(",", -1)), o.pairs, o.sliceMs, o.warmupMs);
+                        case "--pairs" -> new Options(o.sizes, Integer.parseInt(value), o.sliceMs, o.warmupMs);
+                        case "--slice-ms" -> new Options(o.sizes, o.pairs, Long.parseLong(value), o.warmupMs);
+                        case "--warmup-ms" -> new Options(o.sizes, o.pairs, o.sliceMs, Long.parseLong(value));
+                        default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
+                    };
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new IllegalArgumentException(name + " needs a whole number, not '" + value + "'");
+                }
+            }
+            return o;
+        }
+    }
+
+    /** One slice: frames through one method for about the slice's length. */
+    record Slice(long frames, long wallNs, long cpuNs, double pressurePercent)
+    {
+        double wallNsPerFrame()
+        {
+            return (double)wallNs / frames;
+        }
+
+        double cpuNsPerFrame()
+        {
+            return (double)cpuNs / frames;
+        }
+    }
+
+    /** A floor slice and a hub slice next to each other. */
+    record Pair(Slice floor, Slice hub)
+    {
+        double wallRatio()
+        {
+            return floor.wallNsPerFrame() / hub.wallNsPerFrame();
+        }
+
+        double cpuRatio()
+        {
+            return floor.cpuNsPerFrame() / hub.cpuNsPerFrame();
+        }
+
+        boolean quiet()
+        {
+            return floor.pressurePercent() < QUIET_PRESSURE_PERCENT && hub.pressurePercent() < QUIET_PRESSURE_PERCENT;
+        }
+    }
+
+    /** What one size measured. */
+    record SizeResult(String size, List<Pair> pairs)
+    {
+    }
+
+    private long sink;
+
+    /** Measures one size: set-up, warm-up, the pairs, the final checks. */
+    SizeResult measure(final String size, final Options options, final PrintStream console)
+    {
+        final HubForwardingBenchmark state = new HubForwardingBenchmark();
+        state.size = size;
+        state.setUp();
+        final long sliceNs = TimeUnit.MILLISECONDS.toNanos(options.sliceMs());
+        final long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMs());
+        while (System.nanoTime() - warmupEnd < 0)
+        {
+            slice(state, true, sliceNs);
+            slice(state, false, sliceNs);
+        }
+        final List<Pair> pairs = new ArrayList<>();
+        for (int p = 0; p < options.pairs(); p++)
+        {
+            final boolean floorFirst = p % 2 == 0;
+            final Slice first = slice(state, floorFirst, sliceNs);
+            final Slice second = slice(state, !floorFirst, sliceNs);
+            pairs.add(floorFirst ? new Pair(first, second) : new Pair(second, first));
+        }
+        state.tearDown();
+        final SizeResult result = new SizeResult(size, pairs);
+        console.printf(Locale.ROOT, "ratio: %s B: floor/hub %.3f (median of %d pairs, wall time), floor %.1f ns/frame, hub %.1f ns/frame%n",
+            size, median(pairs, Pair::wallRatio), pairs.size(), median(pairs, p -> p.floor().wallNsPerFrame()),
+            median(pairs, p -> p.hub().wallNsPerFrame()));
+        return result;
+    }
+
+    private Slice slice(final HubForwardingBenchmark state, final boolean floor, final long sliceNs)
+    {
+        final long pressureBefore = HubLatencyRun.cpuPressureMicros();
+        final long cpuStart = THREADS.getCurrentThreadCpuTime();
+        final long start = System.nanoTime();
+        final long end = start + sliceNs;
+        long calls = 0;
+        long now;
+        do
+        {
+            // Eight calls between clock reads: a call is 64 frames, tens of microseconds.
+            for (int i = 0; i < 8; i++)
+            {
+                if (floor)
+                {
+                    final int done = state.cryptoFloor();
+                    if (done != HubForwardingBenchmark.BATCH)
+                    {
+                        throw new IllegalStateException("the floor processed " + done + " of " + HubForwardingBenchmark.BATCH + " frames");
+                    }
+                    sink += done;
+                }
+                else
+                {
+                    sink += state.hub();
+                }
+            }
+            calls += 8;
+            now = System.nanoTime();
+        }
+        while (now - end < 0);
+        final long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+        final long pressureAfter = HubLatencyRun.cpuPressureMicros();
+        final double pressure = pressureBefore < 0 || pressureAfter < 0 ? Double.NaN :
+            100.0 * (pressureAfter - pressureBefore) / ((now - start) / 1e3);
+        return new Slice(calls * HubForwardingBenchmark.BATCH, now - start, cpu, pressure);
+    }
+
+    static double median(final List<Pair> pairs, final java.util.function.ToDoubleFunction<Pair> f)
+    {
+        return quantile(pairs, f, 0.5);
+    }
+
+    /** The q-quantile by linear interpolation between closest ranks, or NaN for no pairs. */
+    static double quantile(final List<Pair> pairs, final java.util.function.ToDoubleFunction<Pair> f, final double q)
+    {
+        final double[] v = pairs.stream().mapToDouble(f).sorted().toArray();
+        if (v.length == 0)
+        {
+            return Double.NaN;
+        }
+        final double rank = q * (v.length - 1);
+        final int below = (int)Math.floor(rank);
+        final int above = Math.min(below + 1, v.length - 1);
+        return v[below] + (rank - below) * (v[above] - v[below]);
+    }
+
+    static void report(final Options options, final List<SizeResult> results, final String failure, final PrintStream out)
+    {
+        out.println("## Hub path against the crypto floor, interleaved (`PairedRatioRun`)");
+        out.println();
+        out.printf(Locale.ROOT, "- state and methods: `HubForwardingBenchmark` (10,000 spokes, 4,096 pre-encrypted hairpin frames, " +
+            "AES-GCM-128 with the OpenSSL engine, one call = %d frames), both methods in this one JVM%n", HubForwardingBenchmark.BATCH);
+        out.printf(Locale.ROOT, "- per size: %d ms of alternating slices as warm-up, then %d pairs of %d ms slices, floor first in even " +
+            "pairs and hub first in odd ones (ABBA)%n", options.warmupMs(), options.pairs(), options.sliceMs());
+        out.println("- ratio per pair: floor ns/frame over hub ns/frame (1.0: the hub costs nothing beyond the crypto); by wall time, and " +
+            "by this thread's CPU time, which leaves out time spent waiting for a processor");
+        out.printf(Locale.ROOT, "- quiet pairs: both slices under %.0f%% CPU pressure (Linux PSI \"some\": the share of the slice during " +
+            "which some runnable thread of the machine waited for a processor)%n", QUIET_PRESSURE_PERCENT);
+        out.printf(Locale.ROOT, "- JVM: %s %s, flags %s, %d processors%n", System.getProperty("java.vm.name"),
+            System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
+            Runtime.getRuntime().availableProcessors());
+        out.println();
+        out.println("| size (B) | pairs | floor ns/frame (median) | hub ns/frame (median) | floor/hub, wall: median | quartiles | " +
+            "floor/hub, CPU time: median | quartiles | quiet pairs | floor/hub, wall, quiet pairs: median | goal at least 0.85 (wall median) |");
+        out.println("|---|---:|---:|---:|---:|---|---:|---|---:|---:|---|");
+        for (final SizeResult r : results)
+        {
+            final List<Pair> quiet = r.pairs().stream().filter(Pair::quiet).toList();
+            final double wall = median(r.pairs(), Pair::wallRatio);
+            out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.3f | %.3f to %.3f | %.3f | %.3f to %.3f | %d | %s | %s |%n", r.size(),
+                r.pairs().size(), median(r.pairs(), p -> p.floor().wallNsPerFrame()), median(r.pairs(), p -> p.hub().wallNsPerFrame()),
+                wall, quantile(r.pairs(), Pair::wallRatio, 0.25), quantile(r.pairs(), Pair::wallRatio, 0.75),
+                median(r.pairs(), Pair::cpuRatio), quantile(r.pairs(), Pair::cpuRatio, 0.25), quantile(r.pairs(), Pair::cpuRatio, 0.75),
+                quiet.size(), quiet.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", median(quiet, Pair::wallRatio)),
+                wall >= GOAL ? "met" : "not met");
+        }
+        out.println();
+        out.println(failure == null
+            ? "Checks: every floor slice processed every frame; at the end of each size the hub's counters are conserved with no drop " +
+                "and every slab slot is back."
+            : "**The run failed**: " + failure);
+    }
+
+    public static void main(final String[] args)
+    {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h"))
+        {
+            System.out.print(Options.USAGE);
+            return;
+        }
+        final Options options;
+        try
+        {
+            options = Options.parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("dmvpn ratio: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        final PairedRatioRun run = new PairedRatioRun();
+        final List<SizeResult> results = new ArrayList<>();
+        String failure = null;
+        try
+        {
+            for (final String size : options.sizes())
+            {
+                results.add(run.measure(size, options, System.err));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex.toString();
+            ex.printStackTrace(System.err);
+        }
+        report(options, results, failure, System.out);
+        System.err.println("ratio: checksum of results " + run.sink);
+        System.exit(failure == null ? 0 : 1);
+    }
+}
