@@ -213,15 +213,17 @@ final class OpenSslEngines
         static final int KEY = 160;
         static final int KEY_LENGTH = 64;
         static final int FIELDS_LENGTH = 256;
+        /** Every engine's fields, one block each (see {@link NativeBlocks} for why not an arena per SA). */
+        static final NativeBlocks FIELDS = new NativeBlocks(FIELDS_LENGTH, 4096);
 
         final Transform transform;
         final boolean esn;
-        final Arena arena = Arena.ofShared();
-        final MemorySegment memory = arena.allocate(FIELDS_LENGTH, 64);
-        final long base = memory.address();
+        final long base = FIELDS.allocate();
         final UnsafeBuffer fields = new UnsafeBuffer(base, FIELDS_LENGTH);
         // Scratch for frames on the heap, made on first use: a hub with 10,000 peers on direct
-        // memory never needs 20,000 of them.
+        // memory never needs 20,000 of them. Freed by the collector (an automatic arena): no
+        // close, so no handshake; the segment is kept here so that its memory lives as long as the engine.
+        private MemorySegment scratchMemory;
         private UnsafeBuffer scratch;
         private boolean closed;
 
@@ -254,7 +256,8 @@ final class OpenSslEngines
             }
             if (scratch == null)
             {
-                scratch = new UnsafeBuffer(arena.allocate(SCRATCH_LENGTH, 64).address(), SCRATCH_LENGTH);
+                scratchMemory = Arena.ofAuto().allocate(SCRATCH_LENGTH, 64);
+                scratch = new UnsafeBuffer(scratchMemory.address(), SCRATCH_LENGTH);
             }
             scratch.putBytes(0, buffer, offset, length);
             return scratch.addressOffset();
@@ -341,7 +344,7 @@ final class OpenSslEngines
             {
                 closed = true;
                 freeNative();
-                arena.close();
+                FIELDS.release(base);
             }
         }
     }
