@@ -3,6 +3,7 @@ package net.dmvpnhub.bench;
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.PeerSas;
 import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.HubConfig;
 import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.HubWorker;
 import net.dmvpnhub.dataplane.WorkerCounters;
@@ -98,7 +99,7 @@ public final class StormRun
      */
     public record Options(
         int forwardingSpokes, int stormSpokes, int rounds, int warmupRounds, long steadyMs, String size, int frames, int window,
-        long seed, String nhsIdle)
+        long seed, String nhsIdle, int injectWeight)
     {
         public static final String USAGE = """
             Usage: ./dmvpn storm [options]
@@ -115,6 +116,8 @@ public final class StormRun
               --seed N                seed for the hairpin traffic and its keys (default 2026)
               --nhs-idle S            the NHS thread when idle: backoff (spin, yield, then park up to 1 ms, as in the
                                       main job; default) or busy (spins: the NHS keeps its processor)
+              --inject-weight N       the NHS's packets the worker sends per duty cycle while hairpin frames wait, 1 to 64
+                                      (default 64, the hub's: weighed like the received frames)
             """;
 
         public Options
@@ -123,6 +126,10 @@ public final class StormRun
                 frames % 4 != 0)
             {
                 throw new IllegalArgumentException("options out of range: " + this);
+            }
+            if (injectWeight < 1 || injectWeight > HubWorker.BATCH)
+            {
+                throw new IllegalArgumentException("--inject-weight must be 1 to " + HubWorker.BATCH + ", not " + injectWeight);
             }
             if (!"backoff".equals(nhsIdle) && !"busy".equals(nhsIdle))
             {
@@ -137,7 +144,7 @@ public final class StormRun
 
         public static Options defaults()
         {
-            return new Options(10_000, 10_000, 5, 3, 1000, "IMIX", 4096, 512, 2026, "backoff");
+            return new Options(10_000, 10_000, 5, 3, 1000, "IMIX", 4096, 512, 2026, "backoff", HubConfig.DEFAULT_INJECT_WEIGHT);
         }
 
         /** @throws IllegalArgumentException with one sentence for a bad option or value. */
@@ -157,25 +164,27 @@ public final class StormRun
                     o = switch (name)
                     {
                         case "--storm-spokes" -> new Options(o.forwardingSpokes, Integer.parseInt(value), o.rounds, o.warmupRounds, o.steadyMs,
-                            o.size, o.frames, o.window, o.seed, o.nhsIdle);
+                            o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
                         case "--forwarding-spokes" -> new Options(Integer.parseInt(value), o.stormSpokes, o.rounds, o.warmupRounds,
-                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle);
+                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
                         case "--rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, Integer.parseInt(value), o.warmupRounds,
-                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle);
+                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
                         case "--warmup-rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, Integer.parseInt(value),
-                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle);
+                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
                         case "--steady-ms" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, Long.parseLong(value),
-                            o.size, o.frames, o.window, o.seed, o.nhsIdle);
+                            o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
                         case "--size" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, value,
-                            o.frames, o.window, o.seed, o.nhsIdle);
+                            o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
                         case "--window" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, Integer.parseInt(value), o.seed, o.nhsIdle);
+                            o.frames, Integer.parseInt(value), o.seed, o.nhsIdle, o.injectWeight);
                         case "--frames" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            Integer.parseInt(value), o.window, o.seed, o.nhsIdle);
+                            Integer.parseInt(value), o.window, o.seed, o.nhsIdle, o.injectWeight);
                         case "--seed" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, o.window, Long.parseLong(value), o.nhsIdle);
+                            o.frames, o.window, Long.parseLong(value), o.nhsIdle, o.injectWeight);
                         case "--nhs-idle" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, o.window, o.seed, value);
+                            o.frames, o.window, o.seed, value, o.injectWeight);
+                        case "--inject-weight" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs,
+                            o.size, o.frames, o.window, o.seed, o.nhsIdle, Integer.parseInt(value));
                         default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
                     };
                 }
@@ -298,7 +307,8 @@ public final class StormRun
         traffic = new HairpinTraffic(options.forwardingSpokes(), options.frames(), options.size(), 1, options.seed(), peers);
         slab = new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
         buffer = slab.buffer();
-        dataplane = new Dataplane(slab, traffic.tables(), HairpinTraffic.config(), Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, RING);
+        dataplane = new Dataplane(slab, traffic.tables(), HairpinTraffic.config().withInjectWeight(options.injectWeight()),
+            Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, RING);
         worker = dataplane.workers()[0];
         rx = dataplane.rxFor(0);
         tx = dataplane.txRings()[0];

@@ -4,6 +4,7 @@ import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.EspProcessor;
 import net.dmvpnhub.crypto.EspStatus;
 import net.dmvpnhub.crypto.SecurityAssociation;
+import net.dmvpnhub.dataplane.HubConfig;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.hub.NhrpBinding;
@@ -28,7 +29,7 @@ class StormRunTest
 {
     private static StormRun.Options small()
     {
-        return new StormRun.Options(16, 300, 2, 0, 20, "64", 64, 100, 7, "backoff");
+        return new StormRun.Options(16, 300, 2, 0, 20, "64", 64, 100, 7, "backoff", HubConfig.DEFAULT_INJECT_WEIGHT);
     }
 
     @Test

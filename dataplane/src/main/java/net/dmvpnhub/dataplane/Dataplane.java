@@ -153,6 +153,23 @@ public final class Dataplane implements AutoCloseable
         return inject[mode == ThreadingMode.PIPELINED ? 1 : Math.floorMod(saId, workers.length)];
     }
 
+    /**
+     * @return the packets the control plane can still inject before some worker's injection ring
+     * is full (the least room over the rings: where a packet goes depends on its SA). With an
+     * injection weight below a batch the workers drain these rings slowly while they forward, and
+     * the control plane paces itself by this instead of losing packets to a full ring.
+     */
+    public int injectRoom()
+    {
+        int room = Integer.MAX_VALUE;
+        for (final SpscLongRing ring : inject)
+        {
+            // Two longs per packet (HubWorker.inject).
+            room = Math.min(room, (ring.capacity() - ring.size()) / 2);
+        }
+        return room;
+    }
+
     public SpscLongRing[] txRings()
     {
         return tx;

@@ -213,10 +213,13 @@ public final class HubWorker
         cycleStartNs = nowNs;
         int work = 0;
         final boolean admit = !config.backPressure() || tx.hasRoomFor(BATCH * (sendInputs.length + 1));
+        // Weighted round robin: while forwarded frames wait, the control plane's ring (input 0) gets its weight, not a batch.
+        final int controlLimit = config.injectWeight() < BATCH && forwardingWaits() ? config.injectWeight() : BATCH;
         for (int input = 0; admit && input < sendInputs.length; input++)
         {
             final SpscLongRing ring = sendInputs[input];
-            for (int n = 0; n < BATCH && ring.pollPair(injected); n++)
+            final int limit = input == 0 ? controlLimit : BATCH;
+            for (int n = 0; n < limit && ring.pollPair(injected); n++)
             {
                 final long first = injected[0];
                 sendQueued((int)first, (int)(first >>> 32), (int)(injected[1] >>> 32), (int)injected[1], input == 0);
@@ -240,6 +243,23 @@ public final class HubWorker
     public int index()
     {
         return index;
+    }
+
+    /** Frames to forward are waiting: received, or handed over by another worker (a pipeline's send stage has only those). */
+    private boolean forwardingWaits()
+    {
+        if (rx != null && rx.size() > 0)
+        {
+            return true;
+        }
+        for (int input = 1; input < sendInputs.length; input++)
+        {
+            if (sendInputs[input].size() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Room for a whole batch in every ring a received frame can go out by. */

@@ -200,17 +200,8 @@ class HubWorkerTest
     void nhrpPacketsTheControlPlaneInjectsLeaveEncryptedToThePeer()
     {
         bind(a);
-        // The control plane builds a registration reply-sized NHRP packet after the tunnel headers' room.
-        final int nhrpSlot = hub.slab.allocate();
         final var buffer = hub.slab.buffer();
-        final int nhrp = hub.slab.offset(nhrpSlot) + net.dmvpnhub.dataplane.frame.FrameSlabDescriptor.TUNNEL_HEADERS;
-        final int size = new NhrpPacketWriter().wrap(buffer, nhrp, 512)
-            .header(Nhrp.TYPE_REGISTRATION_REQUEST, 255)
-            .mandatory(Nhrp.FLAG_REGISTRATION_U, 1, a.nbma, a.tunnel, HubHarness.HUB_TUNNEL)
-            .cie(Nhrp.CIE_SUCCESS, 32, 1514, 7200, 0)
-            .finish();
-        hub.slab.data(nhrpSlot, nhrp, size);
-        assertTrue(HubWorker.inject(hub.inject, nhrpSlot, a.id, a.nbma));
+        assertTrue(HubWorker.inject(hub.inject, nhrpPacket(a), a.id, a.nbma));
         hub.worker.doWork(0);
         assertEquals(1, hub.worker.counters().injected());
         // Spoke A decrypts what left: GRE with key carrying the NHRP packet.
@@ -225,6 +216,63 @@ class HubWorkerTest
         assertEquals(net.dmvpnhub.wire.TunnelFrameDecoder.KIND_GRE_NHRP, decoder.kind());
         assertEquals(Nhrp.TYPE_REGISTRATION_REQUEST, decoder.nhrp().type());
         hub.slab.release(sent);
+    }
+
+    /**
+     * The injection weight: while received frames wait, a duty cycle sends at most the weight of
+     * the control plane's packets (and the whole received batch); with nothing received waiting,
+     * a whole batch of them. Nothing is lost either way.
+     */
+    @Test
+    void whileFramesWaitTheControlPlaneGetsItsWeightPerCycle()
+    {
+        hub = new HubHarness(hub.config().withInjectWeight(8));
+        a = hub.spoke(1);
+        b = hub.spoke(2);
+        for (final Spoke spoke : hub.spokes)
+        {
+            hub.tables.routes().add(new Route(spoke.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(spoke.tunnel)));
+        }
+        bind(a);
+        bind(b);
+        final int weight = hub.config().injectWeight();
+        assertEquals(8, weight);
+        final int injected = 3 * weight;
+        for (int i = 0; i < injected; i++)
+        {
+            assertTrue(HubWorker.inject(hub.inject, nhrpPacket(a), a.id, a.nbma));
+        }
+        final int received = 10;
+        for (int i = 0; i < received; i++)
+        {
+            assertTrue(hub.rx.offer(hub.frameFrom(a, a.host(10), b.host(20), 64, 100)));
+        }
+        hub.worker.doWork(0);
+        assertEquals(weight, hub.worker.counters().injected(), "received frames waited: the control plane got its weight");
+        assertEquals(received, hub.worker.counters().received());
+        assertEquals(weight + received, hub.worker.counters().transmitted());
+        hub.worker.doWork(1);
+        assertEquals(injected, hub.worker.counters().injected(), "nothing received waiting: the rest in one cycle");
+        assertEquals(injected + received, hub.worker.counters().transmitted());
+        hub.drain();
+        assertThrows(IllegalArgumentException.class, () -> hub.config().withInjectWeight(0));
+        assertThrows(IllegalArgumentException.class, () -> hub.config().withInjectWeight(HubWorker.BATCH + 1));
+        assertEquals(HubWorker.BATCH, hub.config().withInjectWeight(HubWorker.BATCH).injectWeight());
+    }
+
+    /** A registration reply-sized NHRP packet from the control plane, in a slot after the tunnel headers' room. */
+    private int nhrpPacket(final Spoke to)
+    {
+        final int nhrpSlot = hub.slab.allocate();
+        final var buffer = hub.slab.buffer();
+        final int nhrp = hub.slab.offset(nhrpSlot) + net.dmvpnhub.dataplane.frame.FrameSlabDescriptor.TUNNEL_HEADERS;
+        final int size = new NhrpPacketWriter().wrap(buffer, nhrp, 512)
+            .header(Nhrp.TYPE_REGISTRATION_REQUEST, 255)
+            .mandatory(Nhrp.FLAG_REGISTRATION_U, 1, to.nbma, to.tunnel, HubHarness.HUB_TUNNEL)
+            .cie(Nhrp.CIE_SUCCESS, 32, 1514, 7200, 0)
+            .finish();
+        hub.slab.data(nhrpSlot, nhrp, size);
+        return nhrpSlot;
     }
 
     @Test

@@ -73,6 +73,8 @@ public final class NhrpServer implements Agent
     public static final int IKE_RING_CAPACITY = 1 << 14;
     /** Packets taken from each punt ring per duty cycle. */
     static final int BATCH = 256;
+    /** Injection room kept spare when the NHS paces itself by it (see nhrpPackets). */
+    static final int INJECT_SPARE = 8;
     /** Bytes of a packet in error copied into an Error Indication. */
     static final int ERROR_CONTENTS_MAX = 512;
     /** Timer wheel tick: 2^30 ns, about 1.07 s; holding times are whole seconds. */
@@ -478,20 +480,31 @@ public final class NhrpServer implements Agent
         int work = 0;
         final SpscLongRing[] punts = dataplane.nhrpPuntRings();
         final int bound = config.admissionBound();
+        // Handle no more packets than their answers have room for in the injection rings, less a few spare (a packet may also
+        // cause purges). The rest wait in the punt rings, whose overflow the dataplane counts (punt-ring-full), instead of
+        // answers being lost to a full injection ring.
+        int room = Math.max(0, dataplane.injectRoom() - INJECT_SPARE);
         for (final SpscLongRing ring : punts)
         {
-            work += drain(ring, Math.min(BATCH, Math.max(0, bound - work)), false);
+            final int handled = drain(ring, Math.min(Math.min(BATCH, room), Math.max(0, bound - work)), false);
+            work += handled;
+            room -= handled;
         }
         int backlog = 0;
         for (final SpscLongRing ring : punts)
         {
             backlog += ring.size();
         }
-        for (int r = 0; backlog > bound && r < punts.length; r++)
+        if (room == 0 && backlog > 0)
         {
-            final int excess = backlog - bound;
+            traffic.injectPacedCycles++;
+        }
+        for (int r = 0; backlog > bound && room > 0 && r < punts.length; r++)
+        {
+            final int excess = Math.min(backlog - bound, room);
             final int refused = drain(punts[r], excess, true);
             backlog -= refused;
+            room -= refused;
             work += refused;
         }
         return work;

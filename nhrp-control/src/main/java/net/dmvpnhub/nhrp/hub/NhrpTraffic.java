@@ -46,6 +46,7 @@ public final class NhrpTraffic
     long resolutionsAnswered;
     long resolutionsForwarded;
     long trafficIndicationsSuppressed;
+    long injectPacedCycles;
     long purgesSent;
     long admissionNaks;
     long resolutionTriggersUnbound;
@@ -117,6 +118,16 @@ public final class NhrpTraffic
     public long trafficIndicationsSuppressed()
     {
         return trafficIndicationsSuppressed;
+    }
+
+    /**
+     * Duty cycles in which the NHS left NHRP packets in the punt rings because the workers'
+     * injection rings had too little room for the answers (a small {@code injectWeight} while
+     * the workers forward): the packets wait, nothing is lost.
+     */
+    public long injectPacedCycles()
+    {
+        return injectPacedCycles;
     }
 
     public long purgesSent()

@@ -93,6 +93,46 @@ class NhrpServerTest
         assertEquals(1, rig.registered.size());
     }
 
+    /**
+     * A worker that drains its injection ring slowly (a small injection weight while it forwards):
+     * the NHS handles no more requests than their answers have room for, leaves the rest in the
+     * punt ring and answers them once there is room; no answer is lost to a full ring.
+     */
+    @Test
+    void withTheInjectionRingFullTheNhsWaitsAndLosesNothing()
+    {
+        rig = new HubRig();
+        final HubRig.Client a = rig.client("10.0.0.11", "203.0.113.11").ike();
+        rig.run();
+        final long id = a.register(true, 7200, null);
+        rig.dataplane.doWork(rig.clock.nanoTime());
+        assertEquals(1, rig.dataplane.nhrpPuntRings()[0].size(), "the request is decrypted and punted");
+        // Fill the injection ring to within its spare room, as a slowly drained ring would be.
+        final var inject = rig.dataplane.injectFor(0);
+        int filler = 0;
+        while (rig.dataplane.injectRoom() > NhrpServer.INJECT_SPARE)
+        {
+            assertTrue(inject.offerPair(-1, -1));
+            filler++;
+        }
+        rig.server.doWork();
+        assertEquals(1, rig.dataplane.nhrpPuntRings()[0].size(), "the request waits");
+        assertEquals(0, rig.server.traffic().registrationsAccepted());
+        assertEquals(1, rig.server.traffic().injectPacedCycles());
+        final long[] pair = new long[2];
+        for (int i = 0; i < filler; i++)
+        {
+            assertTrue(inject.pollPair(pair));
+        }
+        rig.run();
+        final NhrpPacket reply = a.next();
+        assertEquals(Nhrp.TYPE_REGISTRATION_REPLY, reply.type());
+        assertEquals(id, reply.requestId());
+        assertEquals(Nhrp.CIE_SUCCESS, cieCode(reply));
+        assertEquals(1, rig.server.traffic().registrationsAccepted());
+        assertEquals(0, rig.server.traffic().ignored(NhrpTraffic.Ignored.INJECT_RING_FULL));
+    }
+
     @Test
     void aSecondNbmaForAUniqueAddressGetsNak14AndTheBindingStays()
     {
