@@ -294,6 +294,9 @@ public final class StormRun
         this.options = options;
         this.ike = new SimulatedIke(CryptoProvider.OPENSSL, HairpinTraffic.TRANSFORM, "storm benchmark".getBytes(StandardCharsets.US_ASCII),
             false);
+        // Contexts for every SA a round keys (the hub's pair per storm spoke; the forwarding spokes' three, provisioned again
+        // each round), made now: a closed SA's context comes back for the next round.
+        CryptoProvider.OPENSSL.reserve(HairpinTraffic.TRANSFORM, 2 * options.stormSpokes() + 3 * options.forwardingSpokes());
         this.spokes = new StormSpokes(options.stormSpokes(), ike);
         this.pending = new int[options.stormSpokes()];
         openHub();

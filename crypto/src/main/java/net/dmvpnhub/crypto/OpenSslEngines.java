@@ -349,23 +349,137 @@ final class OpenSslEngines
         }
     }
 
+    /**
+     * GCM cipher contexts made ahead of need ({@link #reserve}), so that keying an SA takes a
+     * context and sets its key (about 0.2 us) instead of making one: a new context's first key
+     * costs about 3 us here, most of it the kernel handing the allocator fresh pages (a
+     * registration storm's simulated IKE spent most of its time there), and a hub that withdrew
+     * SAs got those pages taken back. A closed SA's context is keyed with zeros and comes back.
+     * One pool per key length (a context keeps its cipher); thread-safe.
+     */
+    static final class GcmContexts
+    {
+        private static final GcmContexts[] BY_KEY_LENGTH = new GcmContexts[33];
+        /** Zeros to key a returned context with, so no key schedule outlives its SA. */
+        private static final long ZERO_KEY = Arena.global().allocate(32, 64).address();
+
+        private final Transform transform;
+        private long[] free = new long[64];
+        private int count;
+
+        private GcmContexts(final Transform transform)
+        {
+            this.transform = transform;
+        }
+
+        static synchronized GcmContexts of(final Transform transform)
+        {
+            final int length = transform.cipherKeyLength();
+            if (BY_KEY_LENGTH[length] == null)
+            {
+                BY_KEY_LENGTH[length] = new GcmContexts(transform);
+            }
+            return BY_KEY_LENGTH[length];
+        }
+
+        long cipher() throws Throwable
+        {
+            return switch (transform)
+            {
+                case AES_GCM_128 -> (long)Native.AES_128_GCM.invokeExact();
+                case AES_GCM_192 -> (long)Native.AES_192_GCM.invokeExact();
+                default -> (long)Native.AES_256_GCM.invokeExact();
+            };
+        }
+
+        /** Makes contexts until {@code contexts} are waiting, with the cipher set and no key. */
+        synchronized void reserve(final int contexts)
+        {
+            try
+            {
+                final long cipher = cipher();
+                while (count < contexts)
+                {
+                    final long context = (long)Native.CTX_NEW.invokeExact();
+                    if (context == 0)
+                    {
+                        throw new OutOfMemoryError("EVP_CIPHER_CTX_new failed");
+                    }
+                    NativeEngine.ok((int)Native.CIPHER_INIT.invokeExact(context, cipher, 0L, 0L, 0L, 1), "EVP_CipherInit_ex");
+                    push(context);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                throw NativeEngine.rethrow(ex);
+            }
+        }
+
+        /** @return a waiting context keyed with {@code key} for {@code encrypt}, or 0 when none waits. */
+        long take(final long key, final int encrypt) throws Throwable
+        {
+            final long context;
+            synchronized (this)
+            {
+                if (count == 0)
+                {
+                    return 0;
+                }
+                context = free[--count];
+            }
+            NativeEngine.ok((int)Native.CIPHER_INIT.invokeExact(context, 0L, 0L, key, 0L, encrypt), "EVP_CipherInit_ex");
+            return context;
+        }
+
+        /** Keys {@code context} with zeros and keeps it for the next SA. */
+        void give(final long context) throws Throwable
+        {
+            NativeEngine.ok((int)Native.CIPHER_INIT.invokeExact(context, 0L, 0L, ZERO_KEY, 0L, 1), "EVP_CipherInit_ex");
+            synchronized (this)
+            {
+                push(context);
+            }
+        }
+
+        synchronized int waiting()
+        {
+            return count;
+        }
+
+        private void push(final long context)
+        {
+            if (count == free.length)
+            {
+                free = java.util.Arrays.copyOf(free, free.length * 2);
+            }
+            free[count++] = context;
+        }
+    }
+
+    /** Makes {@code contexts} GCM contexts for {@code transform} ahead of need (see {@link GcmContexts}). */
+    static void reserve(final Transform transform, final int contexts)
+    {
+        Native.check();
+        if (transform.isAead())
+        {
+            GcmContexts.of(transform).reserve(contexts);
+        }
+    }
+
     static final class Gcm extends NativeEngine
     {
         private final long context;
+        private final GcmContexts contexts;
 
         Gcm(final Transform transform, final byte[] keyMaterial, final boolean esn, final boolean outbound)
         {
             super(transform, esn);
+            contexts = GcmContexts.of(transform);
             try
             {
                 final long key = loadKey(keyMaterial, transform.cipherKeyLength());
-                final long cipher = switch (transform)
-                {
-                    case AES_GCM_128 -> (long)Native.AES_128_GCM.invokeExact();
-                    case AES_GCM_192 -> (long)Native.AES_192_GCM.invokeExact();
-                    default -> (long)Native.AES_256_GCM.invokeExact();
-                };
-                context = newCipherContext(cipher, key, outbound ? 1 : 0);
+                final long taken = contexts.take(key, outbound ? 1 : 0);
+                context = taken != 0 ? taken : newCipherContext(contexts.cipher(), key, outbound ? 1 : 0);
             }
             catch (final Throwable ex)
             {
@@ -441,7 +555,7 @@ final class OpenSslEngines
         {
             try
             {
-                Native.CTX_FREE.invokeExact(context);
+                contexts.give(context);
             }
             catch (final Throwable ex)
             {

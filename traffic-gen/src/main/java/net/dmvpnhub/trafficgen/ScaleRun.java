@@ -134,6 +134,8 @@ public final class ScaleRun
         final String loadBefore = loadAverage();
         final long buildStart = System.nanoTime();
         final int slots = slabSlots(spokeCount);
+        // The storm's SAs: a pair at the hub and a pair at each spoke, keyed from contexts made now (before the clock starts).
+        ike.provider().reserve(options.transform(), 4 * spokeCount);
         final HubAssembly hub = new HubAssembly(options, hubConfig, nhsConfig, ike, clock, slots, ringCapacity(spokeCount), plan);
         final SpokeConfig spokeConfig = SpokeConfig.builder()
             .phase(SpokeConfig.Phase.values()[options.phase() - 1])
