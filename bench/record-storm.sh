@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records issue 6's registration-storm benchmarks in one file, results/storm-bench-<UTC time>.md:
 #   1. ./dmvpn storm                               10,000-spoke storms while the hub forwards (StormRun)
-#   2. ./dmvpn storm --inject-weight 4             the same with the worker weighing the NHS's packets 4 to 64
+#   2. ./dmvpn storm --inject-weight 64            the same with the NHS's packets weighed like received frames
 #   3. ./dmvpn storm --storm-spokes 100000 ...     the 100,000-spoke stress case
 #   4. ./dmvpn bench NhsChurnBenchmark -prof gc    steady churn, registrations/s and B/op (JMH)
 # with each exact command, its exit status and its output verbatim, the commit, the machine, the
@@ -23,13 +23,13 @@ start=$(date -u +%Y%m%dT%H%M%SZ)
 if [ "${STORM_QUICK:-}" = "1" ]; then
   dir=results/tmp
   storm10=(--rounds 1 --warmup-rounds 1 --steady-ms 300)
-  storm10w=(--rounds 1 --warmup-rounds 1 --steady-ms 300 --inject-weight 4)
+  storm10w=(--rounds 1 --warmup-rounds 1 --steady-ms 300 --inject-weight 64)
   storm100=(--storm-spokes 100000 --rounds 1 --warmup-rounds 0 --steady-ms 300)
   churn=(NhsChurnBenchmark -prof gc -wi 1 -w 1 -i 2 -r 1)
 else
   dir=results
   storm10=()
-  storm10w=(--inject-weight 4)
+  storm10w=(--inject-weight 64)
   storm100=(--storm-spokes 100000 --rounds 3 --warmup-rounds 2)
   churn=(NhsChurnBenchmark -prof gc)
 fi

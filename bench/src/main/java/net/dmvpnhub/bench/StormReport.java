@@ -106,8 +106,12 @@ final class StormReport
                 nhrpMs <= goalMs ? "met" : "not met");
             out.printf(Locale.ROOT, "- of which simulated IKE (key derivation, SA pairs built and installed): %.1f ms (%.1f to %.1f)%n", ikeMs,
                 min(measured, r -> r.nhsIkeNs() / 1e6), max(measured, r -> r.nhsIkeNs() / 1e6));
-            out.println("- NHS thread CPU also holds what the split does not: idle polling (spinning and yielding before it parks), " +
-                "timers, the harvest of used marks");
+            final double workMs = median(measured, r -> (r.nhsNhrpNs() + r.nhsIkeNs()) / 1e6);
+            out.printf(Locale.ROOT, "- NHRP and simulated IKE together, the NHS's work without its idle polling: %.1f ms (%.1f to %.1f); " +
+                "against the same goal: %s%n", workMs, min(measured, r -> (r.nhsNhrpNs() + r.nhsIkeNs()) / 1e6),
+                max(measured, r -> (r.nhsNhrpNs() + r.nhsIkeNs()) / 1e6), workMs <= goalMs ? "met" : "not met");
+            out.println("- NHS thread CPU also holds what the split does not: idle polling (spinning and yielding before it parks, " +
+                "which grows with the storm's length when the worker paces the NHS's answers), timers, the harvest of used marks");
             out.printf(Locale.ROOT, "- storm wall time: %.1f ms (%.1f to %.1f)%n", median(measured, r -> r.storm().ns() / 1e6),
                 min(measured, r -> r.storm().ns() / 1e6), max(measured, r -> r.storm().ns() / 1e6));
             out.println();

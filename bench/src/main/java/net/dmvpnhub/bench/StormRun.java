@@ -117,7 +117,7 @@ public final class StormRun
               --nhs-idle S            the NHS thread when idle: backoff (spin, yield, then park up to 1 ms, as in the
                                       main job; default) or busy (spins: the NHS keeps its processor)
               --inject-weight N       the NHS's packets the worker sends per duty cycle while hairpin frames wait, 1 to 64
-                                      (default 64, the hub's: weighed like the received frames)
+                                      (default 4, the hub's; 64 weighs them like the received frames)
             """;
 
         public Options
@@ -497,6 +497,9 @@ public final class StormRun
         long now = start;
         while (true)
         {
+            // Before this cycle's arrivals: the receive ring is empty here (the worker took the last cycle's), so the hairpin
+            // ring may wrap now whether or not a storm request arrives in this cycle.
+            wrapHairpin();
             int fill = 0;
             if (withStorm)
             {
@@ -592,25 +595,29 @@ public final class StormRun
     }
 
     /**
-     * Up to {@code max} hairpin frames onto the receive ring. The ring wraps only when the receive
-     * ring is empty, so no frame of the last pass is still to be decrypted when its sender's
-     * anti-replay window is reset for the next.
+     * Starts the next pass over the pre-encrypted hairpin frames when the last one is all sent and
+     * the receive ring is empty, so no frame of the last pass is still to be decrypted when its
+     * sender's anti-replay window is reset for the next. Called at the start of a cycle, before
+     * that cycle's storm requests arrive: checked after them (as it was until 2026-12-05), a
+     * request on the ring kept the hairpin frames from wrapping, and during a storm the hairpin
+     * stream stalled at the end of each pass for as long as requests kept arriving.
      */
-    private int sendHairpin(final int max, final long nowNs)
+    private void wrapHairpin()
     {
-        int sent = 0;
-        if (cursor == traffic.frames())
+        if (cursor == traffic.frames() && rx.size() == 0)
         {
-            if (rx.size() != 0)
-            {
-                return 0;
-            }
             for (int f = 0; f < traffic.frames(); f++)
             {
                 traffic.hubInbound(traffic.sender(f)).replayWindow().reset(0);
             }
             cursor = 0;
         }
+    }
+
+    /** Up to {@code max} hairpin frames onto the receive ring, none once this pass is all sent ({@link #wrapHairpin}). */
+    private int sendHairpin(final int max, final long nowNs)
+    {
+        int sent = 0;
         while (sent < max && cursor < traffic.frames())
         {
             final int slot = slab.receive(traffic.store(), traffic.offset(cursor), traffic.length(cursor), nowNs);

@@ -20,10 +20,10 @@ package net.dmvpnhub.dataplane;
  * @param injectWeight the most frames a worker takes from the control plane's injection ring in
  * one duty cycle while received frames wait (1 to {@link HubWorker#BATCH}); with nothing
  * received waiting it takes a whole batch. A weighted round robin between the control plane's
- * packets and forwarding: the default, {@link #DEFAULT_INJECT_WEIGHT} (a batch), weighs them
- * alike; a smaller weight holds the control plane's share of a busy worker down when the control
- * plane produces faster than that share, at the cost of its convergence time (the NHS paces
- * itself by the room left, {@link Dataplane#injectRoom}).
+ * packets and forwarding: {@link HubWorker#BATCH} weighs them alike; the default,
+ * {@link #DEFAULT_INJECT_WEIGHT}, holds the control plane's share of a busy worker down during a
+ * registration storm at the cost of the storm's length (the NHS paces itself by the room left,
+ * {@link Dataplane#injectRoom}).
  */
 public record HubConfig(
     int hubNbma,
@@ -47,12 +47,14 @@ public record HubConfig(
      */
     public static final int DEFAULT_ICMP_ERROR_BURST = 10;
     /**
-     * Control-plane packets a worker sends per duty cycle while frames to forward wait: a whole
-     * batch, as many as it receives. In {@code ./dmvpn storm} on this 2-processor machine a weight
-     * of 8 did not raise forwarding during a storm (the storm's pace is the NHS's simulated IKE,
-     * not the worker's), so the default stays neutral.
+     * Control-plane packets a worker sends per duty cycle while frames to forward wait, against
+     * the up to 64 it receives. With 4, {@code ./dmvpn storm} (10,000 spokes registering while the
+     * hub forwards) kept forwarding at about 0.9 of steady state and the storm lasted about 0.4 s;
+     * with 64 (weighed alike) the storm lasted about 0.08 s and forwarding fell to about 0.7
+     * (results/storm-bench-*.md). With nothing to forward waiting the weight does not apply, so an
+     * idle hub's storm (the main job's) is not slowed.
      */
-    public static final int DEFAULT_INJECT_WEIGHT = HubWorker.BATCH;
+    public static final int DEFAULT_INJECT_WEIGHT = 4;
 
     public HubConfig
     {
