@@ -170,6 +170,17 @@ public final class Dataplane implements AutoCloseable
         return room;
     }
 
+    /** @return the packets one injection ring holds when empty (the least over the workers' rings). */
+    public int injectCapacity()
+    {
+        int capacity = Integer.MAX_VALUE;
+        for (final SpscLongRing ring : inject)
+        {
+            capacity = Math.min(capacity, ring.capacity() / 2);
+        }
+        return capacity;
+    }
+
     public SpscLongRing[] txRings()
     {
         return tx;

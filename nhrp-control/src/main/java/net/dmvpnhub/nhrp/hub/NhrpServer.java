@@ -75,6 +75,8 @@ public final class NhrpServer implements Agent
     static final int BATCH = 256;
     /** Injection room kept spare when the NHS paces itself by it (see nhrpPackets). */
     static final int INJECT_SPARE = 8;
+    /** Room for this many answers (or a quarter of a ring, if less) before the NHS takes punted packets again. */
+    static final int INJECT_CHUNK = 32;
     /** Bytes of a packet in error copied into an Error Indication. */
     static final int ERROR_CONTENTS_MAX = 512;
     /** Timer wheel tick: 2^30 ns, about 1.07 s; holding times are whole seconds. */
@@ -484,6 +486,12 @@ public final class NhrpServer implements Agent
         // cause purges). The rest wait in the punt rings, whose overflow the dataplane counts (punt-ring-full), instead of
         // answers being lost to a full injection ring.
         int room = Math.max(0, dataplane.injectRoom() - INJECT_SPARE);
+        // While the workers pace the answers, wait for room for a chunk of them rather than waking for every few: fewer,
+        // larger cycles, and the idle strategy can back off in between.
+        if (room < Math.min(INJECT_CHUNK, Math.max(1, dataplane.injectCapacity() / 4)))
+        {
+            room = 0;
+        }
         for (final SpscLongRing ring : punts)
         {
             final int handled = drain(ring, Math.min(Math.min(BATCH, room), Math.max(0, bound - work)), false);

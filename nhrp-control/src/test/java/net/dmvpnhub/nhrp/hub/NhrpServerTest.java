@@ -95,8 +95,9 @@ class NhrpServerTest
 
     /**
      * A worker that drains its injection ring slowly (a small injection weight while it forwards):
-     * the NHS handles no more requests than their answers have room for, leaves the rest in the
-     * punt ring and answers them once there is room; no answer is lost to a full ring.
+     * the NHS handles no more requests than their answers have room for, waits until a chunk of
+     * answers fits, leaves the rest in the punt ring and answers them once there is room; no
+     * answer is lost to a full ring.
      */
     @Test
     void withTheInjectionRingFullTheNhsWaitsAndLosesNothing()
@@ -107,10 +108,11 @@ class NhrpServerTest
         final long id = a.register(true, 7200, null);
         rig.dataplane.doWork(rig.clock.nanoTime());
         assertEquals(1, rig.dataplane.nhrpPuntRings()[0].size(), "the request is decrypted and punted");
-        // Fill the injection ring to within its spare room, as a slowly drained ring would be.
+        // Fill the injection ring until a chunk of answers no longer fits beside the spare room, as a slowly drained ring would be.
         final var inject = rig.dataplane.injectFor(0);
+        assertTrue(rig.dataplane.injectCapacity() / 4 >= NhrpServer.INJECT_CHUNK, "the rig's ring holds four chunks");
         int filler = 0;
-        while (rig.dataplane.injectRoom() > NhrpServer.INJECT_SPARE)
+        while (rig.dataplane.injectRoom() >= NhrpServer.INJECT_SPARE + NhrpServer.INJECT_CHUNK)
         {
             assertTrue(inject.offerPair(-1, -1));
             filler++;
