@@ -18,3 +18,17 @@ machine_section() {
 commit_state() {
   echo "\`$(git rev-parse --short HEAD)\` ($(git status --porcelain --untracked-files=no | wc -l | tr -d ' ') tracked files changed)"
 }
+
+# Prints a run's summary (the markdown it printed on stdout, as it is) and its console (stderr)
+# in a code block. Usage: summary_and_console SUMMARY-FILE CONSOLE-FILE
+summary_and_console() {
+  echo "## Summary printed by the run (verbatim)"
+  echo
+  cat "$1"
+  echo
+  echo "## Console (verbatim)"
+  echo
+  echo '```'
+  cat "$2"
+  echo '```'
+}

@@ -51,15 +51,7 @@ quoted=$(printf ' %q' "$@" --out "$prefix")
   cat "$samples"
   echo '```'
   echo
-  echo "## Summary printed by the run (verbatim)"
-  echo
-  cat "$summary"
-  echo
-  echo "## Console (verbatim)"
-  echo
-  echo '```'
-  cat "$console"
-  echo '```'
+  summary_and_console "$summary" "$console"
 } > "$out"
 rm -f "$summary" "$console" "$samples"
 echo "record-latency: wrote $out (exit status $status)"

@@ -45,15 +45,7 @@ out="results/hub-ratio-$start.md"
   cat "$samples"
   echo '```'
   echo
-  echo "## Summary printed by the run (verbatim)"
-  echo
-  cat "$summary"
-  echo
-  echo "## Console (verbatim)"
-  echo
-  echo '```'
-  cat "$console"
-  echo '```'
+  summary_and_console "$summary" "$console"
 } > "$out"
 rm -f "$summary" "$console" "$samples"
 echo "record-ratio: wrote $out (exit status $status)"

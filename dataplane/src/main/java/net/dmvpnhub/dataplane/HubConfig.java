@@ -72,25 +72,9 @@ public record HubConfig(
         }
     }
 
-    /** Everything but the injection weight, which is {@link #DEFAULT_INJECT_WEIGHT}. */
-    public HubConfig(
-        final int hubNbma,
-        final long tunnelKey,
-        final boolean requireEsp,
-        final boolean redirect,
-        final long redirectIntervalNs,
-        final long resolutionIntervalNs,
-        final boolean backPressure,
-        final int hubTunnel,
-        final int icmpErrorBurst,
-        final long icmpErrorIntervalNs)
-    {
-        this(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, hubTunnel, icmpErrorBurst,
-            icmpErrorIntervalNs, DEFAULT_INJECT_WEIGHT);
-    }
-
     /**
-     * A hub without a tunnel address of its own for the dataplane: it sends no ICMP errors.
+     * A hub without a tunnel address of its own for the dataplane (it sends no ICMP errors), the
+     * default ICMP rate limit and the default injection weight.
      */
     public HubConfig(
         final int hubNbma,
@@ -102,7 +86,7 @@ public record HubConfig(
         final boolean backPressure)
     {
         this(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, 0,
-            DEFAULT_ICMP_ERROR_BURST, DEFAULT_ICMP_ERROR_INTERVAL_NS);
+            DEFAULT_ICMP_ERROR_BURST, DEFAULT_ICMP_ERROR_INTERVAL_NS, DEFAULT_INJECT_WEIGHT);
     }
 
     /** @return this configuration with the hub's tunnel address, so it answers with ICMP. */
