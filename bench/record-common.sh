@@ -32,3 +32,12 @@ summary_and_console() {
   cat "$2"
   echo '```'
 }
+
+# Prints what bench/load-sampler.sh saw during a run. Usage: load_section SAMPLES-FILE SECONDS [NOTE]
+load_section() {
+  echo "Load during the run, every $2 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`${3:+; $3}):"
+  echo
+  echo '```'
+  cat "$1"
+  echo '```'
+}

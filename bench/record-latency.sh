@@ -45,11 +45,7 @@ quoted=$(printf ' %q' "$@" --out "$prefix")
   echo
   machine_section "$before" "$after"
   echo
-  echo "Load during the run, every 20 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`; the run's own JVM is PID $run):"
-  echo
-  echo '```'
-  cat "$samples"
-  echo '```'
+  load_section "$samples" 20 "the run's own JVM is PID $run"
   echo
   summary_and_console "$summary" "$console"
 } > "$out"

@@ -39,11 +39,7 @@ out="results/hub-ratio-$start.md"
   echo
   machine_section "$before" "$after"
   echo
-  echo "Load during the run, every 30 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`):"
-  echo
-  echo '```'
-  cat "$samples"
-  echo '```'
+  load_section "$samples" 30
   echo
   summary_and_console "$summary" "$console"
 } > "$out"

@@ -41,11 +41,7 @@ quoted=$(printf ' %q' "$@")
   echo
   machine_section "$before" "$after"
   echo
-  echo "Load during the run, every 30 s: the three processes that used the most CPU over one second (\`bench/load-sampler.sh\`, from \`top\`; the JMH JVMs, host and fork, are among them):"
-  echo
-  echo '```'
-  cat "$samples"
-  echo '```'
+  load_section "$samples" 30 "the JMH JVMs, host and fork, are among them"
   setup=$(grep -E '^# [A-Z0-9]' "$log" | grep -vE '^# (JMH|VM|Blackhole|Warmup|Measurement|Timeout|Threads|Benchmark|Run|Fork|Parameters)' | sort -u || true)
   if [ -n "$setup" ]; then
     echo; echo "## Printed by the benchmarks' setup"; echo; echo '```'; echo "$setup"; echo '```'

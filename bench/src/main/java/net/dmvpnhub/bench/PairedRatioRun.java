@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -89,32 +88,14 @@ public final class PairedRatioRun
         /** @throws IllegalArgumentException with one sentence for a bad option or value. */
         public static Options parse(final String... args)
         {
-            Options o = defaults();
-            for (int i = 0; i < args.length; i += 2)
+            return RunnerArgs.fold(args, defaults(), (o, name, value) -> switch (name)
             {
-                final String name = args[i];
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException(name + " needs a value");
-                }
-                final String value = args[i + 1];
-                try
-                {
-                    o = switch (name)
-                    {
-                        case "--sizes" -> new Options(List.of(value.split(",", -1)), o.pairs, o.sliceMs, o.warmupMs);
-                        case "--pairs" -> new Options(o.sizes, Integer.parseInt(value), o.sliceMs, o.warmupMs);
-                        case "--slice-ms" -> new Options(o.sizes, o.pairs, Long.parseLong(value), o.warmupMs);
-                        case "--warmup-ms" -> new Options(o.sizes, o.pairs, o.sliceMs, Long.parseLong(value));
-                        default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
-                    };
-                }
-                catch (final NumberFormatException ex)
-                {
-                    throw new IllegalArgumentException(name + " needs a whole number, not '" + value + "'");
-                }
-            }
-            return o;
+                case "--sizes" -> new Options(List.of(value.split(",", -1)), o.pairs, o.sliceMs, o.warmupMs);
+                case "--pairs" -> new Options(o.sizes, Integer.parseInt(value), o.sliceMs, o.warmupMs);
+                case "--slice-ms" -> new Options(o.sizes, o.pairs, Long.parseLong(value), o.warmupMs);
+                case "--warmup-ms" -> new Options(o.sizes, o.pairs, o.sliceMs, Long.parseLong(value));
+                default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
+            });
         }
     }
 
@@ -283,20 +264,9 @@ public final class PairedRatioRun
 
     public static void main(final String[] args)
     {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h"))
+        final Options options = RunnerArgs.parseOrExit(args, "ratio", Options.USAGE, Options::parse);
+        if (options == null)
         {
-            System.out.print(Options.USAGE);
-            return;
-        }
-        final Options options;
-        try
-        {
-            options = Options.parse(args);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("dmvpn ratio: " + ex.getMessage());
-            System.exit(2);
             return;
         }
         final PairedRatioRun run = new PairedRatioRun();

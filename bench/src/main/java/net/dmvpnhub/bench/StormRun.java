@@ -32,7 +32,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -150,50 +149,32 @@ public final class StormRun
         /** @throws IllegalArgumentException with one sentence for a bad option or value. */
         public static Options parse(final String... args)
         {
-            Options o = defaults();
-            for (int i = 0; i < args.length; i += 2)
+            return RunnerArgs.fold(args, defaults(), (o, name, value) -> switch (name)
             {
-                final String name = args[i];
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException(name + " needs a value");
-                }
-                final String value = args[i + 1];
-                try
-                {
-                    o = switch (name)
-                    {
-                        case "--storm-spokes" -> new Options(o.forwardingSpokes, Integer.parseInt(value), o.rounds, o.warmupRounds, o.steadyMs,
-                            o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                        case "--forwarding-spokes" -> new Options(Integer.parseInt(value), o.stormSpokes, o.rounds, o.warmupRounds,
-                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                        case "--rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, Integer.parseInt(value), o.warmupRounds,
-                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                        case "--warmup-rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, Integer.parseInt(value),
-                            o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                        case "--steady-ms" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, Long.parseLong(value),
-                            o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                        case "--size" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, value,
-                            o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                        case "--window" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, Integer.parseInt(value), o.seed, o.nhsIdle, o.injectWeight);
-                        case "--frames" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            Integer.parseInt(value), o.window, o.seed, o.nhsIdle, o.injectWeight);
-                        case "--seed" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, o.window, Long.parseLong(value), o.nhsIdle, o.injectWeight);
-                        case "--nhs-idle" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                            o.frames, o.window, o.seed, value, o.injectWeight);
-                        case "--inject-weight" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs,
-                            o.size, o.frames, o.window, o.seed, o.nhsIdle, Integer.parseInt(value));
-                        default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
-                    };
-                }
-                catch (final NumberFormatException ex)
-                {
-                    throw new IllegalArgumentException(name + " needs a whole number, not '" + value + "'");
-                }
-            }
-            return o;
+                case "--storm-spokes" -> new Options(o.forwardingSpokes, Integer.parseInt(value), o.rounds, o.warmupRounds, o.steadyMs,
+                    o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
+                case "--forwarding-spokes" -> new Options(Integer.parseInt(value), o.stormSpokes, o.rounds, o.warmupRounds,
+                    o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
+                case "--rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, Integer.parseInt(value), o.warmupRounds,
+                    o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
+                case "--warmup-rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, Integer.parseInt(value),
+                    o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
+                case "--steady-ms" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, Long.parseLong(value),
+                    o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
+                case "--size" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, value,
+                    o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
+                case "--window" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
+                    o.frames, Integer.parseInt(value), o.seed, o.nhsIdle, o.injectWeight);
+                case "--frames" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
+                    Integer.parseInt(value), o.window, o.seed, o.nhsIdle, o.injectWeight);
+                case "--seed" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
+                    o.frames, o.window, Long.parseLong(value), o.nhsIdle, o.injectWeight);
+                case "--nhs-idle" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
+                    o.frames, o.window, o.seed, value, o.injectWeight);
+                case "--inject-weight" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs,
+                    o.size, o.frames, o.window, o.seed, o.nhsIdle, Integer.parseInt(value));
+                default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
+            });
         }
     }
 
@@ -690,20 +671,9 @@ public final class StormRun
 
     public static void main(final String[] args)
     {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h"))
+        final Options options = RunnerArgs.parseOrExit(args, "storm", Options.USAGE, Options::parse);
+        if (options == null)
         {
-            System.out.print(Options.USAGE);
-            return;
-        }
-        final Options options;
-        try
-        {
-            options = Options.parse(args);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("dmvpn storm: " + ex.getMessage());
-            System.exit(2);
             return;
         }
         final PrintStream out = System.out;
