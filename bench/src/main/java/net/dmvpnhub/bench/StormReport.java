@@ -44,7 +44,7 @@ final class StormReport
         out.printf(Locale.ROOT, "- threads: exactly two busy, on %d available processors: (1) the outside world plus the hub's one dataplane " +
             "worker, run to completion, never idle; (2) the NHS agent, %s%n",
             Runtime.getRuntime().availableProcessors(), "busy".equals(options.nhsIdle()) ? "busy-spinning when idle" :
-                "backing off to sleep when idle (spin, yield, park up to 1 ms)");
+                "backing off to sleep when idle (a spin, a yield, then parks from 20 us to 1 ms)");
         out.printf(Locale.ROOT, "- the worker sends at most %d of the NHS's packets per duty cycle while hairpin frames wait " +
             "(`--inject-weight`; a duty cycle takes up to 64 received frames; 64 weighs them alike), and the NHS handles no more " +
             "requests than their answers have room for in the injection ring%n", options.injectWeight());

@@ -18,7 +18,6 @@ import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
@@ -113,8 +112,8 @@ public final class StormRun
                                       NHS's admission bound of 768, so no NAK 5)
               --frames N              pre-encrypted hairpin frames in the ring, a multiple of 4 (default 4096)
               --seed N                seed for the hairpin traffic and its keys (default 2026)
-              --nhs-idle S            the NHS thread when idle: backoff (spin, yield, then park up to 1 ms, as in the
-                                      main job; default) or busy (spins: the NHS keeps its processor)
+              --nhs-idle S            the NHS thread when idle: backoff (a spin, a yield, then parks from 20 us to 1 ms, as in
+                                      the main job; default) or busy (spins: the NHS keeps its processor)
               --inject-weight N       the NHS's packets the worker sends per duty cycle while hairpin frames wait, 1 to 64
                                       (default 4, the hub's; 64 weighs them like the received frames)
             """;
@@ -429,8 +428,7 @@ public final class StormRun
 
     private void startNhs()
     {
-        final IdleStrategy idle = "busy".equals(options.nhsIdle()) ? new BusySpinIdleStrategy() :
-            new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+        final IdleStrategy idle = "busy".equals(options.nhsIdle()) ? new BusySpinIdleStrategy() : NhrpServer.newIdleStrategy();
         nhsRunner = new AgentRunner(idle, Throwable::printStackTrace, null, nhs);
         AgentRunner.startOnThread(nhsRunner);
         // The runner knows its thread once the thread runs; its CPU time is read from then on.

@@ -16,14 +16,11 @@ import net.dmvpnhub.nhrp.show.HubShow;
 import net.dmvpnhub.nhrp.spoke.AddressPlan;
 import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The hub of a scale run, built from the run's options: the frame slab, the tables, the
@@ -115,8 +112,7 @@ public final class HubAssembly implements AutoCloseable
     public void start(final NanoClock clock)
     {
         dataplane.start(BusySpinIdleStrategy::new, clock);
-        final IdleStrategy nhsIdle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
-        nhsRunner = new AgentRunner(nhsIdle, Throwable::printStackTrace, null, server);
+        nhsRunner = new AgentRunner(NhrpServer.newIdleStrategy(), Throwable::printStackTrace, null, server);
         AgentRunner.startOnThread(nhsRunner);
     }
 
