@@ -41,7 +41,7 @@ final class NativeBlocks
         this.blocksPerChunk = blocksPerChunk;
     }
 
-    /** @return the address of a zeroed block of {@link #blockSize()} bytes, 64-byte aligned. */
+    /** @return the address of a zeroed block of the pool's block size, 64-byte aligned. */
     synchronized long allocate()
     {
         if (freeCount == 0)
@@ -60,11 +60,6 @@ final class NativeBlocks
             free = Arrays.copyOf(free, free.length * 2);
         }
         free[freeCount++] = address;
-    }
-
-    int blockSize()
-    {
-        return blockSize;
     }
 
     /** Blocks allocated from the operating system so far, in use or free. */

@@ -18,8 +18,8 @@ package net.dmvpnhub.dataplane;
  * @param icmpErrorIntervalNs one more ICMP error allowed per interval ({@code ip icmp rate-limit
  * unreachable}, whose IOS default is 500 ms); 0: no limit.
  * @param injectWeight the most frames a worker takes from the control plane's injection ring in
- * one duty cycle while received frames wait (1 to {@link HubWorker#BATCH}); with nothing
- * received waiting it takes a whole batch. A weighted round robin between the control plane's
+ * one duty cycle while frames to forward wait, received or handed over by another worker (1 to
+ * {@link HubWorker#BATCH}); with none waiting it takes a whole batch. A weighted round robin between the control plane's
  * packets and forwarding: {@link HubWorker#BATCH} weighs them alike; the default,
  * {@link #DEFAULT_INJECT_WEIGHT}, holds the control plane's share of a busy worker down during a
  * registration storm at the cost of the storm's length (the NHS paces itself by the room left,
@@ -49,10 +49,11 @@ public record HubConfig(
     /**
      * Control-plane packets a worker sends per duty cycle while frames to forward wait, against
      * the up to 64 it receives. With 4, {@code ./dmvpn storm} (10,000 spokes registering while the
-     * hub forwards) kept forwarding at about 0.9 of steady state and the storm lasted about 0.4 s;
-     * with 64 (weighed alike) the storm lasted about 0.08 s and forwarding fell to about 0.7
-     * (results/storm-bench-*.md). With nothing to forward waiting the weight does not apply, so an
-     * idle hub's storm (the main job's) is not slowed.
+     * hub forwards) kept forwarding at 0.897 and 0.941 of steady state in two recordings, the storm
+     * lasting 0.4 to 0.5 s; with 64 (weighed alike) the storm lasted about 0.04 s and forwarding fell
+     * to 0.573 and 0.522 (results/storm-bench-20261205T202750Z.md, 204453Z). With nothing to
+     * forward waiting the weight does not apply, so an idle hub's storm (the main job's) is not
+     * slowed.
      */
     public static final int DEFAULT_INJECT_WEIGHT = 4;
 

@@ -144,8 +144,9 @@ public final class NhrpServer implements Agent
      * The NHS thread's idle strategy: one spin, one yield, then parks from 20 us doubling to 1 ms.
      * A control plane needs no microsecond wake-up, and on a machine where the dataplane wants every
      * processor its polling is taken from forwarding: in {@code ./dmvpn storm} the NHS thread's CPU
-     * for a 10,000-spoke storm paced by the worker fell from about 167 to about 117 ms against
-     * 10 spins and 20 yields from 1 us (console), its work unchanged.
+     * for a 10,000-spoke storm paced by the worker was 167.2 ms with 10 spins and 20 yields from
+     * 1 us and 123.3 ms with this, its work about the same (results/storm-bench-20261205T202750Z.md,
+     * 204453Z).
      */
     public static IdleStrategy newIdleStrategy()
     {
