@@ -73,14 +73,16 @@ final class StormReport
         out.println();
         out.println("| round | GC steady before | GC storm | GC steady after | JIT ms steady before | JIT ms storm | " +
             "JIT ms steady after | CPU pressure % steady before | CPU pressure % storm | " +
-            "CPU pressure % steady after | redirect signals/s to the NHS, steady before | redirect signals/s, storm |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "CPU pressure % steady after | redirect signals/s to the NHS, steady before | redirect signals/s, storm | " +
+            "hairpin stalls (cycles with no hairpin frame to offer; 0 expected) |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (final StormRun.Round r : rounds)
         {
-            out.printf(Locale.ROOT, "| %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f |%n", r.index(),
+            out.printf(Locale.ROOT, "| %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %d |%n", r.index(),
                 r.warmup() ? " (warm-up)" : "", gc(r.steady()), gc(r.storm()), gc(r.steadyAfter()), jit(r.steady()), jit(r.storm()),
                 jit(r.steadyAfter()), pressure(r.steady()), pressure(r.storm()), pressure(r.steadyAfter()),
-                r.steady().redirectSignalsPerSecond(), r.storm().redirectSignalsPerSecond());
+                r.steady().redirectSignalsPerSecond(), r.storm().redirectSignalsPerSecond(),
+                r.steady().hairpinStalls() + r.storm().hairpinStalls() + r.steadyAfter().hairpinStalls());
         }
         final List<StormRun.Round> measured = rounds.stream().filter(r -> !r.warmup()).toList();
         out.println();

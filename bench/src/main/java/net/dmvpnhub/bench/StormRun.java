@@ -193,10 +193,13 @@ public final class StormRun
      * processor from the two busy threads), or -1 where the JVM does not say.
      * @param cpuPressurePercent share of the window during which some runnable thread of the
      * machine, ours or another process's, waited for a processor (Linux PSI "some"), or NaN.
+     * @param hairpinStalls cycles in which the batch had room but the outside world offered no
+     * hairpin frame at all (the ring not ready to wrap, or no free slab slot): forwarding held
+     * back by the benchmark, not the hub; 0 when the run measures what it says.
      */
     public record Window(
         long ns, long hairpinTransmitted, long stormRequests, long stormReplies, long workerFrames, long redirectSignals, long gcCount,
-        long gcMs, long jitMs, double cpuPressurePercent)
+        long gcMs, long jitMs, double cpuPressurePercent, long hairpinStalls)
     {
         public double hairpinPerSecond()
         {
@@ -469,6 +472,7 @@ public final class StormRun
         int head = 0;
         int tail = 0;
         long requests = 0;
+        long stalls = 0;
         final long[] gcBefore = gc();
         final long jitBefore = jitMs();
         final long pressureBeforeUs = HubLatencyRun.cpuPressureMicros();
@@ -512,7 +516,12 @@ public final class StormRun
                     fill++;
                 }
             }
-            fill += sendHairpin(HubWorker.BATCH - fill, now);
+            final int hairpin = sendHairpin(HubWorker.BATCH - fill, now);
+            if (hairpin == 0 && fill < HubWorker.BATCH)
+            {
+                stalls++;
+            }
+            fill += hairpin;
             dataplane.doWork(now);
             releaseTransmitted();
             now = System.nanoTime();
@@ -542,7 +551,7 @@ public final class StormRun
         return new Window(now - start, hairpinTransmittedTotal - hairpinBefore, requests, stormRepliesTotal - repliesBefore,
             counters.received() + counters.injected() - workerBefore,
             counters.redirectsSignalled() + counters.redirectSignalsLost() - signalsBefore, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
-            jitBefore < 0 ? -1 : jitAfter - jitBefore, pressure);
+            jitBefore < 0 ? -1 : jitAfter - jitBefore, pressure, stalls);
     }
 
     /** Milliseconds the JIT compilers have spent so far, or -1. */
