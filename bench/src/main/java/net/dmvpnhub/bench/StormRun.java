@@ -505,12 +505,10 @@ public final class StormRun
                 for (long room = options.window() - outstanding; fill < HubWorker.BATCH && room > 0 && head < tail; room--)
                 {
                     final int spoke = pending[head];
-                    final int slot = slab.receive(spokes.store(), spokes.offset(spoke), spokes.length(spoke), now);
-                    if (slot < 0)
+                    if (!arrive(spokes.store(), spokes.offset(spoke), spokes.length(spoke), now))
                     {
                         break;
                     }
-                    offer(slot);
                     head++;
                     requests++;
                     fill++;
@@ -606,18 +604,24 @@ public final class StormRun
     private int sendHairpin(final int max, final long nowNs)
     {
         int sent = 0;
-        while (sent < max && cursor < traffic.frames())
+        while (sent < max && cursor < traffic.frames() && arrive(traffic.store(), traffic.offset(cursor), traffic.length(cursor), nowNs))
         {
-            final int slot = slab.receive(traffic.store(), traffic.offset(cursor), traffic.length(cursor), nowNs);
-            if (slot < 0)
-            {
-                break;
-            }
-            offer(slot);
             cursor++;
             sent++;
         }
         return sent;
+    }
+
+    /** A frame arrives as a NIC delivers it: copied into a slab slot and onto the receive ring; false when no slot is free. */
+    private boolean arrive(final UnsafeBuffer store, final int offset, final int length, final long nowNs)
+    {
+        final int slot = slab.receive(store, offset, length, nowNs);
+        if (slot < 0)
+        {
+            return false;
+        }
+        offer(slot);
+        return true;
     }
 
     /** Takes transmitted frames off the ring: a storm spoke's address makes it a Registration Reply. */
