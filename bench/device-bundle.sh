@@ -15,6 +15,8 @@
 #      -prof gc: the 2-workers/1-worker ratio (goal at least 1.7).
 #   2. ./dmvpn latency's HubLatencyRun, one worker and two, at 50, 70 and 90% of the measured
 #      maximum (goal p99.9 at most 50 us and p99.99 at most 200 us at 70%).
+#   3. ./dmvpn scaling's WorkerScalingRun at 64 bytes and IMIX: two workers against one with a busy
+#      thread per worker and no source thread, interleaved in one JVM.
 # A run's output is not a record by itself: a later session turns it into results/ files with the
 # command, commit and machine, as bench/record-*.sh do here. Nothing in the build or the tests uses
 # this script.
@@ -48,8 +50,9 @@ flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-acc
   --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true)
 if [ "${DEVICE_QUICK:-}" = "1" ]; then
   jmh=(-f 1 -wi 1 -w 1s -i 1 -r 1s); latency=(--warmup-seconds 1 --saturation-seconds 1 --seconds 2)
+  scaling=(--pairs 2 --slice-ms 50 --warmup-ms 200)
 else
-  jmh=(-f 1 -wi 3 -w 2s -i 5 -r 2s); latency=()
+  jmh=(-f 1 -wi 3 -w 2s -i 5 -r 2s); latency=(); scaling=()
 fi
 {
   echo "commit: $(cat "$here/COMMIT")"
@@ -71,6 +74,8 @@ for workers in 1 2; do
     -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --workers "$workers" --idle busy "${latency[@]}" \
     --out "$dest/latency-rtc-$workers"
 done
+run scaling "$java" "${flags[@]}" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC \
+  -cp "$here/benchmarks.jar" net.dmvpnhub.bench.WorkerScalingRun --sizes 64,IMIX "${scaling[@]}"
 echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$dest/machine.txt"
 exit $status
 EOF

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The hub path against the crypto floor measured in interleaved slices in one JVM
@@ -59,7 +60,7 @@ public final class PairedRatioRun
             }
         }
 
-        private static void checkSize(final String size)
+        static void checkSize(final String size)
         {
             if ("IMIX".equals(size))
             {
@@ -206,13 +207,13 @@ public final class PairedRatioRun
         return new Slice(calls * HubForwardingBenchmark.BATCH, now - start, cpu, pressure);
     }
 
-    static double median(final List<Pair> pairs, final java.util.function.ToDoubleFunction<Pair> f)
+    static <T> double median(final List<T> pairs, final ToDoubleFunction<T> f)
     {
         return quantile(pairs, f, 0.5);
     }
 
     /** The q-quantile by linear interpolation between closest ranks, or NaN for no pairs. */
-    static double quantile(final List<Pair> pairs, final java.util.function.ToDoubleFunction<Pair> f, final double q)
+    static <T> double quantile(final List<T> pairs, final ToDoubleFunction<T> f, final double q)
     {
         final double[] v = pairs.stream().mapToDouble(f).sorted().toArray();
         if (v.length == 0)

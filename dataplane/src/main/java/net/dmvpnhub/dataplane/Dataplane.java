@@ -63,6 +63,13 @@ public final class Dataplane implements AutoCloseable
             throw new IllegalArgumentException("run-to-completion needs at least one worker, not " + workerCount);
         }
         final int n = mode == ThreadingMode.PIPELINED ? 2 : workerCount;
+        // With back-pressure a worker takes a batch only when its output rings have room for all it may send (HubWorker.doWork:
+        // a batch per input, its injection ring and each handoff ring, plus its own): smaller rings would never admit one.
+        if (config.backPressure() && ringCapacity < HubWorker.BATCH * (n + 1))
+        {
+            throw new IllegalArgumentException("with back-pressure on, the rings of " + n + " workers need a capacity of at least " +
+                HubWorker.BATCH * (n + 1) + " (a batch of " + HubWorker.BATCH + " per input and one more), not " + ringCapacity);
+        }
         this.mode = mode;
         this.slab = slab;
         this.workers = new HubWorker[n];
@@ -179,6 +186,12 @@ public final class Dataplane implements AutoCloseable
             capacity = Math.min(capacity, ring.capacity() / 2);
         }
         return capacity;
+    }
+
+    /** @return the workers' receive rings, by worker (in pipelined mode the second stage's is unused). */
+    public SpscLongRing[] receiveRings()
+    {
+        return rx;
     }
 
     public SpscLongRing[] txRings()

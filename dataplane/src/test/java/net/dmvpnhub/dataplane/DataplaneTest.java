@@ -172,6 +172,20 @@ class DataplaneTest
     }
 
     @Test
+    void backPressureWithRingsTooSmallForABatchPerInputIsRefused()
+    {
+        final HubConfig lossless = new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, true, true, 1_000_000_000L, 100_000_000L, true);
+        // Two workers: each admits a batch from its injection ring and one handoff ring only with room for three batches (192).
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> new Dataplane(hub.slab, hub.tables, lossless, ThreadingMode.RUN_TO_COMPLETION, 2, 128));
+        assertEquals("with back-pressure on, the rings of 2 workers need a capacity of at least 192 (a batch of 64 per input and one " +
+            "more), not 128", refused.getMessage());
+        new Dataplane(hub.slab, hub.tables, lossless, ThreadingMode.RUN_TO_COMPLETION, 2, 256).close();
+        // Without back-pressure a full ring is a named drop, so any capacity works.
+        new Dataplane(hub.slab, hub.tables, hub.config(), ThreadingMode.RUN_TO_COMPLETION, 2, 4).close();
+    }
+
+    @Test
     void aFullHandoffRingIsANamedDrop()
     {
         try (Dataplane dataplane = new Dataplane(hub.slab, hub.tables, hub.config(), ThreadingMode.PIPELINED, 2, 4))
