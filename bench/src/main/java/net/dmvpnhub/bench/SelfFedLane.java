@@ -34,6 +34,7 @@ final class SelfFedLane
 
     private final HairpinTraffic traffic;
     private final FrameSlab slab;
+    private final FrameSlab.SlotCache slotCache;
     private final HubWorker worker;
     private final SpscLongRing rx;
     private final SpscLongRing tx;
@@ -60,6 +61,7 @@ final class SelfFedLane
         }
         this.traffic = traffic;
         this.slab = dataplane.slab();
+        this.slotCache = slab.newCache();
         this.worker = dataplane.workers()[lane];
         this.tx = dataplane.txRings()[lane];
         this.control = new SpscLongRing[]{dataplane.redirectRings()[lane], dataplane.resolutionRings()[lane]};
@@ -117,7 +119,7 @@ final class SelfFedLane
                 passes++;
             }
             final int f = frames[cursor];
-            final int slot = slab.receive(traffic.store(), traffic.offset(f), traffic.length(f), nowNs);
+            final int slot = slab.receive(slotCache, traffic.store(), traffic.offset(f), traffic.length(f), nowNs);
             if (slot < 0)
             {
                 return;
@@ -136,7 +138,7 @@ final class SelfFedLane
         final int n = tx.pollBatch(drained, DRAIN_BATCH);
         for (int i = 0; i < n; i++)
         {
-            slab.release((int)drained[i]);
+            slab.release(slotCache, (int)drained[i]);
         }
         transmitted += n;
         for (final SpscLongRing ring : control)
@@ -148,7 +150,7 @@ final class SelfFedLane
             final int p = ring.pollBatch(drained, DRAIN_BATCH);
             for (int i = 0; i < p; i++)
             {
-                slab.release((int)drained[i]);
+                slab.release(slotCache, (int)drained[i]);
             }
             puntedFreed += p;
         }

@@ -52,6 +52,7 @@ public final class TrafficPort
     private final HairpinTraffic traffic;
     private final Dataplane dataplane;
     private final FrameSlab slab;
+    private final FrameSlab.SlotCache slotCache;
     private final SpscLongRing[] rxBySender;
     private final SpscLongRing[] rx;
     private final SpscLongRing[] tx;
@@ -75,6 +76,7 @@ public final class TrafficPort
         this.traffic = traffic;
         this.dataplane = dataplane;
         this.slab = dataplane.slab();
+        this.slotCache = slab.newCache();
         this.rxBySender = new SpscLongRing[traffic.spokes() + 1];
         for (int spoke = 1; spoke <= traffic.spokes(); spoke++)
         {
@@ -121,7 +123,7 @@ public final class TrafficPort
         {
             return Offer.RX_FULL;
         }
-        final int slot = slab.receive(traffic.store(), traffic.offset(frame), traffic.length(frame), stampNs);
+        final int slot = slab.receive(slotCache, traffic.store(), traffic.offset(frame), traffic.length(frame), stampNs);
         if (slot < 0)
         {
             return Offer.NO_SLOT;
@@ -193,7 +195,7 @@ public final class TrafficPort
                 {
                     latencies.recordValue(Math.min(seenNs - slab.receivedNs(slot), latencies.getHighestTrackableValue()));
                 }
-                slab.release(slot);
+                slab.release(slotCache, slot);
             }
             total += n;
         }
@@ -209,7 +211,7 @@ public final class TrafficPort
             {
                 final int slot = (int)drained[i];
                 outstanding[slotSender[slot]]--;
-                slab.release(slot);
+                slab.release(slotCache, slot);
             }
             puntedFreed += n;
         }

@@ -54,6 +54,8 @@ public final class HubWorker
     public static final int BATCH = 64;
 
     private final FrameSlab slab;
+    /** Where this worker gives back the slots of frames it drops (its own, so the shared pool is not touched per frame). */
+    private final FrameSlab.SlotCache slotCache;
     private final UnsafeBuffer buffer;
     private final HubTables tables;
     private final RoutingTable routes;
@@ -169,6 +171,7 @@ public final class HubWorker
         this.sendInputs = sendInputs;
         this.handoffs = handoffs;
         this.slab = slab;
+        this.slotCache = slab.newCache();
         this.buffer = slab.buffer();
         this.tables = tables;
         this.routes = tables.routes();
@@ -645,13 +648,13 @@ public final class HubWorker
         if (config.hubTunnel() == 0 || !errorAllowedAbout(inner))
         {
             counters.icmpErrorsNotAllowed++;
-            slab.release(slot);
+            slab.release(slotCache, slot);
             return;
         }
         if (!icmpErrors.tryAcquire(nowNs))
         {
             counters.icmpErrorsSuppressed++;
-            slab.release(slot);
+            slab.release(slotCache, slot);
             return;
         }
         final int source = inner.source();
@@ -862,6 +865,6 @@ public final class HubWorker
     private void drop(final int slot, final int reason)
     {
         counters.drops[reason]++;
-        slab.release(slot);
+        slab.release(slotCache, slot);
     }
 }

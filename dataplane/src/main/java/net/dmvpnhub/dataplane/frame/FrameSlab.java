@@ -4,7 +4,10 @@ import net.dmvpnhub.dataplane.ring.MpmcIntPool;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * One pre-allocated off-heap slab of fixed-size frame slots, and the pool of free slots. Rings
@@ -13,19 +16,72 @@ import java.nio.ByteBuffer;
  * A slot has one owner at a time: whoever took it from the pool, then whoever received its index
  * through a ring (the ring's release/acquire publication makes the owner's writes visible to the
  * next). The per-slot metadata (data offset and length, receive time, ingress peer) is plain
- * arrays read and written only by the owner.
+ * memory read and written only by the owner, one cache line per slot: slots in use by different
+ * threads never share a line (with four parallel arrays, neighbouring slots' fields did, and a
+ * frame's owner wrote lines another core was writing).
+ * <p>
+ * Threads that take and give back slots all the time (a NIC's receive side, the workers, the
+ * control plane) each use a {@link SlotCache} of their own, as VPP's per-thread buffer caches:
+ * slots come from and go back to the thread's cache, which refills from and spills to the shared
+ * pool half a cache at a time, so the pool's two contended counters move between cores once per
+ * {@value #CACHE_BATCH} slots instead of once per frame, and a slot tends to stay with the thread
+ * (and the core) that used it last. Slots in caches count as free ({@link #freeSlots()}).
  */
 public final class FrameSlab
 {
+    /** Slots a cache holds at most. */
+    public static final int CACHE_CAPACITY = 64;
+    /** Slots a cache takes from or gives to the shared pool at once. */
+    public static final int CACHE_BATCH = CACHE_CAPACITY / 2;
+    /** Longs of metadata per slot: one 64-byte line (a long[]'s elements start 16 bytes into a line, and a slot's fields fit in 24). */
+    private static final int META_SHIFT = 3;
+    private static final int DATA = 0;
+    private static final int RECEIVED_NS = 1;
+    private static final int INGRESS = 2;
+
     private final ByteBuffer memory;
     private final UnsafeBuffer buffer;
     private final int slotSize;
     private final int slots;
-    private final int[] offsets;
-    private final int[] lengths;
-    private final long[] receivedNs;
-    private final int[] ingress;
+    /** Per slot at {@code slot << META_SHIFT}: data offset (high 32 bits) and length (low), receive time, ingress NBMA. */
+    private final long[] meta;
     private final MpmcIntPool free;
+    private volatile SlotCache[] caches = new SlotCache[0];
+
+    /**
+     * A thread's cache of free slots: at most {@value #CACHE_CAPACITY}, refilled from and spilled
+     * to the shared pool {@value #CACHE_BATCH} at a time. One thread uses a cache; others only read
+     * how many slots it holds ({@link FrameSlab#freeSlots()}).
+     */
+    public static final class SlotCache
+    {
+        private static final VarHandle COUNT;
+
+        static
+        {
+            try
+            {
+                COUNT = MethodHandles.lookup().findVarHandle(SlotCache.class, "count", int.class);
+            }
+            catch (final ReflectiveOperationException ex)
+            {
+                throw new ExceptionInInitializerError(ex);
+            }
+        }
+
+        private final int[] slots = new int[CACHE_CAPACITY];
+        private int count;
+
+        private SlotCache()
+        {
+        }
+
+        /** @return slots held here, as another thread sees it (exact when the owner is idle). */
+        public int size()
+        {
+            return (int)COUNT.getOpaque(this);
+        }
+    }
 
     /**
      * @param slots a power of two.
@@ -46,10 +102,7 @@ public final class FrameSlab
         this.slotSize = slotSize;
         this.memory = BufferUtil.allocateDirectAligned(slots * slotSize, FrameSlabDescriptor.SLOT_ALIGNMENT);
         this.buffer = new UnsafeBuffer(memory);
-        this.offsets = new int[slots];
-        this.lengths = new int[slots];
-        this.receivedNs = new long[slots];
-        this.ingress = new int[slots];
+        this.meta = new long[slots << META_SHIFT];
         this.free = new MpmcIntPool(slots);
         for (int slot = 0; slot < slots; slot++)
         {
@@ -76,24 +129,58 @@ public final class FrameSlab
     }
 
     /**
-     * Takes a free slot, its data empty at the headroom.
+     * Takes a free slot from the shared pool, its data empty at the headroom.
      *
      * @return the slot, or -1 when every slot is in use.
      */
     public int allocate()
     {
-        final int slot = free.poll();
+        return reset(free.poll());
+    }
+
+    /**
+     * Takes a free slot from {@code cache} (refilled from the shared pool when empty), its data
+     * empty at the headroom.
+     *
+     * @return the slot, or -1 when the cache is empty and so is the pool.
+     */
+    public int allocate(final SlotCache cache)
+    {
+        int count = cache.count;
+        if (count == 0)
+        {
+            while (count < CACHE_BATCH)
+            {
+                final int slot = free.poll();
+                if (slot < 0)
+                {
+                    break;
+                }
+                cache.slots[count++] = slot;
+            }
+            if (count == 0)
+            {
+                return -1;
+            }
+        }
+        final int slot = cache.slots[--count];
+        SlotCache.COUNT.setOpaque(cache, count);
+        return reset(slot);
+    }
+
+    private int reset(final int slot)
+    {
         if (slot >= 0)
         {
-            offsets[slot] = slot * slotSize + FrameSlabDescriptor.HEADROOM;
-            lengths[slot] = 0;
-            receivedNs[slot] = 0;
+            final int m = slot << META_SHIFT;
+            meta[m + DATA] = (long)(slot * slotSize + FrameSlabDescriptor.HEADROOM) << 32;
+            meta[m + RECEIVED_NS] = 0;
         }
         return slot;
     }
 
     /**
-     * Gives a slot back. The caller must own it and not touch it afterwards.
+     * Gives a slot back to the shared pool. The caller must own it and not touch it afterwards.
      */
     public void release(final int slot)
     {
@@ -104,11 +191,46 @@ public final class FrameSlab
     }
 
     /**
-     * @return slots in the free pool.
+     * Gives a slot back to {@code cache} (which spills half of itself to the shared pool when
+     * full). The caller must own the slot and not touch it afterwards.
+     */
+    public void release(final SlotCache cache, final int slot)
+    {
+        int count = cache.count;
+        if (count == CACHE_CAPACITY)
+        {
+            while (count > CACHE_CAPACITY - CACHE_BATCH)
+            {
+                release(cache.slots[--count]);
+            }
+        }
+        cache.slots[count++] = slot;
+        SlotCache.COUNT.setOpaque(cache, count);
+    }
+
+    /**
+     * A new cache of free slots for one thread, empty; its slots count as free.
+     */
+    public synchronized SlotCache newCache()
+    {
+        final SlotCache cache = new SlotCache();
+        final SlotCache[] grown = Arrays.copyOf(caches, caches.length + 1);
+        grown[caches.length] = cache;
+        caches = grown;
+        return cache;
+    }
+
+    /**
+     * @return free slots: in the shared pool and in every cache (exact when their threads are idle).
      */
     public int freeSlots()
     {
-        return free.size();
+        int n = free.size();
+        for (final SlotCache cache : caches)
+        {
+            n += cache.size();
+        }
+        return n;
     }
 
     /**
@@ -116,12 +238,12 @@ public final class FrameSlab
      */
     public int offset(final int slot)
     {
-        return offsets[slot];
+        return (int)(meta[(slot << META_SHIFT) + DATA] >> 32);
     }
 
     public int length(final int slot)
     {
-        return lengths[slot];
+        return (int)meta[(slot << META_SHIFT) + DATA];
     }
 
     /**
@@ -129,8 +251,7 @@ public final class FrameSlab
      */
     public void data(final int slot, final int offset, final int length)
     {
-        offsets[slot] = offset;
-        lengths[slot] = length;
+        meta[(slot << META_SHIFT) + DATA] = (long)offset << 32 | length & 0xFFFF_FFFFL;
     }
 
     /**
@@ -151,12 +272,12 @@ public final class FrameSlab
 
     public long receivedNs(final int slot)
     {
-        return receivedNs[slot];
+        return meta[(slot << META_SHIFT) + RECEIVED_NS];
     }
 
     public void receivedNs(final int slot, final long timeNs)
     {
-        receivedNs[slot] = timeNs;
+        meta[(slot << META_SHIFT) + RECEIVED_NS] = timeNs;
     }
 
     /**
@@ -164,31 +285,43 @@ public final class FrameSlab
      */
     public int ingress(final int slot)
     {
-        return ingress[slot];
+        return (int)meta[(slot << META_SHIFT) + INGRESS];
     }
 
     public void ingress(final int slot, final int nbma)
     {
-        ingress[slot] = nbma;
+        meta[(slot << META_SHIFT) + INGRESS] = nbma;
     }
 
     /**
-     * Copies a received packet into a new slot at the headroom.
+     * Copies a received packet into a new slot from the shared pool at the headroom.
      *
      * @return the slot, or -1 when no slot is free or the packet does not fit.
      */
     public int receive(final org.agrona.DirectBuffer source, final int sourceOffset, final int length, final long nowNs)
     {
-        if (length > slotSize - FrameSlabDescriptor.HEADROOM)
-        {
-            return -1;
-        }
-        final int slot = allocate();
+        return length > slotSize - FrameSlabDescriptor.HEADROOM ? -1 : fill(allocate(), source, sourceOffset, length, nowNs);
+    }
+
+    /**
+     * Copies a received packet into a new slot from {@code cache} at the headroom.
+     *
+     * @return the slot, or -1 when no slot is free or the packet does not fit.
+     */
+    public int receive(final SlotCache cache, final org.agrona.DirectBuffer source, final int sourceOffset, final int length, final long nowNs)
+    {
+        return length > slotSize - FrameSlabDescriptor.HEADROOM ? -1 : fill(allocate(cache), source, sourceOffset, length, nowNs);
+    }
+
+    private int fill(final int slot, final org.agrona.DirectBuffer source, final int sourceOffset, final int length, final long nowNs)
+    {
         if (slot >= 0)
         {
-            buffer.putBytes(offsets[slot], source, sourceOffset, length);
-            lengths[slot] = length;
-            receivedNs[slot] = nowNs;
+            final int m = slot << META_SHIFT;
+            final int offset = slot * slotSize + FrameSlabDescriptor.HEADROOM;
+            buffer.putBytes(offset, source, sourceOffset, length);
+            meta[m + DATA] = (long)offset << 32 | length;
+            meta[m + RECEIVED_NS] = nowNs;
         }
         return slot;
     }
