@@ -44,7 +44,8 @@ final class StormReport
         out.printf(Locale.ROOT, "- threads: exactly two busy, on %d available processors: (1) the outside world plus the hub's one dataplane " +
             "worker, run to completion, never idle; (2) the NHS agent, %s%n",
             Runtime.getRuntime().availableProcessors(), "busy".equals(options.nhsIdle()) ? "busy-spinning when idle" :
-                "backing off to sleep when idle (a spin, a yield, then parks from 20 us to 1 ms)");
+                "backing off to sleep when idle (NhrpServer.newIdleStrategy: no park while it finds a backlog, otherwise parks from 50 us " +
+                "doubling to 1 ms)");
         out.printf(Locale.ROOT, "- the worker sends at most %d of the NHS's packets per duty cycle while hairpin frames wait " +
             "(`--inject-weight`; a duty cycle takes up to 64 received frames; 64 weighs them alike), and the NHS handles no more " +
             "requests than their answers have room for in the injection ring%n", options.injectWeight());
@@ -53,17 +54,20 @@ final class StormReport
         out.println();
         out.println("| round | hairpin frames/s, steady before | hairpin frames/s, storm | hairpin frames/s, steady after | " +
             "ratio storm/steady | storm wall (ms) | " +
-            "NHS thread CPU in storm (ms) | of which NHRP (ms) | of which simulated IKE (ms) | registrations accepted | " +
+            "NHS thread CPU in storm (ms) | of which NHRP (ms) | of which simulated IKE (ms) | of which redirects (ms) | " +
+            "of which the rest: idle wake-ups, timers (ms) | registrations accepted | " +
             "requests decrypted and punted | replies encrypted and sent | worker frames/s steady (all) | worker frames/s storm (all, storm's own included) | " +
-            "NHS thread CPU in the steady window before (ms, idle polling) |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "NHS thread CPU in the steady window before (ms) | of which redirects (ms) |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (final StormRun.Round r : rounds)
         {
-            out.printf(Locale.ROOT, "| %d%s | %.0f | %.0f | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %.0f | %.0f | %.1f |%n",
+            out.printf(Locale.ROOT, "| %d%s | %.0f | %.0f | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %.0f | %.0f | %.1f | " +
+                    "%.1f |%n",
                 r.index(), r.warmup() ? " (warm-up)" : "", r.steady().hairpinPerSecond(), r.storm().hairpinPerSecond(),
                 r.steadyAfter().hairpinPerSecond(), r.ratio(),
-                r.storm().ns() / 1e6, r.nhsCpuNs() / 1e6, r.nhsNhrpNs() / 1e6, r.nhsIkeNs() / 1e6, r.registered(), r.storm().stormRequests(),
-                r.storm().stormReplies(), r.steady().workerFramesPerSecond(), r.storm().workerFramesPerSecond(), r.nhsSteadyCpuNs() / 1e6);
+                r.storm().ns() / 1e6, r.nhsCpuNs() / 1e6, r.nhsNhrpNs() / 1e6, r.nhsIkeNs() / 1e6, r.nhsRedirectNs() / 1e6, r.nhsRestNs() / 1e6,
+                r.registered(), r.storm().stormRequests(), r.storm().stormReplies(), r.steady().workerFramesPerSecond(),
+                r.storm().workerFramesPerSecond(), r.nhsSteadyCpuNs() / 1e6, r.nhsSteadyRedirectNs() / 1e6);
         }
         out.println();
         out.println("Per window, what else happened on the machine: collections (count / ms, all collectors, in this JVM), JIT " +
@@ -112,8 +116,12 @@ final class StormReport
             out.printf(Locale.ROOT, "- NHRP and simulated IKE together, the NHS's work without its idle polling: %.1f ms (%.1f to %.1f); " +
                 "against the same goal: %s%n", workMs, min(measured, r -> (r.nhsNhrpNs() + r.nhsIkeNs()) / 1e6),
                 max(measured, r -> (r.nhsNhrpNs() + r.nhsIkeNs()) / 1e6), workMs <= goalMs ? "met" : "not met");
-            out.println("- NHS thread CPU also holds what the split does not: idle polling (spinning and yielding before it parks, " +
-                "which grows with the storm's length when the worker paces the NHS's answers), timers, the harvest of used marks");
+            out.printf(Locale.ROOT, "- of the NHS thread's CPU in the storm, the hairpin traffic's redirect signals (rate limit, Traffic " +
+                "Indications built and queued; not the storm's work): %.1f ms (%.1f to %.1f); the rest, which no account holds (idle " +
+                "wake-ups while the worker paces the answers, timers, the harvest of used marks): %.1f ms (%.1f to %.1f)%n",
+                median(measured, r -> r.nhsRedirectNs() / 1e6), min(measured, r -> r.nhsRedirectNs() / 1e6),
+                max(measured, r -> r.nhsRedirectNs() / 1e6), median(measured, r -> r.nhsRestNs() / 1e6),
+                min(measured, r -> r.nhsRestNs() / 1e6), max(measured, r -> r.nhsRestNs() / 1e6));
             out.printf(Locale.ROOT, "- storm wall time: %.1f ms (%.1f to %.1f)%n", median(measured, r -> r.storm().ns() / 1e6),
                 min(measured, r -> r.storm().ns() / 1e6), max(measured, r -> r.storm().ns() / 1e6));
             out.println();

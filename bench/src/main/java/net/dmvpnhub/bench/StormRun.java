@@ -112,8 +112,9 @@ public final class StormRun
                                       NHS's admission bound of 768, so no NAK 5)
               --frames N              pre-encrypted hairpin frames in the ring, a multiple of 4 (default 4096)
               --seed N                seed for the hairpin traffic and its keys (default 2026)
-              --nhs-idle S            the NHS thread when idle: backoff (a spin, a yield, then parks from 20 us to 1 ms, as in
-                                      the main job; default) or busy (spins: the NHS keeps its processor)
+              --nhs-idle S            the NHS thread when idle: backoff (NhrpServer.newIdleStrategy, as in the main job: no
+                                      park while it finds a backlog, otherwise parks from 50 us doubling to 1 ms;
+                                      default) or busy (spins: the NHS keeps its processor)
               --inject-weight N       the NHS's packets the worker sends per duty cycle while hairpin frames wait, 1 to 64
                                       (default 4, the hub's; 64 weighs them like the received frames)
             """;
@@ -223,13 +224,21 @@ public final class StormRun
      * @param nhsCpuNs the NHS thread's CPU time over the storm window.
      * @param nhsNhrpNs of it, handling NHRP packets (the NHS's own account).
      * @param nhsIkeNs of it, simulated IKE: deriving keys and building SAs.
-     * @param nhsSteadyCpuNs the NHS thread's CPU time over the first steady window (idle polling).
+     * @param nhsRedirectNs of it, the hairpin traffic's redirect signals (Traffic Indications).
+     * @param nhsSteadyCpuNs the NHS thread's CPU time over the first steady window.
+     * @param nhsSteadyRedirectNs of it, the redirect signals.
      * @param registered registrations the NHS accepted during the storm.
      */
     public record Round(
         int index, boolean warmup, Window steady, Window storm, Window steadyAfter, long nhsCpuNs, long nhsNhrpNs, long nhsIkeNs,
-        long nhsSteadyCpuNs, long registered)
+        long nhsRedirectNs, long nhsSteadyCpuNs, long nhsSteadyRedirectNs, long registered)
     {
+        /** The NHS thread's CPU in the storm that none of its accounts holds: idle wake-ups, timers, the harvest of used marks. */
+        public long nhsRestNs()
+        {
+            return nhsCpuNs - nhsNhrpNs - nhsIkeNs - nhsRedirectNs;
+        }
+
         /** Hairpin frames per second in both steady windows together. */
         public double steadyPerSecond()
         {
@@ -397,10 +406,13 @@ public final class StormRun
         final long steadyNs = TimeUnit.MILLISECONDS.toNanos(options.steadyMs());
         startNhs();
         final long cpu0 = nhsCpuNs();
+        final long redirect0 = counts.redirectNs();
         final Window steady = window(false, steadyNs);
         final long cpu1 = nhsCpuNs();
+        final long redirect1 = counts.redirectNs();
         final Window storm = window(true, 0);
         final long cpu2 = nhsCpuNs();
+        final long redirect2 = counts.redirectNs();
         final Window steadyAfter = window(false, steadyNs);
         stopNhs();
         final int n = spokes.count();
@@ -416,7 +428,8 @@ public final class StormRun
         {
             throw new IllegalStateException("round " + index + ": " + problem);
         }
-        return new Round(index, warmup, steady, storm, steadyAfter, cpu2 - cpu1, counts.nhrpNs(), counts.ikeNs(), cpu1 - cpu0, accepted);
+        return new Round(index, warmup, steady, storm, steadyAfter, cpu2 - cpu1, counts.nhrpNs(), counts.ikeNs(), redirect2 - redirect1,
+            cpu1 - cpu0, redirect1 - redirect0, accepted);
     }
 
     private static long ignored(final NhrpTraffic counts)

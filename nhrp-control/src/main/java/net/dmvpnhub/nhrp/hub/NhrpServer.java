@@ -26,7 +26,6 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayQueue;
 import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -78,8 +77,14 @@ public final class NhrpServer implements Agent
     static final int BATCH = 256;
     /** Injection room kept spare when the NHS paces itself by it (see nhrpPackets). */
     static final int INJECT_SPARE = 8;
-    /** Room for this many answers (or a quarter of a ring, if less) before the NHS takes punted packets again. */
-    static final int INJECT_CHUNK = 32;
+    /**
+     * Room for this many answers (or a quarter of a ring, if less) before the NHS takes punted
+     * packets again, while the workers pace its answers: the NHS wakes once per chunk, and each
+     * wake-up costs more than the answers it queues (tens of microseconds in this project's VM).
+     * The ring still holds three quarters of its answers when the next chunk comes, so the worker
+     * never waits for them.
+     */
+    static final int INJECT_CHUNK = 512;
     /** Bytes of a packet in error copied into an Error Indication. */
     static final int ERROR_CONTENTS_MAX = 512;
     /** Timer wheel tick: 2^30 ns, about 1.07 s; holding times are whole seconds. */
@@ -140,17 +145,25 @@ public final class NhrpServer implements Agent
     {
     }
 
+    /** The NHS thread's shortest park, after a busy cycle. */
+    static final long IDLE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** The NHS thread's longest park: a Traffic Indication or an answer waits at most about this long for a wake-up. */
+    static final long IDLE_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Work in one duty cycle from which the NHS runs its next cycle at once (a backlog). */
+    static final int IDLE_BUSY_WORK = 32;
+
     /**
-     * The NHS thread's idle strategy: one spin, one yield, then parks from 20 us doubling to 1 ms.
-     * A control plane needs no microsecond wake-up, and on a machine where the dataplane wants every
-     * processor its polling is taken from forwarding: in {@code ./dmvpn storm} the NHS thread's CPU
-     * for a 10,000-spoke storm paced by the worker was 167.2 ms with 10 spins and 20 yields from
-     * 1 us and 123.3 ms with this, its work about the same (results/storm-bench-20261205T202750Z.md,
-     * 204453Z).
+     * The NHS thread's idle strategy ({@link NhsIdleStrategy}): no park while a cycle finds a
+     * backlog ({@value #IDLE_BUSY_WORK} packets or more), otherwise parks twice as long each
+     * cycle, from 50 us to 1 ms. A control plane needs no
+     * microsecond wake-up, and each wake-up costs CPU that a dataplane may want: Agrona's
+     * BackoffIdleStrategy (a spin, a yield, then parks from 20 us to 1 ms, reset by any work) woke
+     * the NHS about 3,500 times a second for the hairpin traffic's 5,400 redirect signals a second
+     * in {@code ./dmvpn storm}, and those wake-ups were most of its thread's CPU.
      */
     public static IdleStrategy newIdleStrategy()
     {
-        return new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(20), TimeUnit.MILLISECONDS.toNanos(1));
+        return new NhsIdleStrategy(IDLE_MIN_PARK_NS, IDLE_MAX_PARK_NS, IDLE_BUSY_WORK);
     }
 
     public NhrpServer(
@@ -305,7 +318,8 @@ public final class NhrpServer implements Agent
     {
         nowNs = clock.nanoTime();
         int work = 0;
-        // CPU time (not wall time: this thread may be preempted) of the two parts a storm loads.
+        // CPU time (not wall time: this thread may be preempted) of the two parts a storm loads, and of the redirects that
+        // hairpinned traffic asks for meanwhile.
         if (ikeRequests.size() > 0)
         {
             final long start = THREADS.getCurrentThreadCpuTime();
@@ -318,7 +332,12 @@ public final class NhrpServer implements Agent
             work += nhrpPackets();
             traffic.nhrpNs += THREADS.getCurrentThreadCpuTime() - start;
         }
-        work += redirectSignals();
+        if (anySignalled(dataplane.redirectRings()))
+        {
+            final long start = THREADS.getCurrentThreadCpuTime();
+            work += redirectSignals();
+            traffic.addRedirectNs(THREADS.getCurrentThreadCpuTime() - start);
+        }
         work += resolutionTriggers();
         work += localPackets();
         work += expireTimers();
@@ -334,7 +353,12 @@ public final class NhrpServer implements Agent
 
     private boolean anyPunted()
     {
-        for (final SpscLongRing ring : dataplane.nhrpPuntRings())
+        return anySignalled(dataplane.nhrpPuntRings());
+    }
+
+    private static boolean anySignalled(final SpscLongRing[] rings)
+    {
+        for (final SpscLongRing ring : rings)
         {
             if (ring.size() > 0)
             {
@@ -504,7 +528,7 @@ public final class NhrpServer implements Agent
         int room = Math.max(0, dataplane.injectRoom() - INJECT_SPARE);
         // While the workers pace the answers, wait for room for a chunk of them rather than waking for every few: fewer,
         // larger cycles, and the idle strategy can back off in between.
-        if (room < Math.min(INJECT_CHUNK, Math.max(1, dataplane.injectCapacity() / 4)))
+        if (room < injectChunk())
         {
             room = 0;
         }
@@ -532,6 +556,12 @@ public final class NhrpServer implements Agent
             work += refused;
         }
         return work;
+    }
+
+    /** @return the room for answers the NHS waits for while the workers pace them ({@link #INJECT_CHUNK}). */
+    int injectChunk()
+    {
+        return Math.min(INJECT_CHUNK, Math.max(1, dataplane.injectCapacity() / 4));
     }
 
     /** Handles up to {@code max} packets from {@code ring}; {@code overloaded}: refuse requests. */

@@ -2,6 +2,8 @@ package net.dmvpnhub.nhrp.hub;
 
 import net.dmvpnhub.wire.nhrp.Nhrp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -11,6 +13,20 @@ import java.util.Arrays;
  */
 public final class NhrpTraffic
 {
+    private static final VarHandle REDIRECT_NS;
+
+    static
+    {
+        try
+        {
+            REDIRECT_NS = MethodHandles.lookup().findVarHandle(NhrpTraffic.class, "redirectNs", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** Why a received NHRP packet changed nothing and got no answer. */
     public enum Ignored
     {
@@ -54,6 +70,8 @@ public final class NhrpTraffic
     long ikeExchanges;
     long ikeNs;
     long nhrpNs;
+    /** Written with {@link #REDIRECT_NS} (opaque) so that a benchmark can read it while the server runs. */
+    long redirectNs;
 
     public long sent(final int type)
     {
@@ -162,6 +180,20 @@ public final class NhrpTraffic
     public long ikeNs()
     {
         return ikeNs;
+    }
+
+    /**
+     * @return CPU time the server's thread spent on the dataplane's redirect signals (rate limit,
+     * Traffic Indications built and queued); readable while the server runs.
+     */
+    public long redirectNs()
+    {
+        return (long)REDIRECT_NS.getOpaque(this);
+    }
+
+    void addRedirectNs(final long ns)
+    {
+        REDIRECT_NS.setOpaque(this, redirectNs + ns);
     }
 
     /** @return CPU time the server's thread spent handling NHRP packets (decode, cache, tables, answers). */

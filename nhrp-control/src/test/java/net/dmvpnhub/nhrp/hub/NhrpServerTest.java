@@ -110,9 +110,10 @@ class NhrpServerTest
         assertEquals(1, rig.dataplane.nhrpPuntRings()[0].size(), "the request is decrypted and punted");
         // Fill the injection ring until a chunk of answers no longer fits beside the spare room, as a slowly drained ring would be.
         final var inject = rig.dataplane.injectFor(0);
-        assertTrue(rig.dataplane.injectCapacity() / 4 >= NhrpServer.INJECT_CHUNK, "the rig's ring holds four chunks");
+        final int chunk = rig.server.injectChunk();
+        assertEquals(Math.min(NhrpServer.INJECT_CHUNK, rig.dataplane.injectCapacity() / 4), chunk, "a chunk: at most a quarter of the ring");
         int filler = 0;
-        while (rig.dataplane.injectRoom() >= NhrpServer.INJECT_SPARE + NhrpServer.INJECT_CHUNK)
+        while (rig.dataplane.injectRoom() >= NhrpServer.INJECT_SPARE + chunk)
         {
             assertTrue(inject.offerPair(-1, -1));
             filler++;
