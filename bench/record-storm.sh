@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Records issue 6's registration-storm benchmarks in one file, results/storm-bench-<UTC time>.md:
 #   1. ./dmvpn storm                               10,000-spoke storms while the hub forwards (StormRun)
-#   2. ./dmvpn storm --inject-weight 64            the same with the NHS's packets weighed like received frames
-#   3. ./dmvpn storm --storm-spokes 100000 ...     the 100,000-spoke stress case
-#   4. ./dmvpn bench NhsChurnBenchmark -prof gc    steady churn, registrations/s and B/op (JMH)
+#   2. ./dmvpn storm --inject-weight 4             the same with the previous default injection weight
+#   3. ./dmvpn storm --inject-weight 64            the same with the NHS's packets weighed like received frames
+#   4. ./dmvpn storm --storm-spokes 100000 ...     the 100,000-spoke stress case
+#   5. ./dmvpn bench NhsChurnBenchmark -prof gc    steady churn, registrations/s and B/op (JMH)
 # with each exact command, its exit status and its output verbatim, the commit, the machine, the
 # JVM flags (each run prints its own; JMH's "# VM options" line is kept) and the load before,
 # after and during (bench/load-sampler.sh).
@@ -23,12 +24,14 @@ start=$(date -u +%Y%m%dT%H%M%SZ)
 if [ "${STORM_QUICK:-}" = "1" ]; then
   dir=results/tmp
   storm10=(--rounds 1 --warmup-rounds 1 --steady-ms 300)
+  storm10w4=(--rounds 1 --warmup-rounds 1 --steady-ms 300 --inject-weight 4)
   storm10w=(--rounds 1 --warmup-rounds 1 --steady-ms 300 --inject-weight 64)
   storm100=(--storm-spokes 100000 --rounds 1 --warmup-rounds 0 --steady-ms 300)
   churn=(NhsChurnBenchmark -prof gc -wi 1 -w 1 -i 2 -r 1)
 else
   dir=results
   storm10=()
+  storm10w4=(--inject-weight 4)
   storm10w=(--inject-weight 64)
   storm100=(--storm-spokes 100000 --rounds 3 --warmup-rounds 2)
   churn=(NhsChurnBenchmark -prof gc)
@@ -49,6 +52,7 @@ run() { # command words...: runs it, keeps stdout and stderr apart
   logs+=("$o" "$e"); statuses+=("$s")
 }
 run ./dmvpn storm "${storm10[@]}"
+run ./dmvpn storm "${storm10w4[@]}"
 run ./dmvpn storm "${storm10w[@]}"
 run ./dmvpn storm "${storm100[@]}"
 run ./dmvpn bench "${churn[@]}"
@@ -67,6 +71,7 @@ for s in "${statuses[@]}"; do [ "$s" -eq 0 ] || status=1; done
   echo
   echo '```'
   echo "./dmvpn storm$(quoted "${storm10[@]}")"
+  echo "./dmvpn storm$(quoted "${storm10w4[@]}")"
   echo "./dmvpn storm$(quoted "${storm10w[@]}")"
   echo "./dmvpn storm$(quoted "${storm100[@]}")"
   echo "./dmvpn bench$(quoted "${churn[@]}")"
@@ -81,8 +86,8 @@ for s in "${statuses[@]}"; do [ "$s" -eq 0 ] || status=1; done
   echo '```'
   cat "$samples"
   echo '```'
-  for i in 0 1 2; do
-    case $i in 0) words=("${storm10[@]}") ;; 1) words=("${storm10w[@]}") ;; *) words=("${storm100[@]}") ;; esac
+  for i in 0 1 2 3; do
+    case $i in 0) words=("${storm10[@]}") ;; 1) words=("${storm10w4[@]}") ;; 2) words=("${storm10w[@]}") ;; *) words=("${storm100[@]}") ;; esac
     echo
     echo "## \`./dmvpn storm$(quoted "${words[@]}")\` (exit status ${statuses[$i]})"
     echo
@@ -96,9 +101,9 @@ for s in "${statuses[@]}"; do [ "$s" -eq 0 ] || status=1; done
     cat "${logs[$((2 * i + 1))]}"
     echo '```'
   done
-  jmh=${logs[6]}
+  jmh=${logs[8]}
   echo
-  echo "## \`./dmvpn bench$(quoted "${churn[@]}")\` (exit status ${statuses[3]})"
+  echo "## \`./dmvpn bench$(quoted "${churn[@]}")\` (exit status ${statuses[4]})"
   echo
   echo "JSON: \`$(grep -oE 'results/jmh/[^ ]+\.json' "$jmh" | tail -n 1 || true)\`; fork flags:"
   echo
@@ -112,8 +117,8 @@ for s in "${statuses[@]}"; do [ "$s" -eq 0 ] || status=1; done
   echo '```'
   sed -n '/^Benchmark  /,$p' "$jmh"
   echo '```'
-  if [ "${statuses[3]}" -ne 0 ]; then
-    echo; echo "### The JMH run failed; its last lines"; echo; echo '```'; tail -n 40 "$jmh"; tail -n 20 "${logs[7]}"; echo '```'
+  if [ "${statuses[4]}" -ne 0 ]; then
+    echo; echo "### The JMH run failed; its last lines"; echo; echo '```'; tail -n 40 "$jmh"; tail -n 20 "${logs[9]}"; echo '```'
   fi
 } > "$out"
 rm -f "${logs[@]}" "$samples"

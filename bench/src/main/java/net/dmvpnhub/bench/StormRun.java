@@ -116,7 +116,7 @@ public final class StormRun
                                       park while it finds a backlog, otherwise parks from 50 us doubling to 1 ms;
                                       default) or busy (spins: the NHS keeps its processor)
               --inject-weight N       the NHS's packets the worker sends per duty cycle while hairpin frames wait, 1 to 64
-                                      (default 4, the hub's; 64 weighs them like the received frames)
+                                      (default 3, the hub's; 64 weighs them like the received frames)
             """;
 
         public Options
@@ -225,18 +225,19 @@ public final class StormRun
      * @param nhsNhrpNs of it, handling NHRP packets (the NHS's own account).
      * @param nhsIkeNs of it, simulated IKE: deriving keys and building SAs.
      * @param nhsRedirectNs of it, the hairpin traffic's redirect signals (Traffic Indications).
+     * @param nhsHarvestNs of it, collecting the dataplane's used marks (once a second, every cache entry).
      * @param nhsSteadyCpuNs the NHS thread's CPU time over the first steady window.
      * @param nhsSteadyRedirectNs of it, the redirect signals.
      * @param registered registrations the NHS accepted during the storm.
      */
     public record Round(
         int index, boolean warmup, Window steady, Window storm, Window steadyAfter, long nhsCpuNs, long nhsNhrpNs, long nhsIkeNs,
-        long nhsRedirectNs, long nhsSteadyCpuNs, long nhsSteadyRedirectNs, long registered)
+        long nhsRedirectNs, long nhsHarvestNs, long nhsSteadyCpuNs, long nhsSteadyRedirectNs, long registered)
     {
-        /** The NHS thread's CPU in the storm that none of its accounts holds: idle wake-ups, timers, the harvest of used marks. */
+        /** The NHS thread's CPU in the storm that none of its accounts holds: idle wake-ups, timers. */
         public long nhsRestNs()
         {
-            return nhsCpuNs - nhsNhrpNs - nhsIkeNs - nhsRedirectNs;
+            return nhsCpuNs - nhsNhrpNs - nhsIkeNs - nhsRedirectNs - nhsHarvestNs;
         }
 
         /** Hairpin frames per second in both steady windows together. */
@@ -410,9 +411,11 @@ public final class StormRun
         final Window steady = window(false, steadyNs);
         final long cpu1 = nhsCpuNs();
         final long redirect1 = counts.redirectNs();
+        final long harvest1 = counts.harvestNs();
         final Window storm = window(true, 0);
         final long cpu2 = nhsCpuNs();
         final long redirect2 = counts.redirectNs();
+        final long harvest2 = counts.harvestNs();
         final Window steadyAfter = window(false, steadyNs);
         stopNhs();
         final int n = spokes.count();
@@ -429,7 +432,7 @@ public final class StormRun
             throw new IllegalStateException("round " + index + ": " + problem);
         }
         return new Round(index, warmup, steady, storm, steadyAfter, cpu2 - cpu1, counts.nhrpNs(), counts.ikeNs(), redirect2 - redirect1,
-            cpu1 - cpu0, redirect1 - redirect0, accepted);
+            harvest2 - harvest1, cpu1 - cpu0, redirect1 - redirect0, accepted);
     }
 
     private static long ignored(final NhrpTraffic counts)

@@ -48,14 +48,16 @@ public record HubConfig(
     public static final int DEFAULT_ICMP_ERROR_BURST = 10;
     /**
      * Control-plane packets a worker sends per duty cycle while frames to forward wait, against
-     * the up to 64 it receives. With 4, {@code ./dmvpn storm} (10,000 spokes registering while the
-     * hub forwards) kept forwarding at 0.897 and 0.941 of steady state in two recordings, the storm
-     * lasting 0.4 to 0.5 s; with 64 (weighed alike) the storm lasted about 0.04 s and forwarding fell
-     * to 0.573 and 0.522 (results/storm-bench-20261205T202750Z.md, 204453Z). With nothing to
-     * forward waiting the weight does not apply, so an idle hub's storm (the main job's) is not
-     * slowed.
+     * the up to 64 it receives. Each answer brings the next request on the receive ring, so a
+     * storm takes about twice the weight's share of a busy worker: with 4, {@code ./dmvpn storm}
+     * (10,000 spokes registering while the hub forwards) kept forwarding at 0.887 to 0.941 of
+     * steady state over three recordings, at the 0.90 goal within the machine's spread, the storm
+     * lasting about 0.4 s; with 3 the storm lasts about a third longer and forwarding stays clear of
+     * the goal (the recordings in results/storm-bench-*.md, the README's table); with 64 (weighed
+     * alike) the storm lasted under 0.1 s and forwarding fell to 0.5 to 0.7. With nothing to forward
+     * waiting the weight does not apply, so an idle hub's storm (the main job's) is not slowed.
      */
-    public static final int DEFAULT_INJECT_WEIGHT = 4;
+    public static final int DEFAULT_INJECT_WEIGHT = 3;
 
     public HubConfig
     {

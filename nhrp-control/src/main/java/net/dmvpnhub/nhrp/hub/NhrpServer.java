@@ -376,6 +376,7 @@ public final class NhrpServer implements Agent
             return 0;
         }
         nextHarvestNs = nowNs + USED_HARVEST_NS;
+        final long start = THREADS.getCurrentThreadCpuTime();
         int used = 0;
         for (final CacheEntry entry : cache.values())
         {
@@ -385,6 +386,7 @@ public final class NhrpServer implements Agent
                 used++;
             }
         }
+        traffic.addHarvestNs(THREADS.getCurrentThreadCpuTime() - start);
         return used;
     }
 

@@ -14,12 +14,14 @@ import java.util.Arrays;
 public final class NhrpTraffic
 {
     private static final VarHandle REDIRECT_NS;
+    private static final VarHandle HARVEST_NS;
 
     static
     {
         try
         {
             REDIRECT_NS = MethodHandles.lookup().findVarHandle(NhrpTraffic.class, "redirectNs", long.class);
+            HARVEST_NS = MethodHandles.lookup().findVarHandle(NhrpTraffic.class, "harvestNs", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -72,6 +74,8 @@ public final class NhrpTraffic
     long nhrpNs;
     /** Written with {@link #REDIRECT_NS} (opaque) so that a benchmark can read it while the server runs. */
     long redirectNs;
+    /** Written with {@link #HARVEST_NS} (opaque), as {@link #redirectNs}. */
+    long harvestNs;
 
     public long sent(final int type)
     {
@@ -194,6 +198,20 @@ public final class NhrpTraffic
     void addRedirectNs(final long ns)
     {
         REDIRECT_NS.setOpaque(this, redirectNs + ns);
+    }
+
+    /**
+     * @return CPU time the server's thread spent collecting the dataplane's used marks into the
+     * cache (once a second, over every entry); readable while the server runs.
+     */
+    public long harvestNs()
+    {
+        return (long)HARVEST_NS.getOpaque(this);
+    }
+
+    void addHarvestNs(final long ns)
+    {
+        HARVEST_NS.setOpaque(this, harvestNs + ns);
     }
 
     /** @return CPU time the server's thread spent handling NHRP packets (decode, cache, tables, answers). */
