@@ -100,7 +100,10 @@ public final class PairedRatioRun
         }
     }
 
-    /** One slice: frames through one method for about the slice's length. */
+    /**
+     * One slice: frames through one configuration for about the slice's length, its wall time,
+     * the measuring threads' CPU time, the machine's CPU pressure (Linux PSI "some", percent).
+     */
     record Slice(long frames, long wallNs, long cpuNs, double pressurePercent)
     {
         double wallNsPerFrame()
@@ -108,9 +111,20 @@ public final class PairedRatioRun
             return (double)wallNs / frames;
         }
 
+        double framesPerSecond()
+        {
+            return frames * 1e9 / wallNs;
+        }
+
         double cpuNsPerFrame()
         {
             return (double)cpuNs / frames;
+        }
+
+        /** Under {@link #QUIET_PRESSURE_PERCENT} CPU pressure: no runnable thread of the machine waited for long. */
+        boolean quiet()
+        {
+            return pressurePercent < QUIET_PRESSURE_PERCENT;
         }
     }
 
@@ -129,7 +143,7 @@ public final class PairedRatioRun
 
         boolean quiet()
         {
-            return floor.pressurePercent() < QUIET_PRESSURE_PERCENT && hub.pressurePercent() < QUIET_PRESSURE_PERCENT;
+            return floor.quiet() && hub.quiet();
         }
     }
 

@@ -58,22 +58,8 @@ public final class WorkerScalingRun implements AutoCloseable
           --warmup-ms N     alternating slices before the pairs, per size, in ms (default 6000)
         """;
 
-    /** One slice: frames transmitted by the configuration's workers, its wall time, its threads' CPU time, the machine's pressure. */
-    record Slice(long frames, long wallNs, long cpuNs, double pressurePercent)
-    {
-        double framesPerSecond()
-        {
-            return frames * 1e9 / wallNs;
-        }
-
-        double cpuNsPerFrame()
-        {
-            return (double)cpuNs / frames;
-        }
-    }
-
-    /** A one-worker slice and a two-worker slice next to each other. */
-    record Pair(Slice one, Slice two)
+    /** A one-worker slice and a two-worker slice next to each other (frames: transmitted by the configuration's workers). */
+    record Pair(PairedRatioRun.Slice one, PairedRatioRun.Slice two)
     {
         /** Frames per second, two workers over one. */
         double scaling()
@@ -89,7 +75,7 @@ public final class WorkerScalingRun implements AutoCloseable
 
         boolean quiet()
         {
-            return one.pressurePercent() < PairedRatioRun.QUIET_PRESSURE_PERCENT && two.pressurePercent() < PairedRatioRun.QUIET_PRESSURE_PERCENT;
+            return one.quiet() && two.quiet();
         }
     }
 
@@ -243,7 +229,7 @@ public final class WorkerScalingRun implements AutoCloseable
     }
 
     /** One slice of a hub: lane 0 on this thread, lane 1 (if any) on the helper, both until the same deadline. */
-    private Slice slice(final Hub hub, final long sliceNs)
+    private PairedRatioRun.Slice slice(final Hub hub, final long sliceNs)
     {
         final long pressureBefore = HubLatencyRun.cpuPressureMicros();
         final long start = System.nanoTime();
@@ -270,7 +256,7 @@ public final class WorkerScalingRun implements AutoCloseable
         final long pressureAfter = HubLatencyRun.cpuPressureMicros();
         final double pressure = pressureBefore < 0 || pressureAfter < 0 ? Double.NaN :
             100.0 * (pressureAfter - pressureBefore) / ((end - start) / 1e3);
-        return new Slice(frames, end - start, cpu, pressure);
+        return new PairedRatioRun.Slice(frames, end - start, cpu, pressure);
     }
 
     private LaneResult take()
@@ -302,8 +288,8 @@ public final class WorkerScalingRun implements AutoCloseable
             for (int p = 0; p < options.pairs(); p++)
             {
                 final boolean oneFirst = p % 2 == 0;
-                final Slice first = slice(oneFirst ? one : two, sliceNs);
-                final Slice second = slice(oneFirst ? two : one, sliceNs);
+                final PairedRatioRun.Slice first = slice(oneFirst ? one : two, sliceNs);
+                final PairedRatioRun.Slice second = slice(oneFirst ? two : one, sliceNs);
                 pairs.add(oneFirst ? new Pair(first, second) : new Pair(second, first));
             }
             final String conservation = "1 worker: " + one.settle() + "; 2 workers: " + two.settle();

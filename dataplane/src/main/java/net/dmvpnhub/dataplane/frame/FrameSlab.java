@@ -209,7 +209,11 @@ public final class FrameSlab
     }
 
     /**
-     * A new cache of free slots for one thread, empty; its slots count as free.
+     * A new cache of free slots for one thread, empty; its slots count as free. Up to
+     * {@value #CACHE_CAPACITY} free slots may wait in a cache where no other thread can take them
+     * (until it spills), so a slab shared by N caching threads should have many times N x
+     * {@value #CACHE_CAPACITY} slots (the benchmarks' have thousands); a thread that finds no
+     * slot counts it as the slab being full.
      */
     public synchronized SlotCache newCache()
     {
