@@ -44,7 +44,7 @@ public final class WorkerScalingRun implements AutoCloseable
 {
     /** Issue 5: 2 workers at least 1.7 times one worker. */
     static final double GOAL = 1.7;
-    static final int SPOKES = 10_000;
+    static final int DEFAULT_SPOKES = 10_000;
     static final int FRAMES = 32_768;
     static final int SLOTS = 8192;
     static final int RING = 1024;
@@ -56,7 +56,50 @@ public final class WorkerScalingRun implements AutoCloseable
           --pairs N         measured pairs of slices per size (default 30)
           --slice-ms N      length of each slice in ms (default 200)
           --warmup-ms N     alternating slices before the pairs, per size, in ms (default 6000)
+          --spokes N        spokes of each hub, 4 to 100000 (default 10000; fewer make a smaller working set)
         """;
+
+    /** The slices' options (as {@code ./dmvpn ratio}'s) and the hubs' spokes. */
+    record Options(PairedRatioRun.Options slices, int spokes)
+    {
+        Options
+        {
+            if (spokes < 4 || spokes > 100_000)
+            {
+                throw new IllegalArgumentException("--spokes takes 4 to 100000, not " + spokes);
+            }
+        }
+
+        /** @throws IllegalArgumentException with one sentence for a bad option or value. */
+        static Options parse(final String... args)
+        {
+            int spokes = DEFAULT_SPOKES;
+            final List<String> rest = new ArrayList<>();
+            for (int i = 0; i < args.length; i++)
+            {
+                if ("--spokes".equals(args[i]))
+                {
+                    if (i + 1 >= args.length)
+                    {
+                        throw new IllegalArgumentException("--spokes needs a value");
+                    }
+                    try
+                    {
+                        spokes = Integer.parseInt(args[++i]);
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        throw new IllegalArgumentException("--spokes needs a whole number, not '" + args[i] + "'");
+                    }
+                }
+                else
+                {
+                    rest.add(args[i]);
+                }
+            }
+            return new Options(PairedRatioRun.Options.parse(rest.toArray(String[]::new)), spokes);
+        }
+    }
 
     /** A one-worker slice and a two-worker slice next to each other (frames: transmitted by the configuration's workers). */
     record Pair(PairedRatioRun.Slice one, PairedRatioRun.Slice two)
@@ -99,9 +142,9 @@ public final class WorkerScalingRun implements AutoCloseable
         final Dataplane dataplane;
         final SelfFedLane[] lanes;
 
-        Hub(final String size, final int workers, final long seed)
+        Hub(final String size, final int workers, final int spokes, final long seed)
         {
-            traffic = new HairpinTraffic(SPOKES, FRAMES, size, workers, seed);
+            traffic = new HairpinTraffic(spokes, FRAMES, size, workers, seed);
             dataplane = new Dataplane(new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE), traffic.tables(), HairpinTraffic.config(),
                 Dataplane.ThreadingMode.RUN_TO_COMPLETION, workers, RING);
             lanes = new SelfFedLane[workers];
@@ -273,9 +316,10 @@ public final class WorkerScalingRun implements AutoCloseable
     }
 
     /** Measures one size: both hubs set up, warm-up, the pairs, then each hub emptied and checked. */
-    SizeResult measure(final String size, final PairedRatioRun.Options options, final PrintStream console)
+    SizeResult measure(final String size, final Options all, final PrintStream console)
     {
-        try (Hub one = new Hub(size, 1, 2026); Hub two = new Hub(size, 2, 2026))
+        final PairedRatioRun.Options options = all.slices();
+        try (Hub one = new Hub(size, 1, all.spokes(), 2026); Hub two = new Hub(size, 2, all.spokes(), 2026))
         {
             final long sliceNs = TimeUnit.MILLISECONDS.toNanos(options.sliceMs());
             final long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMs());
@@ -300,13 +344,14 @@ public final class WorkerScalingRun implements AutoCloseable
         }
     }
 
-    static void report(final PairedRatioRun.Options options, final List<SizeResult> results, final String failure, final PrintStream out)
+    static void report(final Options all, final List<SizeResult> results, final String failure, final PrintStream out)
     {
+        final PairedRatioRun.Options options = all.slices();
         out.println("## Two workers against one, a busy thread per worker (`WorkerScalingRun`)");
         out.println();
         out.printf(Locale.ROOT, "- hubs: two run-to-completion dataplanes in this JVM, one with 1 worker and one with 2 (SA-owner handoff between " +
             "them), each %,d spokes, %,d pre-encrypted hairpin frames, AES-GCM-128 with the OpenSSL engine, %d slots, rings of %d, " +
-            "back-pressure on%n", SPOKES, FRAMES, SLOTS, RING);
+            "back-pressure on%n", all.spokes(), FRAMES, SLOTS, RING);
         out.println("- threads: one per worker, each its own source (`SelfFedLane`: copies its senders' frames into slots, runs a duty " +
             "cycle, frees what its worker transmitted); no other thread of this JVM is busy");
         out.printf(Locale.ROOT, "- per size: %d ms of alternating slices as warm-up, then %d pairs of %d ms slices, 1 worker first in even " +
@@ -351,7 +396,7 @@ public final class WorkerScalingRun implements AutoCloseable
 
     public static void main(final String[] args)
     {
-        final PairedRatioRun.Options options = RunnerArgs.parseOrExit(args, "scaling", USAGE, PairedRatioRun.Options::parse);
+        final Options options = RunnerArgs.parseOrExit(args, "scaling", USAGE, Options::parse);
         if (options == null)
         {
             return;
@@ -360,7 +405,7 @@ public final class WorkerScalingRun implements AutoCloseable
         String failure = null;
         try (WorkerScalingRun run = new WorkerScalingRun())
         {
-            for (final String size : options.sizes())
+            for (final String size : options.slices().sizes())
             {
                 results.add(run.measure(size, options, System.err));
             }

@@ -52,9 +52,26 @@ class WorkerScalingRunTest
     }
 
     @Test
+    void optionsTakeSpokesBesideTheSlicesOptions()
+    {
+        final WorkerScalingRun.Options o = WorkerScalingRun.Options.parse("--sizes", "1400", "--spokes", "1000", "--pairs", "6");
+        assertEquals(1000, o.spokes());
+        assertEquals(List.of("1400"), o.slices().sizes());
+        assertEquals(6, o.slices().pairs());
+        assertEquals(WorkerScalingRun.DEFAULT_SPOKES, WorkerScalingRun.Options.parse().spokes());
+        assertEquals("--spokes takes 4 to 100000, not 3",
+            assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes", "3")).getMessage());
+        assertEquals("--spokes needs a whole number, not 'many'",
+            assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes", "many")).getMessage());
+        assertEquals("--spokes needs a value", assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes")).getMessage());
+        assertEquals("unknown option '--forks' (see --help)",
+            assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--forks", "2")).getMessage());
+    }
+
+    @Test
     void aSmallRunMeasuresBothConfigurationsInPairsAndChecksConservation()
     {
-        final PairedRatioRun.Options options = new PairedRatioRun.Options(List.of("IMIX"), 4, 20, 0);
+        final WorkerScalingRun.Options options = new WorkerScalingRun.Options(new PairedRatioRun.Options(List.of("IMIX"), 4, 20, 0), 500);
         try (WorkerScalingRun run = new WorkerScalingRun())
         {
             final WorkerScalingRun.SizeResult result = run.measure("IMIX", options,
