@@ -89,14 +89,20 @@ public final class PairedRatioRun
         /** @throws IllegalArgumentException with one sentence for a bad option or value. */
         public static Options parse(final String... args)
         {
-            return RunnerArgs.fold(args, defaults(), (o, name, value) -> switch (name)
+            return RunnerArgs.fold(args, defaults(), Options::apply);
+        }
+
+        /** One option applied to {@code o} (a {@link RunnerArgs.Option}; other runners with these options add theirs). */
+        static Options apply(final Options o, final String name, final String value)
+        {
+            return switch (name)
             {
                 case "--sizes" -> new Options(List.of(value.split(",", -1)), o.pairs, o.sliceMs, o.warmupMs);
                 case "--pairs" -> new Options(o.sizes, Integer.parseInt(value), o.sliceMs, o.warmupMs);
                 case "--slice-ms" -> new Options(o.sizes, o.pairs, Long.parseLong(value), o.warmupMs);
                 case "--warmup-ms" -> new Options(o.sizes, o.pairs, o.sliceMs, Long.parseLong(value));
                 default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
-            });
+            };
         }
     }
 

@@ -73,31 +73,9 @@ public final class WorkerScalingRun implements AutoCloseable
         /** @throws IllegalArgumentException with one sentence for a bad option or value. */
         static Options parse(final String... args)
         {
-            int spokes = DEFAULT_SPOKES;
-            final List<String> rest = new ArrayList<>();
-            for (int i = 0; i < args.length; i++)
-            {
-                if ("--spokes".equals(args[i]))
-                {
-                    if (i + 1 >= args.length)
-                    {
-                        throw new IllegalArgumentException("--spokes needs a value");
-                    }
-                    try
-                    {
-                        spokes = Integer.parseInt(args[++i]);
-                    }
-                    catch (final NumberFormatException ex)
-                    {
-                        throw new IllegalArgumentException("--spokes needs a whole number, not '" + args[i] + "'");
-                    }
-                }
-                else
-                {
-                    rest.add(args[i]);
-                }
-            }
-            return new Options(PairedRatioRun.Options.parse(rest.toArray(String[]::new)), spokes);
+            return RunnerArgs.fold(args, new Options(PairedRatioRun.Options.defaults(), DEFAULT_SPOKES), (o, name, value) ->
+                "--spokes".equals(name) ? new Options(o.slices, Integer.parseInt(value)) :
+                    new Options(PairedRatioRun.Options.apply(o.slices, name, value), o.spokes));
         }
     }
 
