@@ -49,7 +49,7 @@ java="$here/jdk/bin/java"
 flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true)
 if [ "${DEVICE_QUICK:-}" = "1" ]; then
-  jmh=(-f 1 -wi 1 -w 1s -i 1 -r 1s); latency=(--warmup-seconds 1 --saturation-seconds 1 --seconds 2)
+  jmh=(-f 1 -wi 1 -w 1s -i 1 -r 1s); latency=(--warmup-seconds 1 --saturation-seconds 1 --lead-in-seconds 1 --seconds 2)
   scaling=(--pairs 2 --slice-ms 50 --warmup-ms 200)
 else
   jmh=(-f 1 -wi 3 -w 2s -i 5 -r 2s); latency=(); scaling=()
@@ -70,7 +70,8 @@ run() { # name command...
 run threaded "$java" "${flags[@]}" -jar "$here/benchmarks.jar" HubThreadedBenchmark -p size=64,IMIX -p idle=busy -prof gc "${jmh[@]}" \
   -rf json -rff "$dest/threaded.json"
 for workers in 1 2; do
-  run "latency-rtc-$workers" "$java" "${flags[@]}" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC \
+  # The heap ./dmvpn latency gives the run (its launcher explains the size).
+  run "latency-rtc-$workers" "$java" "${flags[@]}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC \
     -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --workers "$workers" --idle busy "${latency[@]}" \
     --out "$dest/latency-rtc-$workers"
 done

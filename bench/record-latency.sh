@@ -38,7 +38,7 @@ quoted=$(printf ' %q' "$@" --out "$prefix")
   echo "## Command"
   echo
   echo '```'
-  echo "./dmvpn latency$quoted"
+  echo "${DMVPN_LATENCY_HEAP:+DMVPN_LATENCY_HEAP=$(printf '%q' "$DMVPN_LATENCY_HEAP") }./dmvpn latency$quoted"
   echo '```'
   echo
   echo "at commit $(commit_state), exit status $status; HdrHistogram log: \`$prefix.hlog\`."

@@ -34,12 +34,14 @@ import java.util.function.Supplier;
 /**
  * Latency through the threaded dataplane at fixed offered loads ({@code ./dmvpn latency}).
  * <p>
- * The same hub and traffic as {@link HubThreadedBenchmark}: 10,000 spokes, hairpin frames,
+ * The same hub and traffic as {@link HubThreadedBenchmark}: 10,000 spokes (or {@code --spokes}), hairpin frames,
  * AES-GCM-128 through OpenSSL, workers on Agrona agent threads. This thread is the outside world
  * ({@link TrafficPort}): it sends and it takes transmitted frames off the transmit rings.
  * <ol>
  *   <li>warm-up: unpaced traffic, nothing recorded;</li>
  *   <li>saturation: unpaced traffic; the frames transmitted per second are the maximum rate;</li>
+ *   <li>per load, a lead-in: paced traffic at that load, nothing recorded, so that the paced
+ *   path's code (this loop's, and the hub's with small batches) is compiled before it is timed;</li>
  *   <li>one paced run per load: frame {@code k} is meant to leave at {@code start + k / rate}
  *   ({@link Pacer}) and is stamped with that time; its latency is the time this thread sees it on a
  *   transmit ring minus that stamp, into an HdrHistogram (one per second). A source that falls
@@ -49,15 +51,18 @@ import java.util.function.Supplier;
  * </ol>
  * Each run reports p50 to p99.99 and max, drops by reason (source and hub), collections and their
  * time ({@link GarbageCollectorMXBean}), bytes allocated by all threads
- * ({@code ThreadMXBean.getTotalThreadAllocatedBytes}). At the end the workers stop and
+ * ({@code ThreadMXBean.getTotalThreadAllocatedBytes}), and what kept the busy threads from their
+ * work: their time on a CPU and waiting for one and every other thread that ran
+ * ({@link SchedStat}), the source loop's stops, JIT compile time. At the end the workers stop and
  * conservation must hold, or the run fails (exit status 1).
  */
 public final class HubLatencyRun
 {
-    static final int SPOKES = 10_000;
     static final int FRAMES = 32_768;
     static final int SLOTS = 8192;
     static final int RING = 1024;
+    /** Thread snapshots taken before the warm-up, so that their code is compiled during it. */
+    private static final int WARM_SNAPSHOTS = 20;
     /** Frames sent at most between two looks at the transmit rings. */
     static final int BURST = 32;
     static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(10);
@@ -114,17 +119,56 @@ public final class HubLatencyRun
         System.err.println("# " + line);
     }
 
-    private void run() throws IOException
+    /**
+     * Runs every phase on the calling thread (the source), writes the files and prints the summary.
+     *
+     * @return the summary.
+     */
+    static String run(final LatencyOptions options) throws IOException
+    {
+        return new HubLatencyRun(options).run();
+    }
+
+    private String run() throws IOException
+    {
+        final String callerName = Thread.currentThread().getName();
+        // The native name too (this is the current thread), so the thread statistics can tell it.
+        Thread.currentThread().setName(LatencyReport.SOURCE_THREAD);
+        try
+        {
+            return measure();
+        }
+        finally
+        {
+            if (dataplane != null)
+            {
+                dataplane.close();
+            }
+            if (traffic != null)
+            {
+                traffic.close();
+            }
+            Thread.currentThread().setName(callerName);
+        }
+    }
+
+    private String measure() throws IOException
     {
         final int cpus = Runtime.getRuntime().availableProcessors();
         final boolean oversubscribed = options.threads() > cpus;
-        progress("building the hub: " + SPOKES + " spokes, " + FRAMES + " pre-encrypted frames of " + options.size() + " bytes");
-        traffic = new HairpinTraffic(SPOKES, FRAMES, options.size(), options.workers(), 2026);
+        progress("building the hub: " + options.spokes() + " spokes, " + FRAMES + " pre-encrypted frames of " + options.size() + " bytes");
+        traffic = new HairpinTraffic(options.spokes(), FRAMES, options.size(), options.workers(), 2026);
         final FrameSlab slab = new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
         dataplane = new Dataplane(slab, traffic.tables(), HairpinTraffic.config(), options.mode(), options.workers(), RING);
         port = new TrafficPort(traffic, dataplane);
         sourceIdle = idleStrategies.get();
         dataplane.start(idleStrategies, clock);
+        // Loads and compiles the code that reads the thread statistics (a few ms a snapshot) during
+        // the warm-up, not in the first load's window.
+        for (int i = 0; i < WARM_SNAPSHOTS; i++)
+        {
+            SchedStat.between(SchedStat.take(true), SchedStat.take(true));
+        }
 
         progress("warm-up: " + options.warmupSeconds() + " s unpaced");
         final double warmupFps = options.warmupSeconds() == 0 ? 0 : unpaced(options.warmupSeconds());
@@ -186,7 +230,7 @@ public final class HubLatencyRun
         System.out.print(summary);
         System.out.println();
         System.out.println("Files: `" + hlog.getPath() + "` (HdrHistogram log), `" + summaryFile.getPath() + "` (this summary).");
-        traffic.close();
+        return summary;
     }
 
     /**
@@ -245,27 +289,150 @@ public final class HubLatencyRun
 
     private LatencyReport.LoadResult paced(final int percent, final double fps, final Histogram[] perSecond)
     {
+        if (options.leadInSeconds() > 0)
+        {
+            // The same rate and the same code, latencies recorded into histograms that are then
+            // thrown away: this loop and the hub's code compile for paced traffic (the warm-up is
+            // unpaced) before anything is measured. A lead-in that skipped the recording would
+            // leave that branch uncompiled, and the first recorded second would deoptimize.
+            settle();
+            final Histogram[] discarded = new Histogram[options.leadInSeconds() + 1];
+            for (int i = 0; i < discarded.length; i++)
+            {
+                discarded[i] = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+            }
+            final Pacer leadIn = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
+            pace(percent, leadIn, leadIn.startNs() + options.leadInSeconds() * SECOND_NS, discarded, new PacedCounts());
+        }
         settle();
+        // Thread snapshots first and last: reading /proc allocates, and the load's figures leave them out.
+        final long windowStartNs = clock.nanoTime();
+        final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
         final WorkerCounters hubBefore = dataplane.totals();
         final long[] gcBefore = gc();
+        final long jitBeforeMs = jitMillis();
         final long allocatedBefore = allocatedBytes();
         final long pressureBeforeUs = cpuPressureMicros();
-        long rxFull = 0;
-        long noSlot = 0;
-        long maxLagNs = 0;
-        long stuckSinceNs = 0;
         final int last = perSecond.length - 1;
 
         final long wallStartMs = System.currentTimeMillis() + 1;
         final Pacer pacer = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
         final long startNs = pacer.startNs();
-        final long endNs = startNs + (perSecond.length - 1) * SECOND_NS;
-        final long tailDeadlineNs = endNs + TimeUnit.SECONDS.toNanos(10);
-        long recorded = 0;
-        long lastSeenNs = startNs;
-        while (true)
+        final PacedCounts counts = new PacedCounts();
+        pace(percent, pacer, startNs + last * SECOND_NS, perSecond, counts);
+
+        final long pressureAfterUs = cpuPressureMicros();
+        final long allocated = allocatedBytes() - allocatedBefore;
+        final long jitMs = jitMillis() - jitBeforeMs;
+        final long[] gcAfter = gc();
+        final WorkerCounters hubAfter = dataplane.totals();
+        final SchedStat.Snapshot threadsAfter = SchedStat.take(true);
+        final long windowNs = clock.nanoTime() - windowStartNs;
+        final Histogram total = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+        for (int i = 0; i <= last; i++)
+        {
+            total.add(perSecond[i]);
+            perSecond[i].setStartTimeStamp(wallStartMs + i * 1000L);
+            perSecond[i].setEndTimeStamp(i < last ? wallStartMs + (i + 1) * 1000L :
+                Math.max(wallStartMs + i * 1000L, wallStartMs + (counts.lastSeenNs - startNs) / 1_000_000));
+        }
+        final Map<String, Long> sourceDrops = new LinkedHashMap<>();
+        sourceDrops.put("RX_RING_FULL", counts.rxFull);
+        sourceDrops.put("NO_FREE_SLOT", counts.noSlot);
+        final Map<String, Long> hubDrops = new LinkedHashMap<>();
+        for (int i = 0; i < DropReasons.COUNT; i++)
+        {
+            final long n = hubAfter.drops(i) - hubBefore.drops(i);
+            if (n != 0)
+            {
+                hubDrops.put(DropReasons.name(i), n);
+            }
+        }
+        final double seconds = Math.max(1, counts.lastSeenNs - startNs) / 1e9;
+        final double pressure = pressureBeforeUs < 0 || pressureAfterUs < 0 ? Double.NaN :
+            100.0 * (pressureAfterUs - pressureBeforeUs) / ((clock.nanoTime() - startNs) / 1e3);
+        return new LatencyReport.LoadResult(percent, fps, counts.recorded / seconds, pacer.count(), total, sourceDrops, hubDrops,
+            gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], allocated, counts.maxLagNs, pressure,
+            new LatencyReport.Stalls(windowNs, SchedStat.between(threadsBefore, threadsAfter), counts.sourceStops, counts.sourceStoppedNs,
+                counts.longestStopNs, jitMs));
+    }
+
+    /**
+     * Sends frames at the pacer's times until {@code endNs}, takes what comes back until nothing is
+     * outstanding, and records each frame's latency into the histogram of the second it came back
+     * in ({@code perSecond}).
+     */
+    private void pace(final int percent, final Pacer pacer, final long endNs, final Histogram[] perSecond, final PacedCounts counts)
+    {
+        final PacedStretch stretch = new PacedStretch(percent, pacer, endNs, perSecond, counts);
+        int work;
+        while ((work = stretch.turn()) >= 0)
+        {
+            sourceIdle.idle(work);
+        }
+    }
+
+    /** What one paced stretch counted (a load's lead-in or its recorded run). */
+    private static final class PacedCounts
+    {
+        long rxFull;
+        long noSlot;
+        long maxLagNs;
+        long recorded;
+        long lastSeenNs;
+        long sourceStops;
+        long sourceStoppedNs;
+        long longestStopNs;
+    }
+
+    /**
+     * One paced stretch, a turn of the source's loop at a time. The turn is a method of its own,
+     * called millions of times, so that it is compiled whole and early; a loop body inside
+     * {@link #pace} would be compiled only on stack, once per stretch.
+     */
+    private final class PacedStretch
+    {
+        private final int percent;
+        private final Pacer pacer;
+        private final long endNs;
+        private final long startNs;
+        private final long tailDeadlineNs;
+        private final Histogram[] perSecond;
+        private final int last;
+        private final PacedCounts counts;
+        private long stuckSinceNs;
+        private long lastTurnNs;
+
+        PacedStretch(final int percent, final Pacer pacer, final long endNs, final Histogram[] perSecond, final PacedCounts counts)
+        {
+            this.percent = percent;
+            this.pacer = pacer;
+            this.endNs = endNs;
+            this.startNs = pacer.startNs();
+            this.tailDeadlineNs = endNs + TimeUnit.SECONDS.toNanos(10);
+            this.perSecond = perSecond;
+            this.last = perSecond.length - 1;
+            this.counts = counts;
+            counts.lastSeenNs = startNs;
+            lastTurnNs = clock.nanoTime();
+        }
+
+        /**
+         * Sends what is due (at most {@link #BURST} frames) and takes what came back.
+         *
+         * @return frames sent, dropped and taken back, or -1 when the stretch is over.
+         */
+        int turn()
         {
             final long nowNs = clock.nanoTime();
+            final long turnGapNs = nowNs - lastTurnNs;
+            lastTurnNs = nowNs;
+            counts.longestStopNs = Math.max(counts.longestStopNs, turnGapNs);
+            if (turnGapNs > LatencyReport.STOP_NS)
+            {
+                counts.sourceStops++;
+                counts.sourceStoppedNs += turnGapNs;
+            }
             int work = 0;
             boolean waiting = false;
             while (work < BURST && pacer.due(nowNs) && pacer.nextNs() - endNs < 0)
@@ -278,7 +445,7 @@ public final class HubLatencyRun
                 }
                 if (offer == TrafficPort.Offer.SENT)
                 {
-                    maxLagNs = Math.max(maxLagNs, nowNs - pacer.nextNs());
+                    counts.maxLagNs = Math.max(counts.maxLagNs, nowNs - pacer.nextNs());
                     port.advance();
                 }
                 else if (offer == TrafficPort.Offer.RX_FULL)
@@ -286,11 +453,11 @@ public final class HubLatencyRun
                     // Dropped as a NIC drops: the intended frame k is lost. The frame ring does not
                     // move on (its frame was not sent), so ring positions keep bounding the frames
                     // in flight, which keeps a new pass from waiting on the last one (TrafficPort).
-                    rxFull++;
+                    counts.rxFull++;
                 }
                 else
                 {
-                    noSlot++;
+                    counts.noSlot++;
                 }
                 pacer.advance();
                 work++;
@@ -299,51 +466,28 @@ public final class HubLatencyRun
             final int drained = port.drain(perSecond[index < 0 ? 0 : (int)Math.min(index, last)], clock);
             if (drained > 0)
             {
-                recorded += drained;
-                lastSeenNs = nowNs;
+                counts.recorded += drained;
+                counts.lastSeenNs = nowNs;
             }
             work += drained;
             if (nowNs - endNs >= 0 && port.outstanding() == 0)
             {
-                break;
+                return -1;
             }
             if (nowNs - tailDeadlineNs >= 0)
             {
                 throw new IllegalStateException("load " + percent + "%: " + port.outstanding() + " frames did not come back within 10 s");
             }
             stuckSinceNs = waiting && work == 0 ? stuck(stuckSinceNs, nowNs) : 0;
-            sourceIdle.idle(work);
+            return work;
         }
+    }
 
-        final long pressureAfterUs = cpuPressureMicros();
-        final long allocated = allocatedBytes() - allocatedBefore;
-        final long[] gcAfter = gc();
-        final WorkerCounters hubAfter = dataplane.totals();
-        final Histogram total = new Histogram(HIGHEST_TRACKABLE_NS, 3);
-        for (int i = 0; i <= last; i++)
-        {
-            total.add(perSecond[i]);
-            perSecond[i].setStartTimeStamp(wallStartMs + i * 1000L);
-            perSecond[i].setEndTimeStamp(i < last ? wallStartMs + (i + 1) * 1000L :
-                Math.max(wallStartMs + i * 1000L, wallStartMs + (lastSeenNs - startNs) / 1_000_000));
-        }
-        final Map<String, Long> sourceDrops = new LinkedHashMap<>();
-        sourceDrops.put("RX_RING_FULL", rxFull);
-        sourceDrops.put("NO_FREE_SLOT", noSlot);
-        final Map<String, Long> hubDrops = new LinkedHashMap<>();
-        for (int i = 0; i < DropReasons.COUNT; i++)
-        {
-            final long n = hubAfter.drops(i) - hubBefore.drops(i);
-            if (n != 0)
-            {
-                hubDrops.put(DropReasons.name(i), n);
-            }
-        }
-        final double seconds = Math.max(1, lastSeenNs - startNs) / 1e9;
-        final double pressure = pressureBeforeUs < 0 || pressureAfterUs < 0 ? Double.NaN :
-            100.0 * (pressureAfterUs - pressureBeforeUs) / ((clock.nanoTime() - startNs) / 1e3);
-        return new LatencyReport.LoadResult(percent, fps, recorded / seconds, pacer.count(), total, sourceDrops, hubDrops,
-            gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], allocated, maxLagNs, pressure);
+    /** Milliseconds the JIT compilers have spent compiling, or 0 when the JVM does not say. */
+    private static long jitMillis()
+    {
+        final java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** Collections and milliseconds spent in them, over every collector. */
@@ -393,7 +537,7 @@ public final class HubLatencyRun
         try (PrintStream out = new PrintStream(file, StandardCharsets.UTF_8))
         {
             final HistogramLogWriter log = new HistogramLogWriter(out);
-            log.outputComment("dmvpn latency: " + options.modeName() + ", size " + options.size() + ", " + SPOKES +
+            log.outputComment("dmvpn latency: " + options.modeName() + ", size " + options.size() + ", " + options.spokes() +
                 " spokes; values in ns: time seen leaving a transmit ring minus intended send time; one interval per second per load, " +
                 "the last of each load also holding the frames that came back after its end");
             log.outputLogFormatVersion();
@@ -424,7 +568,7 @@ public final class HubLatencyRun
     {
         final StringBuilder s = new StringBuilder();
         s.append("## Hub latency at fixed offered loads\n\n");
-        s.append("- Hub: ").append(SPOKES).append(" spokes, hairpin frames (spoke to hub to spoke), inner size ").append(options.size())
+        s.append("- Hub: ").append(options.spokes()).append(" spokes, hairpin frames (spoke to hub to spoke), inner size ").append(options.size())
             .append(String.format(Locale.ROOT, " (mean %.0f bytes on the wire to the hub)", traffic.meanFrameBytes()))
             .append(", ESP ").append(HairpinTraffic.TRANSFORM).append(" through OpenSSL, back-pressure on, rings of ").append(RING)
             .append(", slab of ").append(SLOTS).append(" slots.\n");
@@ -435,10 +579,18 @@ public final class HubLatencyRun
             .append(", flags `").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("`.\n");
         s.append("- Latency: time a frame is seen leaving a transmit ring minus the time it was meant to be sent (fixed rate, ")
             .append("intended send times; coordinated omission corrected once, nothing back-filled). Recorded ")
-            .append(options.seconds()).append(" s per load, plus the time the last frames take to come back.\n");
+            .append(options.seconds()).append(" s per load, plus the time the last frames take to come back, after ")
+            .append(options.leadInSeconds() == 0 ? "no lead-in" : "an unrecorded lead-in of " + options.leadInSeconds() + " s at the same rate")
+            .append(".\n");
         s.append("- CPU pressure: share of each run's time during which at least one runnable thread of this machine, ours or ")
             .append("another process's, waited for a CPU (Linux PSI, /proc/pressure/cpu \"some\"); above 0, threads were queued for ")
-            .append("processors, which shows in the tail.\n\n");
+            .append("processors, which shows in the tail.\n");
+        s.append("- Busy threads' time (second table): from Linux's per-thread scheduler statistics (/proc/<pid>/task/<tid>/schedstat) ")
+            .append("read at each load's start and end. \"Waited for a CPU\" is time a thread could run while another thread held its ")
+            .append("processor; \"other threads that ran\" are every other thread of the machine that used a CPU then, this JVM's ")
+            .append("included. A source stop is a gap of over 1 ms between two turns of the source's loop, which never blocks: the ")
+            .append("thread was not running, whether the guest's scheduler or the hypervisor took its processor (the statistics see ")
+            .append("only the first). Frames meant to be sent during a stop are sent late, with their intended times.\n\n");
         s.append("Maximum rate: ");
         if (options.maxRate() > 0)
         {
@@ -452,6 +604,7 @@ public final class HubLatencyRun
         s.append(" (after a ").append(options.warmupSeconds()).append(" s unpaced warm-up at ").append(LatencyReport.rate(warmupFps))
             .append(" frames/s).\n\n");
         s.append(LatencyReport.table(results)).append('\n');
+        s.append("What kept the busy threads from their work, per load:\n\n").append(LatencyReport.stallTable(results)).append('\n');
         s.append(LatencyReport.goal(results)).append('\n').append('\n');
         s.append("Conservation at the end, workers stopped: holds: ").append(conservation).append(". Anti-replay windows reset for a new pass ")
             .append(port.replayResets()).append(" times; the source waited for a sender's frames ").append(port.replayWaits())

@@ -10,12 +10,14 @@ import java.util.Set;
  * Options of {@code ./dmvpn latency} ({@link HubLatencyRun}). Every mistake is one sentence.
  *
  * @param mode run-to-completion or pipelined.
+ * @param spokes spokes of the hub (fewer make a smaller working set).
  * @param workers workers (pipelined: always 2).
  * @param size inner packet size in bytes, or IMIX.
  * @param loadsPercent offered loads as percentages of the maximum rate, in the order run.
  * @param maxRate frames per second taken as the maximum, or 0 to measure it in a saturation run.
  * @param warmupSeconds unpaced traffic first, not recorded (JIT).
  * @param saturationSeconds the saturation run that finds the maximum rate.
+ * @param leadInSeconds unrecorded paced traffic at each load before its recorded run.
  * @param seconds recorded time at each load.
  * @param idle idle strategy of the workers ({@link IdleStrategies}).
  * @param out path prefix of the files written: {@code out.hlog} and {@code out-summary.md}.
@@ -23,12 +25,14 @@ import java.util.Set;
  */
 public record LatencyOptions(
     ThreadingMode mode,
+    int spokes,
     int workers,
     String size,
     List<Integer> loadsPercent,
     long maxRate,
     int warmupSeconds,
     int saturationSeconds,
+    int leadInSeconds,
     int seconds,
     String idle,
     String out,
@@ -37,7 +41,7 @@ public record LatencyOptions(
     public static final String USAGE = """
         Usage: ./dmvpn latency [options]
 
-        Latency through the threaded dataplane (10,000 spokes, hairpin frames, AES-GCM-128 through
+        Latency through the threaded dataplane (10,000 spokes by default, hairpin frames, AES-GCM-128 through
         OpenSSL) at fixed offered loads: a warm-up, a saturation run that finds the maximum rate, then
         one paced run per load. Latency is the time a frame is seen leaving a transmit ring minus the
         time it was meant to be sent (coordinated omission corrected once). Prints a markdown summary
@@ -46,20 +50,27 @@ public record LatencyOptions(
 
         Options:
           --mode rtc|pipelined      threading mode (default rtc)
+          --spokes N                spokes of the hub, 4 to 100000 (default 10000; fewer make a smaller
+                                    working set)
           --workers N               run-to-completion workers, 1 to 16 (default 1; pipelined has 2)
           --size BYTES|IMIX         inner packet size, 28 to 1500, or IMIX 64/576/1500 7:4:1 (default IMIX)
           --loads P,P,...           offered loads in percent of the maximum rate, 1 to 100 (default 50,70,90)
           --max-rate FPS            take FPS frames/s as the maximum instead of measuring it
           --warmup-seconds N        unpaced warm-up, not recorded (default 10)
           --saturation-seconds N    saturation run (default 5)
+          --lead-in-seconds N       paced, unrecorded seconds at each load before its recorded run, so
+                                    that paced traffic's code is compiled first (default 3)
           --seconds N               recorded seconds per load (default 30)
           --idle busy|yield|backoff workers' idle strategy (default yield)
           --out PREFIX              files to write (default results/tmp/hub-latency-<UTC time>)
           -h, --help                this text
         """;
 
-    private static final Set<String> OPTIONS = Set.of("--mode", "--workers", "--size", "--loads", "--max-rate", "--warmup-seconds",
-        "--saturation-seconds", "--seconds", "--idle", "--out");
+    /** Spokes of the hub unless {@code --spokes} says otherwise. */
+    public static final int DEFAULT_SPOKES = 10_000;
+
+    private static final Set<String> OPTIONS = Set.of("--mode", "--spokes", "--workers", "--size", "--loads", "--max-rate", "--warmup-seconds",
+        "--saturation-seconds", "--lead-in-seconds", "--seconds", "--idle", "--out");
 
     /** A command line that cannot run; the message is one sentence. */
     public static final class UsageException extends Exception
@@ -78,12 +89,14 @@ public record LatencyOptions(
     public static LatencyOptions parse(final String[] args, final String defaultOut) throws UsageException
     {
         ThreadingMode mode = ThreadingMode.RUN_TO_COMPLETION;
+        int spokes = DEFAULT_SPOKES;
         Integer workers = null;
         String size = "IMIX";
         List<Integer> loads = List.of(50, 70, 90);
         long maxRate = 0;
         int warmup = 10;
         int saturation = 5;
+        int leadIn = 3;
         int seconds = 30;
         String idle = "yield";
         String out = defaultOut;
@@ -92,7 +105,7 @@ public record LatencyOptions(
             final String option = args[i];
             if (option.equals("-h") || option.equals("--help"))
             {
-                return new LatencyOptions(mode, 1, size, loads, maxRate, warmup, saturation, seconds, idle, out, true);
+                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, out, true);
             }
             if (!option.startsWith("--"))
             {
@@ -115,6 +128,7 @@ public record LatencyOptions(
                     case "pipelined" -> ThreadingMode.PIPELINED;
                     default -> throw new UsageException("--mode must be rtc or pipelined, not '" + value + "'.");
                 };
+                case "--spokes" -> spokes = wholeNumber(option, value, 4, 100_000);
                 case "--workers" -> workers = wholeNumber(option, value, 1, 16);
                 case "--size" ->
                 {
@@ -128,6 +142,7 @@ public record LatencyOptions(
                 case "--max-rate" -> maxRate = wholeNumber(option, value, 1, 1_000_000_000);
                 case "--warmup-seconds" -> warmup = wholeNumber(option, value, 0, 3600);
                 case "--saturation-seconds" -> saturation = wholeNumber(option, value, 1, 3600);
+                case "--lead-in-seconds" -> leadIn = wholeNumber(option, value, 0, 3600);
                 case "--seconds" -> seconds = wholeNumber(option, value, 1, 3600);
                 case "--idle" ->
                 {
@@ -153,7 +168,7 @@ public record LatencyOptions(
             throw new UsageException("the pipelined mode always has 2 workers, so --workers " + workers + " does not apply.");
         }
         final int n = mode == ThreadingMode.PIPELINED ? 2 : workers == null ? 1 : workers;
-        return new LatencyOptions(mode, n, size, loads, maxRate, warmup, saturation, seconds, idle, out, false);
+        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, out, false);
     }
 
     private static int wholeNumber(final String option, final String value, final int min, final int max) throws UsageException

@@ -37,6 +37,7 @@ public final class LatencyReport
      * @param maxSourceLagNs the most a frame left the source after its intended time.
      * @param cpuPressurePercent share of the run's time during which some runnable thread of the
      * machine waited for a CPU (Linux PSI, {@code /proc/pressure/cpu} "some"), or NaN when unknown.
+     * @param stalls what kept the busy threads from their work.
      */
     public record LoadResult(
         int percent,
@@ -50,7 +51,8 @@ public final class LatencyReport
         long gcMillis,
         long allocatedBytes,
         long maxSourceLagNs,
-        double cpuPressurePercent)
+        double cpuPressurePercent,
+        Stalls stalls)
     {
         public long dropped()
         {
@@ -67,6 +69,46 @@ public final class LatencyReport
             return total;
         }
     }
+
+    /**
+     * What kept the run's busy threads (the source and the workers) from their work during one
+     * load, for telling a slow hub from a machine that took its processors away.
+     *
+     * @param windowNs wall time from the start of the thread snapshot before the load to the end of the one after it.
+     * @param used every thread of the machine that ran or waited for a CPU in that time
+     * ({@link SchedStat#between}); empty when the machine has no scheduler statistics.
+     * @param sourceStops turns of the source's loop, which never blocks, that came more than
+     * {@link #STOP_NS} after the one before: the source thread was not running.
+     * @param sourceStoppedNs those gaps' time in all.
+     * @param longestSourceStopNs the longest gap between two turns of the source's loop.
+     * @param jitMs time this JVM's JIT compilers spent compiling during the load
+     * ({@code CompilationMXBean}): compiler threads take processors from the busy ones.
+     */
+    public record Stalls(long windowNs, List<SchedStat.ThreadStat> used, long sourceStops, long sourceStoppedNs, long longestSourceStopNs,
+        long jitMs)
+    {
+        /** No thread statistics and no stops (tests, or a run that measured none). */
+        public static Stalls none(final long windowNs)
+        {
+            return new Stalls(windowNs, List.of(), 0, 0, 0, 0);
+        }
+
+        static boolean busy(final SchedStat.ThreadStat t)
+        {
+            return t.ours() && (t.name().equals(SOURCE_THREAD) || t.name().startsWith(WORKER_THREAD_PREFIX));
+        }
+    }
+
+    /** The source thread's name (HubLatencyRun names the thread that runs it). */
+    public static final String SOURCE_THREAD = "latency-source";
+    /** The workers' thread names start with this ({@code Dataplane}'s agent role names). */
+    public static final String WORKER_THREAD_PREFIX = "hub-worker-";
+    /** A gap between two turns of the source's loop longer than this is a stop. */
+    public static final long STOP_NS = 1_000_000;
+    /** Threads other than the busy ones listed per load, the most CPU first. */
+    static final int OTHERS_LISTED = 4;
+    /** Threads with less CPU than this in a load are not listed. */
+    static final long OTHERS_MIN_CPU_NS = 500_000;
 
     /** Microseconds with one decimal, from nanoseconds. */
     static String us(final long ns)
@@ -117,6 +159,73 @@ public final class LatencyReport
                 .append("; by the hub ").append(reasons(r.hubDrops())).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * @return the markdown table of what kept the busy threads from their work, one row per load:
+     * their share of the load's time on a CPU and their time waiting for one (Linux schedstat),
+     * the source loop's stops, and the other threads that ran, the most CPU first.
+     */
+    public static String stallTable(final List<LoadResult> results)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("| load | source on a CPU % | source waited for a CPU ms | workers on a CPU % | workers waited for a CPU ms " +
+            "| source stops > 1 ms | their time ms | longest stop us | JIT compiling ms | other threads that ran (CPU ms) |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (final LoadResult r : results)
+        {
+            final Stalls st = r.stalls();
+            long sourceCpu = 0;
+            long sourceWait = 0;
+            long workersCpu = 0;
+            long workersWait = 0;
+            int workers = 0;
+            boolean sourceSeen = false;
+            final StringBuilder others = new StringBuilder();
+            int listed = 0;
+            for (final SchedStat.ThreadStat t : st.used())
+            {
+                if (Stalls.busy(t) && t.name().equals(SOURCE_THREAD))
+                {
+                    sourceSeen = true;
+                    sourceCpu += t.cpuNs();
+                    sourceWait += t.waitNs();
+                }
+                else if (Stalls.busy(t))
+                {
+                    workers++;
+                    workersCpu += t.cpuNs();
+                    workersWait += t.waitNs();
+                }
+                else if (listed < OTHERS_LISTED && t.cpuNs() >= OTHERS_MIN_CPU_NS)
+                {
+                    others.append(listed++ == 0 ? "" : ", ").append(t.label().replace("|", "/")).append(' ').append(ms(t.cpuNs()));
+                }
+            }
+            final boolean known = !st.used().isEmpty();
+            out.append("| ").append(r.percent()).append("% | ")
+                .append(known && sourceSeen ? percent(sourceCpu, st.windowNs()) : "n/a").append(" | ")
+                .append(known && sourceSeen ? ms(sourceWait) : "n/a").append(" | ")
+                .append(known && workers > 0 ? percent(workersCpu, st.windowNs() * workers) : "n/a").append(" | ")
+                .append(known && workers > 0 ? ms(workersWait) : "n/a").append(" | ")
+                .append(st.sourceStops()).append(" | ")
+                .append(ms(st.sourceStoppedNs())).append(" | ")
+                .append(us(st.longestSourceStopNs())).append(" | ")
+                .append(st.jitMs()).append(" | ")
+                .append(!known ? "n/a (no scheduler statistics)" : others.isEmpty() ? "none over " + ms(OTHERS_MIN_CPU_NS) + " ms" : others)
+                .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String ms(final long ns)
+    {
+        return String.format(Locale.ROOT, "%.1f", ns / 1e6);
+    }
+
+    private static String percent(final long part, final long whole)
+    {
+        return whole <= 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", 100.0 * part / whole);
     }
 
     private static String reasons(final Map<String, Long> counts)

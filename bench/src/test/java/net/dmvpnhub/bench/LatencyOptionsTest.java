@@ -28,6 +28,8 @@ class LatencyOptionsTest
         assertEquals("IMIX", o.size());
         assertEquals(List.of(50, 70, 90), o.loadsPercent());
         assertEquals(0, o.maxRate());
+        assertEquals(LatencyOptions.DEFAULT_SPOKES, o.spokes());
+        assertEquals(3, o.leadInSeconds());
         assertEquals("yield", o.idle());
         assertEquals("out/default", o.out());
         assertEquals(2, o.threads());
@@ -39,7 +41,9 @@ class LatencyOptionsTest
     {
         final LatencyOptions o = parse("--mode", "rtc", "--workers", "2", "--size", "576", "--loads", "30, 60,95",
             "--max-rate", "400000", "--warmup-seconds", "0", "--saturation-seconds", "3", "--seconds", "7", "--idle", "busy",
-            "--out", "results/x");
+            "--out", "results/x", "--spokes", "1000", "--lead-in-seconds", "0");
+        assertEquals(1000, o.spokes());
+        assertEquals(0, o.leadInSeconds());
         assertEquals(2, o.workers());
         assertEquals("576", o.size());
         assertEquals(List.of(30, 60, 95), o.loadsPercent());
@@ -77,6 +81,8 @@ class LatencyOptionsTest
         assertEquals("--loads must be a whole number from 1 to 100, not '120'.", error("--loads", "120"));
         assertEquals("--loads must be a whole number from 1 to 100, not ''.", error("--loads", "50,,70"));
         assertEquals("--size must be a whole number from 28 to 1500, not '9000'.", error("--size", "9000"));
+        assertEquals("--spokes must be a whole number from 4 to 100000, not '3'.", error("--spokes", "3"));
+        assertEquals("--lead-in-seconds must be a whole number from 0 to 3600, not '-1'.", error("--lead-in-seconds", "-1"));
         assertEquals("--mode must be rtc or pipelined, not 'dedicated'.", error("--mode", "dedicated"));
         assertEquals("--idle must be busy, yield or backoff, not 'sleep'.", error("--idle", "sleep"));
         assertEquals("--workers must be a whole number from 1 to 16, not '0'.", error("--workers", "0"));

@@ -31,7 +31,7 @@ class LatencyReportTest
             hub.put("TX_RING_FULL", hubDrops);
         }
         return new LatencyReport.LoadResult(percent, 100_000, 99_500, h.getTotalCount() + hubDrops, h, source, hub, 2, 7, 1_000, 3_500,
-            percent == 90 ? Double.NaN : 12.34);
+            percent == 90 ? Double.NaN : 12.34, LatencyReport.Stalls.none(1_000_000_000L));
     }
 
     @Test
@@ -81,5 +81,48 @@ class LatencyReportTest
         assertTrue(dropped.contains(": NOT MET") && dropped.contains("3 dropped"), dropped);
 
         assertTrue(LatencyReport.goal(List.of(result(90, latencies(20_000), 0))).contains("not measured"));
+    }
+
+    private static SchedStat.ThreadStat thread(final int tid, final String process, final String name, final boolean ours, final boolean kernel,
+        final long cpuNs, final long waitNs)
+    {
+        return new SchedStat.ThreadStat(ours ? 100 : tid, tid, process, name, ours, kernel, cpuNs, waitNs);
+    }
+
+    @Test
+    void theStallTableSeparatesTheBusyThreadsFromTheOthers()
+    {
+        final List<SchedStat.ThreadStat> used = List.of(
+            thread(101, "java", LatencyReport.SOURCE_THREAD, true, false, 900_000_000L, 40_000_000L),
+            thread(102, "java", "hub-worker-0", true, false, 850_000_000L, 30_000_000L),
+            thread(103, "java", "hub-worker-1", true, false, 750_000_000L, 10_000_000L),
+            thread(83, "kdamond.0", "kdamond.0", false, true, 45_250_000L, 1_000_000L),
+            thread(104, "java", "C2 CompilerThre", true, false, 12_000_000L, 0),
+            thread(700, "sshd", "sshd", false, false, 3_000_000L, 0),
+            thread(701, "node", "libuv-worker", false, false, 2_000_000L, 0),
+            thread(702, "bash", "bash", false, false, 1_000_000L, 0),
+            thread(15, "rcu_preempt", "rcu_preempt", false, true, 400_000L, 0));
+        final LatencyReport.LoadResult r = new LatencyReport.LoadResult(70, 100_000, 99_500, 10_000, latencies(20_000), Map.of(), Map.of(), 0, 0,
+            0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, used, 3, 7_500_000L, 4_200_000L, 250));
+        final String row = LatencyReport.stallTable(List.of(r)).lines().filter(l -> l.startsWith("| 70%")).findFirst().orElseThrow();
+        final String[] cells = row.split("\\|");
+        assertEquals(" 90.0 ", cells[2], "source on a CPU");
+        assertEquals(" 40.0 ", cells[3], "source waited");
+        assertEquals(" 80.0 ", cells[4], "two workers on a CPU, averaged");
+        assertEquals(" 40.0 ", cells[5], "workers waited, summed");
+        assertEquals(" 3 ", cells[6], "source stops");
+        assertEquals(" 7.5 ", cells[7], "their time");
+        assertEquals(" 4200.0 ", cells[8], "longest stop");
+        assertEquals(" 250 ", cells[9], "JIT compiling");
+        assertEquals(" kdamond.0 (kernel) 45.3, C2 CompilerThre (this JVM) 12.0, sshd (pid 700) 3.0, libuv-worker (node, pid 701) 2.0 ", cells[10],
+            "the four busiest others, this JVM's non-busy threads among them; bash is fifth and rcu_preempt under 0.5 ms");
+    }
+
+    @Test
+    void theStallTableSaysWhenNothingIsKnown()
+    {
+        final String row = LatencyReport.stallTable(List.of(result(50, latencies(20_000), 0))).lines()
+            .filter(l -> l.startsWith("| 50%")).findFirst().orElseThrow();
+        assertEquals("| 50% | n/a | n/a | n/a | n/a | 0 | 0.0 | 0.0 | 0 | n/a (no scheduler statistics) |", row);
     }
 }
