@@ -1,5 +1,6 @@
 package net.dmvpnhub.bench;
 
+import net.dmvpnhub.trafficgen.SchedStat;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 

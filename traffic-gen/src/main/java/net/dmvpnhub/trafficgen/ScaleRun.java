@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +61,8 @@ public final class ScaleRun
     static final byte[] PSK = "dmvpn-hub scale run".getBytes(StandardCharsets.US_ASCII);
     private static final long SECOND = 1_000_000_000L;
     private static final long STORM_TIMEOUT_NS = 120 * SECOND;
+    /** Threads listed in the summary, the most CPU during the traffic phase first. */
+    static final int THREADS_LISTED = 10;
 
     private final RunOptions options;
     private final PrintStream console;
@@ -213,6 +216,8 @@ public final class ScaleRun
         final long gcTimeBefore = gcTimeMs();
         final WorkerCounters before = hub.dataplane().totals();
         final long directBefore = spokes.counters().get(Counter.DATA_SENT_DIRECT);
+        // Every thread's CPU around the traffic phase (a few ms to read, outside it).
+        final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
         traffic.startSending();
         final long trafficStart = System.nanoTime();
         final long end = trafficStart + (long)(options.durationS() * SECOND);
@@ -250,6 +255,7 @@ public final class ScaleRun
         }
         traffic.stopSending();
         final double trafficSeconds = (System.nanoTime() - trafficStart) / 1e9;
+        final List<SchedStat.ThreadStat> threads = SchedStat.between(threadsBefore, SchedStat.take(true));
 
         // Drain: let what is in flight reach its end, then stop every thread.
         final long drainStart = System.nanoTime();
@@ -268,7 +274,7 @@ public final class ScaleRun
         final boolean spokesConserved = spokes.conserved();
         final double workerBusy = (after.busyNs() - before.busyNs()) / 1e9 / trafficSeconds / hub.dataplane().workers().length;
         final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, stormNhrpNs, stormIkeNs, naks, workerBusy, before, after, spokes, traffic,
-            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved);
+            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads);
         Files.writeString(directory.resolve("summary.json"), Json.write(summary));
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
@@ -406,7 +412,7 @@ public final class ScaleRun
         final long naks, final double workerBusy,
         final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
         final HubAssembly hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
-        final boolean hubConserved, final boolean spokesConserved)
+        final boolean hubConserved, final boolean spokesConserved, final List<SchedStat.ThreadStat> threads)
     {
         final Map<String, Object> s = new LinkedHashMap<>();
         s.put("run", stamp);
@@ -482,6 +488,16 @@ public final class ScaleRun
         }
         s.put("hubDropsByReason", drops);
         s.put("gc", Map.of("collections", gcCount, "milliseconds", gcTimeMs));
+        final List<Map<String, Object>> busiest = new ArrayList<>();
+        for (final SchedStat.ThreadStat t : threads.subList(0, Math.min(THREADS_LISTED, threads.size())))
+        {
+            final Map<String, Object> thread = new LinkedHashMap<>();
+            thread.put("thread", t.label());
+            thread.put("cpuMilliseconds", t.cpuNs() / 1e6);
+            thread.put("waitedForCpuMilliseconds", t.waitNs() / 1e6);
+            busiest.add(thread);
+        }
+        s.put("threadsDuringTraffic", busiest);
 
         final Map<String, Object> conservation = new LinkedHashMap<>();
         conservation.put("hubReceived", after.received());
@@ -543,6 +559,25 @@ public final class ScaleRun
         row(out, "GC during traffic", s.get("gc"));
         row(out, "hub drops by reason", s.get("hubDropsByReason"));
         row(out, "conservation (hub, spokes)", c.get("hubConserved") + ", " + c.get("spokesConserved"));
+        final List<Map<String, Object>> threads = (List<Map<String, Object>>)s.get("threadsDuringTraffic");
+        final double seconds = (Double)t.get("seconds");
+        out.append("\nThreads of the machine that used the most CPU during the traffic phase (Linux scheduler statistics; ")
+            .append("waited: runnable while another thread held its processor):\n\n");
+        if (threads.isEmpty())
+        {
+            out.append("none known (this system gives no per-thread scheduler statistics).\n");
+        }
+        else
+        {
+            out.append("| thread | CPU ms | share of the phase % | waited for a CPU ms |\n|---|---:|---:|---:|\n");
+            for (final Map<String, Object> thread : threads)
+            {
+                final double cpuMs = (Double)thread.get("cpuMilliseconds");
+                out.append("| ").append(String.valueOf(thread.get("thread")).replace("|", "/")).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f | %.1f | %.1f", cpuMs, cpuMs / 10 / seconds, (Double)thread.get("waitedForCpuMilliseconds")))
+                    .append(" |\n");
+            }
+        }
         out.append("\nCharts: throughput.svg, latency.svg (in the hub), latency-end-to-end.svg, shortcuts.svg; latency histogram log: ")
             .append("latency.hlog (tags in-hub and end-to-end).\n");
         return out.toString();

@@ -133,6 +133,13 @@ class ScaleRunTest
         assertTrue(summary.contains("\"trafficIndicationsSent\": 0,"), summary);
         assertTrue(!summary.contains("\"sentThroughHub\": 0,"), summary);
         assertTrue(!Files.exists(run.resolve("frames.pcap")), "--pcap 0 exports nothing");
+        final String markdown = Files.readString(run.resolve("summary.md"));
+        assertTrue(markdown.contains("Threads of the machine that used the most CPU during the traffic phase"), markdown);
+        if (Files.isReadable(Path.of("/proc/self/schedstat")))
+        {
+            assertTrue(summary.contains("\"thread\": \"hub-worker-0 (this JVM)\""), "the busy-spinning worker is among the busiest: " + summary);
+            assertTrue(markdown.contains("| hub-worker-0 (this JVM) | "), markdown);
+        }
     }
 
     /** The records of a pcap PcapWriter wrote (24-byte file header, 16-byte record headers, little-endian). */

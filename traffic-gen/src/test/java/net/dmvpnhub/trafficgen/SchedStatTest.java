@@ -1,4 +1,4 @@
-package net.dmvpnhub.bench;
+package net.dmvpnhub.trafficgen;
 
 import org.junit.jupiter.api.Test;
 

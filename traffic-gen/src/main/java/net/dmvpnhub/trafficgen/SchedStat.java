@@ -1,4 +1,4 @@
-package net.dmvpnhub.bench;
+package net.dmvpnhub.trafficgen;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
