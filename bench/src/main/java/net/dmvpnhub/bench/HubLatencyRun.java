@@ -324,7 +324,8 @@ public final class HubLatencyRun
 
         final long pressureAfterUs = cpuPressureMicros();
         final long allocated = allocatedBytes() - allocatedBefore;
-        final long jitMs = jitMillis() - jitBeforeMs;
+        final long jitAfterMs = jitMillis();
+        final long jitMs = jitBeforeMs < 0 || jitAfterMs < 0 ? -1 : jitAfterMs - jitBeforeMs;
         final long[] gcAfter = gc();
         final WorkerCounters hubAfter = dataplane.totals();
         final SchedStat.Snapshot threadsAfter = SchedStat.take(true);
@@ -484,15 +485,15 @@ public final class HubLatencyRun
         }
     }
 
-    /** Milliseconds the JIT compilers have spent compiling, or 0 when the JVM does not say. */
-    private static long jitMillis()
+    /** Milliseconds the JIT compilers have spent compiling so far, or -1 when the JVM does not say. */
+    static long jitMillis()
     {
         final java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** Collections and milliseconds spent in them, over every collector. */
-    private static long[] gc()
+    static long[] gc()
     {
         long count = 0;
         long millis = 0;

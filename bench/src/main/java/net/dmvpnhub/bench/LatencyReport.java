@@ -83,7 +83,8 @@ public final class LatencyReport
      * @param sourceStoppedNs those gaps' time in all.
      * @param longestSourceStopNs the longest gap between two turns of the source's loop.
      * @param jitMs time this JVM's JIT compilers spent compiling during the load
-     * ({@code CompilationMXBean}): compiler threads take processors from the busy ones.
+     * ({@code CompilationMXBean}), or -1 when the JVM does not say: compiler threads take
+     * processors from the busy ones.
      */
     public record Stalls(long windowNs, List<SchedStat.ThreadStat> used, long sourceStops, long sourceStoppedNs, long longestSourceStopNs,
         long jitMs)
@@ -212,7 +213,7 @@ public final class LatencyReport
                 .append(st.sourceStops()).append(" | ")
                 .append(ms(st.sourceStoppedNs())).append(" | ")
                 .append(us(st.longestSourceStopNs())).append(" | ")
-                .append(st.jitMs()).append(" | ")
+                .append(st.jitMs() < 0 ? "n/a" : Long.toString(st.jitMs())).append(" | ")
                 .append(!known ? "n/a (no scheduler statistics)" : others.isEmpty() ? "none over " + ms(OTHERS_MIN_CPU_NS) + " ms" : others)
                 .append(" |\n");
         }

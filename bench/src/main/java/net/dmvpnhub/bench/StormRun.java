@@ -24,8 +24,6 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.PrintStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
@@ -489,8 +487,8 @@ public final class StormRun
         int tail = 0;
         long requests = 0;
         long stalls = 0;
-        final long[] gcBefore = gc();
-        final long jitBefore = jitMs();
+        final long[] gcBefore = HubLatencyRun.gc();
+        final long jitBefore = HubLatencyRun.jitMillis();
         final long pressureBeforeUs = HubLatencyRun.cpuPressureMicros();
         final long start = System.nanoTime();
         long now = start;
@@ -558,8 +556,8 @@ public final class StormRun
             }
         }
         final long pressureAfterUs = HubLatencyRun.cpuPressureMicros();
-        final long[] gcAfter = gc();
-        final long jitAfter = jitMs();
+        final long[] gcAfter = HubLatencyRun.gc();
+        final long jitAfter = HubLatencyRun.jitMillis();
         final double pressure = pressureBeforeUs < 0 || pressureAfterUs < 0 ? Double.NaN :
             100.0 * (pressureAfterUs - pressureBeforeUs) / ((now - start) / 1e3);
         return new Window(now - start, hairpinTransmittedTotal - hairpinBefore, requests, stormRepliesTotal - repliesBefore,
@@ -569,24 +567,6 @@ public final class StormRun
     }
 
     /** Milliseconds the JIT compilers have spent so far, or -1. */
-    private static long jitMs()
-    {
-        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
-    }
-
-    /** Collections so far and their milliseconds, over all collectors. */
-    private static long[] gc()
-    {
-        final long[] total = new long[2];
-        for (final GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans())
-        {
-            total[0] += Math.max(0, bean.getCollectionCount());
-            total[1] += Math.max(0, bean.getCollectionTime());
-        }
-        return total;
-    }
-
     private void offer(final int slot)
     {
         if (!rx.offer(slot))
