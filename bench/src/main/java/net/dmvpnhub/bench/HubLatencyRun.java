@@ -62,6 +62,10 @@ public final class HubLatencyRun
     static final int FRAMES = 32_768;
     static final int SLOTS = 8192;
     static final int RING = 1024;
+    /** The windows in which a load's stops are told from its quiet stretches ({@link LatencyReport.Quiet}). */
+    static final long WINDOW_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A window's histogram: 2 significant digits, values up to 100 ms (above it, a window is not quiet anyway). */
+    static final long WINDOW_HIGHEST_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Thread snapshots taken before the warm-up, so that their code is compiled during it. */
     private static final int WARM_SNAPSHOTS = 20;
     /** Frames sent at most between two looks at the transmit rings. */
@@ -78,6 +82,8 @@ public final class HubLatencyRun
     private Dataplane dataplane;
     private TrafficPort port;
     private IdleStrategy sourceIdle;
+    /** The workers' idle strategies, which count their threads' stops per second of a recorded load. */
+    private final List<StallMeter> workerMeters = new ArrayList<>();
 
     private HubLatencyRun(final LatencyOptions options)
     {
@@ -163,7 +169,12 @@ public final class HubLatencyRun
         dataplane = new Dataplane(slab, traffic.tables(), HairpinTraffic.config(), options.mode(), options.workers(), RING);
         port = new TrafficPort(traffic, dataplane);
         sourceIdle = idleStrategies.get();
-        dataplane.start(idleStrategies, clock);
+        dataplane.start(() ->
+        {
+            final StallMeter meter = new StallMeter(idleStrategies.get(), options.stopNs());
+            workerMeters.add(meter);
+            return meter;
+        }, clock);
         // Loads and compiles the code that reads the thread statistics (a few ms a snapshot) during
         // the warm-up, not in the first load's window.
         for (int i = 0; i < WARM_SNAPSHOTS; i++)
@@ -303,9 +314,15 @@ public final class HubLatencyRun
                 discarded[i] = new Histogram(HIGHEST_TRACKABLE_NS, 3);
             }
             final Pacer leadIn = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
-            pace(percent, leadIn, leadIn.startNs() + options.leadInSeconds() * SECOND_NS, discarded, new PacedCounts());
+            final PacedCounts leadInCounts = new PacedCounts();
+            leadInCounts.windows = windowHistograms(discarded.length);
+            leadInCounts.stopsPerWindow = new long[leadInCounts.windows.length];
+            pace(percent, leadIn, leadIn.startNs() + options.leadInSeconds() * SECOND_NS, discarded, leadInCounts);
         }
         settle();
+        final PacedCounts counts = new PacedCounts();
+        counts.windows = windowHistograms(perSecond.length);
+        counts.stopsPerWindow = new long[counts.windows.length];
         // Thread snapshots first and last: reading /proc allocates, and the load's figures leave them out.
         final long windowStartNs = clock.nanoTime();
         final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
@@ -319,8 +336,20 @@ public final class HubLatencyRun
         final long wallStartMs = System.currentTimeMillis() + 1;
         final Pacer pacer = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
         final long startNs = pacer.startNs();
-        final PacedCounts counts = new PacedCounts();
+        for (final StallMeter meter : workerMeters)
+        {
+            meter.arm(startNs, WINDOW_NS, counts.windows.length);
+        }
         pace(percent, pacer, startNs + last * SECOND_NS, perSecond, counts);
+        final long[] workerStops = new long[counts.windows.length];
+        for (final StallMeter meter : workerMeters)
+        {
+            final long[] stops = meter.disarm();
+            for (int i = 0; i < workerStops.length; i++)
+            {
+                workerStops[i] += stops[i];
+            }
+        }
 
         final long pressureAfterUs = cpuPressureMicros();
         final long allocated = allocatedBytes() - allocatedBefore;
@@ -356,7 +385,7 @@ public final class HubLatencyRun
         return new LatencyReport.LoadResult(percent, fps, counts.recorded / seconds, pacer.count(), total, sourceDrops, hubDrops,
             gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], allocated, counts.maxLagNs, pressure,
             new LatencyReport.Stalls(windowNs, SchedStat.between(threadsBefore, threadsAfter), counts.sourceStops, counts.sourceStoppedNs,
-                counts.longestStopNs, jitMs));
+                counts.longestStopNs, jitMs, options.stopNs(), LatencyReport.Quiet.of(counts.windows, counts.stopsPerWindow, workerStops)));
     }
 
     /**
@@ -385,6 +414,21 @@ public final class HubLatencyRun
         long sourceStops;
         long sourceStoppedNs;
         long longestStopNs;
+        /** One histogram per {@link #WINDOW_NS} of the stretch, a frame in the window it came back in. */
+        Histogram[] windows;
+        /** The source's stops by the window they ended in. */
+        long[] stopsPerWindow;
+    }
+
+    /** Histograms for the windows of {@code seconds} seconds (allocated before the stretch, none during it). */
+    private static Histogram[] windowHistograms(final int seconds)
+    {
+        final Histogram[] windows = new Histogram[(int)(seconds * SECOND_NS / WINDOW_NS)];
+        for (int i = 0; i < windows.length; i++)
+        {
+            windows[i] = new Histogram(WINDOW_HIGHEST_NS, 2);
+        }
+        return windows;
     }
 
     /**
@@ -419,6 +463,12 @@ public final class HubLatencyRun
             lastTurnNs = clock.nanoTime();
         }
 
+        private int window(final long nowNs)
+        {
+            final long window = (nowNs - startNs) / WINDOW_NS;
+            return window < 0 ? 0 : (int)Math.min(window, counts.windows.length - 1);
+        }
+
         /**
          * Sends what is due (at most {@link #BURST} frames) and takes what came back.
          *
@@ -430,10 +480,11 @@ public final class HubLatencyRun
             final long turnGapNs = nowNs - lastTurnNs;
             lastTurnNs = nowNs;
             counts.longestStopNs = Math.max(counts.longestStopNs, turnGapNs);
-            if (turnGapNs > LatencyReport.STOP_NS)
+            if (turnGapNs > options.stopNs())
             {
                 counts.sourceStops++;
                 counts.sourceStoppedNs += turnGapNs;
+                counts.stopsPerWindow[window(nowNs)]++;
             }
             int work = 0;
             boolean waiting = false;
@@ -465,7 +516,7 @@ public final class HubLatencyRun
                 work++;
             }
             final long index = (nowNs - startNs) / SECOND_NS;
-            final int drained = port.drain(perSecond[index < 0 ? 0 : (int)Math.min(index, last)], clock);
+            final int drained = port.drain(perSecond[index < 0 ? 0 : (int)Math.min(index, last)], counts.windows[window(nowNs)], clock);
             if (drained > 0)
             {
                 counts.recorded += drained;
@@ -590,9 +641,13 @@ public final class HubLatencyRun
         s.append("- Busy threads' time (second table): from Linux's per-thread scheduler statistics (/proc/<pid>/task/<tid>/schedstat) ")
             .append("read at each load's start and end. \"Waited for a CPU\" is time a thread could run while another thread held its ")
             .append("processor; \"other threads that ran\" are every other thread of the machine that used a CPU then, this JVM's ")
-            .append("included. A source stop is a gap of over 1 ms between two turns of the source's loop, which never blocks: the ")
-            .append("thread was not running, whether the guest's scheduler or the hypervisor took its processor (the statistics see ")
-            .append("only the first). Frames meant to be sent during a stop are sent late, with their intended times.\n\n");
+            .append("included. A stop is a gap of over ").append(LatencyReport.duration(options.stopNs()))
+            .append(" (--stop-us) between two turns of a busy thread's loop (the source's, which never blocks, or a worker's duty ")
+            .append("cycles): the thread was not running, whether the guest's scheduler or the hypervisor took its processor (the ")
+            .append("statistics see only the first). Frames meant to be sent during a source stop are sent late, with their intended ")
+            .append("times. The quiet windows are the ").append(WINDOW_NS / 1_000_000).append(" ms stretches of a load with no stop of ")
+            .append("any busy thread in them or in the one before; their latencies (2 significant digits) are what the hub does when ")
+            .append("the machine leaves its threads alone, beside the load's own, which the goal is judged on.\n\n");
         s.append("Maximum rate: ");
         if (options.maxRate() > 0)
         {

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param leadInSeconds unrecorded paced traffic at each load before its recorded run.
  * @param seconds recorded time at each load.
  * @param idle idle strategy of the workers ({@link IdleStrategies}).
+ * @param stopUs a gap longer than this between two turns of a busy thread's loop is a stop.
  * @param out path prefix of the files written: {@code out.hlog} and {@code out-summary.md}.
  * @param help only print the usage.
  */
@@ -35,6 +36,7 @@ public record LatencyOptions(
     int leadInSeconds,
     int seconds,
     String idle,
+    long stopUs,
     String out,
     boolean help)
 {
@@ -62,15 +64,22 @@ public record LatencyOptions(
                                     that paced traffic's code is compiled first (default 3)
           --seconds N               recorded seconds per load (default 30)
           --idle busy|yield|backoff workers' idle strategy (default yield)
+          --stop-us N               a gap of more than N us between two turns of a busy thread's loop is
+                                    a stop (the thread was not running), 100 to 100000 (default 1000;
+                                    a worker's turn with a full batch of 64 IMIX frames takes about
+                                    200 us here)
           --out PREFIX              files to write (default results/tmp/hub-latency-<UTC time>)
           -h, --help                this text
         """;
+
+    /** A stop is a gap of more than this many microseconds unless {@code --stop-us} says otherwise. */
+    public static final long DEFAULT_STOP_US = 1000;
 
     /** Spokes of the hub unless {@code --spokes} says otherwise. */
     public static final int DEFAULT_SPOKES = 10_000;
 
     private static final Set<String> OPTIONS = Set.of("--mode", "--spokes", "--workers", "--size", "--loads", "--max-rate", "--warmup-seconds",
-        "--saturation-seconds", "--lead-in-seconds", "--seconds", "--idle", "--out");
+        "--saturation-seconds", "--lead-in-seconds", "--seconds", "--idle", "--stop-us", "--out");
 
     /** A command line that cannot run; the message is one sentence. */
     public static final class UsageException extends Exception
@@ -99,13 +108,14 @@ public record LatencyOptions(
         int leadIn = 3;
         int seconds = 30;
         String idle = "yield";
+        long stopUs = DEFAULT_STOP_US;
         String out = defaultOut;
         for (int i = 0; i < args.length; i++)
         {
             final String option = args[i];
             if (option.equals("-h") || option.equals("--help"))
             {
-                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, out, true);
+                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, true);
             }
             if (!option.startsWith("--"))
             {
@@ -152,6 +162,7 @@ public record LatencyOptions(
                     }
                     idle = value;
                 }
+                case "--stop-us" -> stopUs = wholeNumber(option, value, 100, 100_000);
                 case "--out" ->
                 {
                     if (value.isEmpty())
@@ -168,7 +179,7 @@ public record LatencyOptions(
             throw new UsageException("the pipelined mode always has 2 workers, so --workers " + workers + " does not apply.");
         }
         final int n = mode == ThreadingMode.PIPELINED ? 2 : workers == null ? 1 : workers;
-        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, out, false);
+        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, false);
     }
 
     private static int wholeNumber(final String option, final String value, final int min, final int max) throws UsageException
@@ -197,6 +208,12 @@ public record LatencyOptions(
             loads.add(wholeNumber("--loads", part.trim(), 1, 100));
         }
         return List.copyOf(loads);
+    }
+
+    /** {@link #stopUs} in nanoseconds. */
+    public long stopNs()
+    {
+        return stopUs * 1000;
     }
 
     /** Threads the run uses: the source/drain thread and the workers. */

@@ -178,6 +178,15 @@ public final class TrafficPort
      */
     public int drain(final Histogram latencies, final NanoClock clock)
     {
+        return drain(latencies, null, clock);
+    }
+
+    /**
+     * {@link #drain(Histogram, NanoClock)}, recording each latency into a second histogram too
+     * (values above its range as its highest trackable value), when {@code also} is not null.
+     */
+    public int drain(final Histogram latencies, final Histogram also, final NanoClock clock)
+    {
         int total = 0;
         for (final SpscLongRing ring : tx)
         {
@@ -193,7 +202,12 @@ public final class TrafficPort
                 outstanding[slotSender[slot]]--;
                 if (latencies != null)
                 {
-                    latencies.recordValue(Math.min(seenNs - slab.receivedNs(slot), latencies.getHighestTrackableValue()));
+                    final long latencyNs = seenNs - slab.receivedNs(slot);
+                    latencies.recordValue(Math.min(latencyNs, latencies.getHighestTrackableValue()));
+                    if (also != null)
+                    {
+                        also.recordValue(Math.min(latencyNs, also.getHighestTrackableValue()));
+                    }
                 }
                 slab.release(slotCache, slot);
             }

@@ -30,6 +30,7 @@ class LatencyOptionsTest
         assertEquals(0, o.maxRate());
         assertEquals(LatencyOptions.DEFAULT_SPOKES, o.spokes());
         assertEquals(3, o.leadInSeconds());
+        assertEquals(1_000_000, o.stopNs());
         assertEquals("yield", o.idle());
         assertEquals("out/default", o.out());
         assertEquals(2, o.threads());
@@ -41,7 +42,8 @@ class LatencyOptionsTest
     {
         final LatencyOptions o = parse("--mode", "rtc", "--workers", "2", "--size", "576", "--loads", "30, 60,95",
             "--max-rate", "400000", "--warmup-seconds", "0", "--saturation-seconds", "3", "--seconds", "7", "--idle", "busy",
-            "--out", "results/x", "--spokes", "1000", "--lead-in-seconds", "0");
+            "--out", "results/x", "--spokes", "1000", "--lead-in-seconds", "0", "--stop-us", "200");
+        assertEquals(200_000, o.stopNs());
         assertEquals(1000, o.spokes());
         assertEquals(0, o.leadInSeconds());
         assertEquals(2, o.workers());
@@ -83,6 +85,7 @@ class LatencyOptionsTest
         assertEquals("--size must be a whole number from 28 to 1500, not '9000'.", error("--size", "9000"));
         assertEquals("--spokes must be a whole number from 4 to 100000, not '3'.", error("--spokes", "3"));
         assertEquals("--lead-in-seconds must be a whole number from 0 to 3600, not '-1'.", error("--lead-in-seconds", "-1"));
+        assertEquals("--stop-us must be a whole number from 100 to 100000, not '50'.", error("--stop-us", "50"));
         assertEquals("--mode must be rtc or pipelined, not 'dedicated'.", error("--mode", "dedicated"));
         assertEquals("--idle must be busy, yield or backoff, not 'sleep'.", error("--idle", "sleep"));
         assertEquals("--workers must be a whole number from 1 to 16, not '0'.", error("--workers", "0"));

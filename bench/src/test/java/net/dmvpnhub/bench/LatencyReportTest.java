@@ -104,7 +104,7 @@ class LatencyReportTest
             thread(702, "bash", "bash", false, false, 1_000_000L, 0),
             thread(15, "rcu_preempt", "rcu_preempt", false, true, 400_000L, 0));
         final LatencyReport.LoadResult r = new LatencyReport.LoadResult(70, 100_000, 99_500, 10_000, latencies(20_000), Map.of(), Map.of(), 0, 0,
-            0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, used, 3, 7_500_000L, 4_200_000L, 250));
+            0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, used, 3, 7_500_000L, 4_200_000L, 250, 1_000_000, quiet()));
         final String row = LatencyReport.stallTable(List.of(r)).lines().filter(l -> l.startsWith("| 70%")).findFirst().orElseThrow();
         final String[] cells = row.split("\\|");
         assertEquals(" 90.0 ", cells[2], "source on a CPU");
@@ -115,7 +115,9 @@ class LatencyReportTest
         assertEquals(" 7.5 ", cells[7], "their time");
         assertEquals(" 4200.0 ", cells[8], "longest stop");
         assertEquals(" 250 ", cells[9], "JIT compiling");
-        assertEquals(" kdamond.0 (kernel) 45.3, C2 CompilerThre (this JVM) 12.0, sshd (pid 700) 3.0, libuv-worker (node, pid 701) 2.0 ", cells[10],
+        assertEquals(" 1 of 5 ", cells[10], "windows without a stop in them or the window before");
+        assertEquals(" 40.2 / 40.2 ", cells[11], "their percentiles");
+        assertEquals(" kdamond.0 (kernel) 45.3, C2 CompilerThre (this JVM) 12.0, sshd (pid 700) 3.0, libuv-worker (node, pid 701) 2.0 ", cells[12],
             "the four busiest others, this JVM's non-busy threads among them; bash is fifth and rcu_preempt under 0.5 ms");
     }
 
@@ -124,6 +126,61 @@ class LatencyReportTest
     {
         final String row = LatencyReport.stallTable(List.of(result(50, latencies(20_000), 0))).lines()
             .filter(l -> l.startsWith("| 50%")).findFirst().orElseThrow();
-        assertEquals("| 50% | n/a | n/a | n/a | n/a | 0 | 0.0 | 0.0 | 0 | n/a (no scheduler statistics) |", row);
+        assertEquals("| 50% | n/a | n/a | n/a | n/a | 0 | 0.0 | 0.0 | 0 | 0 of 0 | n/a | n/a (no scheduler statistics) |", row);
+    }
+
+    /**
+     * Five windows of 100 frames each: 0 quiet (40 us), 1 a source stop (5 ms), 2 none of its own
+     * but after a stop (3 ms), 3 a worker stop (9 ms), 4 after a stop (40 us): only window 0 is quiet.
+     */
+    private static LatencyReport.Quiet quiet()
+    {
+        final Histogram[] perSecond = new Histogram[5];
+        final long[] valuesNs = {40_000, 5_000_000, 3_000_000, 9_000_000, 40_000};
+        for (int i = 0; i < perSecond.length; i++)
+        {
+            perSecond[i] = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
+            perSecond[i].recordValueWithCount(valuesNs[i], 100);
+        }
+        final long[] source = {0, 1, 0, 0, 0};
+        final long[] workers = {0, 0, 0, 2, 0};
+        return LatencyReport.Quiet.of(perSecond, source, workers);
+    }
+
+    @Test
+    void quietWindowsAreThoseWithNoStopInThemOrTheWindowBefore()
+    {
+        final LatencyReport.Quiet s = quiet();
+        assertEquals(5, s.of());
+        assertEquals(1, s.quiet(), "window 0 only: 1 and 3 have stops, 2 and 4 follow one");
+        assertEquals(100, s.latencyNs().getTotalCount());
+        assertEquals(40_000, s.latencyNs().getMaxValue(), 400, "2 significant digits");
+
+        final long[] none = new long[5];
+        final LatencyReport.Quiet all = LatencyReport.Quiet.of(new Histogram[]{h(), h(), h(), h(), h()}, none, none);
+        assertEquals(5, all.quiet());
+    }
+
+    private static Histogram h()
+    {
+        final Histogram h = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
+        h.recordValue(10_000);
+        return h;
+    }
+
+    @Test
+    void theGoalSentenceAddsTheQuietWindows()
+    {
+        final LatencyReport.LoadResult r = new LatencyReport.LoadResult(70, 100_000, 99_500, 10_000, latencies(20_000), Map.of(), Map.of(), 0, 0,
+            0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, List.of(), 0, 0, 0, 0, 1_000_000, quiet()));
+        final String goal = LatencyReport.goal(List.of(r));
+        assertTrue(goal.endsWith(" Over the 1 of 5 windows of 100 ms in which no busy thread stopped for over 1 ms (nor in the window " +
+            "before), what the hub does when the machine leaves its threads alone: p99.9 40.2 us, p99.99 40.2 us, 100 frames."), goal);
+        final long[] stop = {1, 1, 1, 1, 1};
+        final LatencyReport.LoadResult noQuietSecond = new LatencyReport.LoadResult(70, 100_000, 99_500, 10_000, latencies(20_000), Map.of(),
+            Map.of(), 0, 0, 0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, List.of(), 0, 0, 0, 0, 200_000,
+            LatencyReport.Quiet.of(new Histogram[]{h(), h(), h(), h(), h()}, stop, new long[5])));
+        assertTrue(LatencyReport.goal(List.of(noQuietSecond)).endsWith(" None of the 5 windows of 100 ms passed without a busy thread stopping " +
+            "for over 200 us."));
     }
 }
