@@ -111,7 +111,7 @@ public final class LatencyReport
      * percentiles, over every frame, are the ones the goal is judged on.
      *
      * @param quiet how many windows qualify.
-     * @param of the load's windows.
+     * @param of the load's windows in which frames came back (the tail's last ones have none).
      * @param latencyNs the quiet windows' histograms added up (2 significant digits).
      */
     public record Quiet(int quiet, int of, Histogram latencyNs)
@@ -123,16 +123,23 @@ public final class LatencyReport
         public static Quiet of(final Histogram[] windows, final long[] sourceStops, final long[] workerStops)
         {
             final Histogram merged = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
-            int count = 0;
+            int quiet = 0;
+            int withFrames = 0;
             for (int i = 0; i < windows.length; i++)
             {
+                if (windows[i].getTotalCount() == 0)
+                {
+                    // After the load's end, once every frame has come back: nothing to judge.
+                    continue;
+                }
+                withFrames++;
                 if (sourceStops[i] + workerStops[i] == 0 && (i == 0 || sourceStops[i - 1] + workerStops[i - 1] == 0))
                 {
                     merged.add(windows[i]);
-                    count++;
+                    quiet++;
                 }
             }
-            return new Quiet(count, windows.length, merged);
+            return new Quiet(quiet, withFrames, merged);
         }
     }
 

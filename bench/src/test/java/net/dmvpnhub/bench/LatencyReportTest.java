@@ -159,6 +159,11 @@ class LatencyReportTest
         final long[] none = new long[5];
         final LatencyReport.Quiet all = LatencyReport.Quiet.of(new Histogram[]{h(), h(), h(), h(), h()}, none, none);
         assertEquals(5, all.quiet());
+
+        final Histogram empty = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
+        final LatencyReport.Quiet tail = LatencyReport.Quiet.of(new Histogram[]{h(), h(), empty, empty}, new long[]{1, 0, 0, 0}, new long[4]);
+        assertEquals(0, tail.quiet(), "the windows after the last frame came back are neither quiet nor counted");
+        assertEquals(2, tail.of());
     }
 
     private static Histogram h()
