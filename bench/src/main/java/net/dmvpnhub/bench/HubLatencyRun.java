@@ -5,6 +5,7 @@ import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.WorkerCounters;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
+import net.dmvpnhub.trafficgen.IdleStrategies;
 import net.dmvpnhub.trafficgen.SchedStat;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;

@@ -6,6 +6,7 @@ import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.WorkerCounters;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
+import net.dmvpnhub.trafficgen.IdleStrategies;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.openjdk.jmh.annotations.AuxCounters;

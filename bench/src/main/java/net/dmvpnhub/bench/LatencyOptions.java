@@ -1,6 +1,7 @@
 package net.dmvpnhub.bench;
 
 import net.dmvpnhub.dataplane.Dataplane.ThreadingMode;
+import net.dmvpnhub.trafficgen.IdleStrategies;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -17,10 +17,12 @@ import net.dmvpnhub.nhrp.spoke.AddressPlan;
 import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.function.Supplier;
 
 /**
  * The hub of a scale run, built from the run's options: the frame slab, the tables, the
@@ -111,7 +113,15 @@ public final class HubAssembly implements AutoCloseable
      */
     public void start(final NanoClock clock)
     {
-        dataplane.start(BusySpinIdleStrategy::new, clock);
+        start(clock, BusySpinIdleStrategy::new);
+    }
+
+    /**
+     * @param workerIdle the workers' idle strategies (one each); the NHS backs off to sleeping when idle.
+     */
+    public void start(final NanoClock clock, final Supplier<IdleStrategy> workerIdle)
+    {
+        dataplane.start(workerIdle, clock);
         nhsRunner = new AgentRunner(NhrpServer.newIdleStrategy(), Throwable::printStackTrace, null, server);
         AgentRunner.startOnThread(nhsRunner);
     }

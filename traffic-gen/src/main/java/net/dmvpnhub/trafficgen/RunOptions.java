@@ -45,8 +45,12 @@ public record RunOptions(
     long rate,
     long seed,
     int pcapFrames,
+    String idle,
     Path out)
 {
+    /** {@code --idle auto}: the workers busy-spin where the machine has a processor to spare, else back off. */
+    public static final String AUTO_IDLE = "auto";
+
     public static final int MAX_SPOKES = 100_000;
 
     /** Thrown for a bad command line; its message is the one sentence to print. */
@@ -61,7 +65,7 @@ public record RunOptions(
     public static RunOptions defaults()
     {
         return new RunOptions(10_000, 20, 3, 1, Dataplane.ThreadingMode.RUN_TO_COMPLETION, PacketMix.IMIX,
-            CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 4, 1.0, 0, 1, 64, Path.of("results"));
+            CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 4, 1.0, 0, 1, 64, AUTO_IDLE, Path.of("results"));
     }
 
     public static String help()
@@ -90,6 +94,8 @@ public record RunOptions(
             "  --rate PPS          offered packets per second, 0 = as fast as possible (default 0)",
             "  --seed N            seed for every random choice (default " + d.seed() + ")",
             "  --pcap N            export the first N frames each way with the esp_sa table (default " + d.pcapFrames() + ")",
+            "  --idle I            the hub workers' idle strategy: busy, yield, backoff, or auto (default): busy where",
+            "                      the machine has a processor beyond the workers and the spokes' thread, else backoff",
             "  --out DIR           results folder (default results)",
             "  --help              this text");
     }
@@ -114,6 +120,7 @@ public record RunOptions(
         long rate = d.rate();
         long seed = d.seed();
         int pcapFrames = d.pcapFrames();
+        String idle = d.idle();
         Path out = d.out();
         for (int i = 0; i < args.size(); i++)
         {
@@ -164,12 +171,42 @@ public record RunOptions(
                 case "--rate" -> rate = integer(option, value, 0, 1_000_000_000L);
                 case "--seed" -> seed = integer(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
                 case "--pcap" -> pcapFrames = (int)integer(option, value, 0, 1_000_000);
+                case "--idle" ->
+                {
+                    if (!value.equals(AUTO_IDLE) && IdleStrategies.byName(value) == null)
+                    {
+                        throw new UsageException("--idle must be " + AUTO_IDLE + ", " + IdleStrategies.NAMES + ", not '" + value + "'");
+                    }
+                    idle = value;
+                }
                 case "--out" -> out = Path.of(value);
                 default -> throw new UsageException("unknown option " + option + ", see --help");
             }
         }
         return new RunOptions(spokes, durationS, phase, workers, mode, mix, provider, transform, spokeToSpoke, peers, zipf, rate, seed,
-            pcapFrames, out);
+            pcapFrames, idle, out);
+    }
+
+    /** Threads that poll without sleeping when idle strategies are busy: the workers and the spokes' thread. */
+    public int busyThreads()
+    {
+        return (mode == Dataplane.ThreadingMode.PIPELINED ? 2 : workers) + 1;
+    }
+
+    /**
+     * The workers' idle strategy: {@link #idle} itself, or for {@code auto} {@code busy} when
+     * {@code processors} exceed {@link #busyThreads} (one is left for the NHS, the JIT and the
+     * kernel) and {@code backoff} otherwise: a worker that spins on a machine without a processor
+     * to spare takes CPU from the spokes' thread that feeds it (the README gives the side-by-side
+     * runs).
+     */
+    public String idleFor(final int processors)
+    {
+        if (!idle.equals(AUTO_IDLE))
+        {
+            return idle;
+        }
+        return processors > busyThreads() ? "busy" : "backoff";
     }
 
     private static long integer(final String option, final String value, final long min, final long max) throws UsageException

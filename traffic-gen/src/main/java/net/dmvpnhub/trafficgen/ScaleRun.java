@@ -47,8 +47,9 @@ import java.util.zip.GZIPOutputStream;
  * {@code results/<time>/} (summary.json, summary.md, latency.hlog, charts), and a conservation
  * check at the end that fails the run if any frame is unaccounted for.
  * <p>
- * Threads: each dataplane worker (busy-spinning), the NHS (backing off when idle), the spokes
- * with the traffic generator (busy-spinning), and this one, which samples the counters once a
+ * Threads: each dataplane worker (busy-spinning where the machine has a processor to spare, else
+ * backing off: {@code --idle}), the NHS (backing off when idle), the spokes with the traffic
+ * generator (busy-spinning), and this one, which samples the counters once a
  * second. The spokes do real ESP both ways, as much crypto per packet as the hub: on a 2-core
  * machine the run measures hub and simulation together; {@code HubForwardingBenchmark} measures
  * the hub alone.
@@ -168,7 +169,8 @@ public final class ScaleRun
         console.printf(Locale.ROOT, "dmvpn run: built in %.1f s (frame slab %d slots, %d MiB)%n", (System.nanoTime() - buildStart) / 1e9,
             slots, (long)slots * 2048 >> 20);
 
-        hub.start(clock);
+        final String idle = options.idleFor(Runtime.getRuntime().availableProcessors());
+        hub.start(clock, IdleStrategies.byName(idle));
         final AgentRunner spokesRunner = new AgentRunner(new BusySpinIdleStrategy(), Throwable::printStackTrace, null, traffic);
 
         // The storm: every spoke starts (IKE, then registration) within a second.
@@ -432,6 +434,9 @@ public final class ScaleRun
         scenario.put("zipf", o.zipf());
         scenario.put("ratePps", o.rate());
         scenario.put("seed", o.seed());
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        scenario.put("workerIdle", o.idleFor(cpus) + (o.idle().equals(RunOptions.AUTO_IDLE) ? " (auto: " + cpus + " processors for " +
+            o.busyThreads() + " busy threads, the workers and the spokes')" : ""));
         s.put("scenario", scenario);
         final Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpus", Runtime.getRuntime().availableProcessors());

@@ -31,7 +31,7 @@ class RunOptionsTest
     void everyOptionIsRead() throws Exception
     {
         final RunOptions o = RunOptions.parse(Arrays.asList(("--spokes 100_000 --duration 2.5 --phase 2 --workers 2 --mode pipelined " +
-            "--mix 576 --provider jdk --transform cbc-sha256 --spoke-to-spoke 0.25 --peers 9 --zipf 0 --rate 50000 --seed 9 --pcap 0 --out /tmp/x")
+            "--mix 576 --provider jdk --transform cbc-sha256 --spoke-to-spoke 0.25 --peers 9 --zipf 0 --rate 50000 --seed 9 --pcap 0 --idle yield --out /tmp/x")
             .split(" ")));
         assertEquals(100_000, o.spokes());
         assertEquals(2.5, o.durationS());
@@ -48,6 +48,23 @@ class RunOptionsTest
         assertEquals(9, o.seed());
         assertEquals(0, o.pcapFrames());
         assertEquals("/tmp/x", o.out().toString());
+        assertEquals("yield", o.idle());
+        assertEquals("yield", o.idleFor(64), "a strategy named on the command line is used as it is");
+    }
+
+    @Test
+    void autoIdleSpinsOnlyWhereAProcessorIsLeftOver() throws Exception
+    {
+        final RunOptions one = RunOptions.parse(List.of());
+        assertEquals(RunOptions.AUTO_IDLE, one.idle());
+        assertEquals(2, one.busyThreads(), "one worker and the spokes' thread");
+        assertEquals("backoff", one.idleFor(2));
+        assertEquals("busy", one.idleFor(3));
+        final RunOptions pipelined = RunOptions.parse(List.of("--mode", "pipelined"));
+        assertEquals(3, pipelined.busyThreads());
+        assertEquals("backoff", pipelined.idleFor(3));
+        assertEquals("busy", pipelined.idleFor(16));
+        assertEquals("busy", RunOptions.parse(List.of("--idle", "busy")).idleFor(2));
     }
 
     @Test
@@ -69,7 +86,8 @@ class RunOptionsTest
         "--duration NaN|--duration must be from 0.1 to 86400.0, not NaN",
         "--colour red|unknown option --colour, see --help",
         "spokes|unexpected argument 'spokes': options start with --, see --help",
-        "--seed|--seed needs a value, see --help"})
+        "--seed|--seed needs a value, see --help",
+        "--idle lazy|--idle must be auto, busy, yield or backoff, not 'lazy'"})
     void aMistakeGetsOneSentenceNamingTheOptionAndTheProblem(final String args, final String message)
     {
         final RunOptions.UsageException ex = assertThrows(RunOptions.UsageException.class, () -> RunOptions.parse(List.of(args.split(" "))));

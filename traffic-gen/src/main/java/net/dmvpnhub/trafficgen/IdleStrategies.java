@@ -1,4 +1,4 @@
-package net.dmvpnhub.bench;
+package net.dmvpnhub.trafficgen;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -8,7 +8,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 import java.util.function.Supplier;
 
 /**
- * Idle strategies by the names the threaded benchmarks take: {@code busy} spins (the lowest
+ * Idle strategies by the names the threaded benchmarks and the main job take: {@code busy} spins (the lowest
  * latency when every thread has a core of its own), {@code yield} gives the core up to any other
  * runnable thread (the fair choice when threads outnumber cores), {@code backoff} spins, yields,
  * then parks for 1 to 100 us.
