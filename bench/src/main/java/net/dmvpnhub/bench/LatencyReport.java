@@ -94,7 +94,8 @@ public final class LatencyReport
         /** No thread statistics and no stops (tests, or a run that measured none). */
         public static Stalls none(final long windowNs)
         {
-            return new Stalls(windowNs, List.of(), 0, 0, 0, 0, LatencyOptions.DEFAULT_STOP_US * 1000, new Quiet(0, 0, new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2)));
+            return new Stalls(windowNs, List.of(), 0, 0, 0, 0, LatencyOptions.DEFAULT_STOP_US * 1000,
+                new Quiet(0, 0, new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2)));
         }
 
         static boolean busy(final SchedStat.ThreadStat t)
@@ -213,7 +214,8 @@ public final class LatencyReport
         final StringBuilder out = new StringBuilder();
         final String stop = results.isEmpty() ? "" : " > " + duration(results.get(0).stalls().stopNs());
         out.append("| load | source on a CPU % | source waited for a CPU ms | workers on a CPU % | workers waited for a CPU ms " +
-            "| source stops" + stop + " | their time ms | longest stop us | JIT compiling ms | 100 ms windows without a stop" + stop +
+            "| source stops" + stop + " | their time ms | longest stop us | JIT compiling ms | " + HubLatencyRun.WINDOW_NS / 1_000_000 +
+            " ms windows without a stop" + stop +
             " | their p99.9 / p99.99 us | other threads that ran (CPU ms) |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final LoadResult r : results)
