@@ -314,16 +314,27 @@ public final class HubLatencyRun
             {
                 discarded[i] = new Histogram(HIGHEST_TRACKABLE_NS, 3);
             }
+            final PacedCounts leadInCounts = new PacedCounts(new QuietWindows(windows(discarded.length), window -> 0));
             final Pacer leadIn = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
-            final PacedCounts leadInCounts = new PacedCounts();
-            leadInCounts.windows = windowHistograms(discarded.length);
-            leadInCounts.stopsPerWindow = new long[leadInCounts.windows.length];
+            leadInCounts.windows.begin(leadIn.startNs());
             pace(percent, leadIn, leadIn.startNs() + options.leadInSeconds() * SECOND_NS, discarded, leadInCounts);
         }
         settle();
-        final PacedCounts counts = new PacedCounts();
-        counts.windows = windowHistograms(perSecond.length);
-        counts.stopsPerWindow = new long[counts.windows.length];
+        // Allocated before the measurements start, like the histograms.
+        final int windows = windows(perSecond.length);
+        for (final StallMeter meter : workerMeters)
+        {
+            meter.prepare(windows);
+        }
+        final PacedCounts counts = new PacedCounts(new QuietWindows(windows, window ->
+        {
+            long stops = 0;
+            for (final StallMeter meter : workerMeters)
+            {
+                stops += meter.stopsIn(window);
+            }
+            return stops;
+        }));
         // Thread snapshots first and last: reading /proc allocates, and the load's figures leave them out.
         final long windowStartNs = clock.nanoTime();
         final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
@@ -337,19 +348,16 @@ public final class HubLatencyRun
         final long wallStartMs = System.currentTimeMillis() + 1;
         final Pacer pacer = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
         final long startNs = pacer.startNs();
+        counts.windows.begin(startNs);
         for (final StallMeter meter : workerMeters)
         {
-            meter.arm(startNs, WINDOW_NS, counts.windows.length);
+            meter.arm(startNs, WINDOW_NS);
         }
         pace(percent, pacer, startNs + last * SECOND_NS, perSecond, counts);
-        final long[] workerStops = new long[counts.windows.length];
+        final LatencyReport.Quiet quiet = counts.windows.finish();
         for (final StallMeter meter : workerMeters)
         {
-            final long[] stops = meter.disarm();
-            for (int i = 0; i < workerStops.length; i++)
-            {
-                workerStops[i] += stops[i];
-            }
+            meter.disarm();
         }
 
         final long pressureAfterUs = cpuPressureMicros();
@@ -386,7 +394,7 @@ public final class HubLatencyRun
         return new LatencyReport.LoadResult(percent, fps, counts.recorded / seconds, pacer.count(), total, sourceDrops, hubDrops,
             gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], allocated, counts.maxLagNs, pressure,
             new LatencyReport.Stalls(windowNs, SchedStat.between(threadsBefore, threadsAfter), counts.sourceStops, counts.sourceStoppedNs,
-                counts.longestStopNs, jitMs, options.stopNs(), LatencyReport.Quiet.of(counts.windows, counts.stopsPerWindow, workerStops)));
+                counts.longestStopNs, jitMs, options.stopNs(), quiet));
     }
 
     /**
@@ -415,21 +423,19 @@ public final class HubLatencyRun
         long sourceStops;
         long sourceStoppedNs;
         long longestStopNs;
-        /** One histogram per {@link #WINDOW_NS} of the stretch, a frame in the window it came back in. */
-        Histogram[] windows;
-        /** The source's stops by the window they ended in. */
-        long[] stopsPerWindow;
+        /** The stretch's latencies and source stops by window. */
+        final QuietWindows windows;
+
+        PacedCounts(final QuietWindows windows)
+        {
+            this.windows = windows;
+        }
     }
 
-    /** Histograms for the windows of {@code seconds} seconds (allocated before the stretch, none during it). */
-    private static Histogram[] windowHistograms(final int seconds)
+    /** Windows of {@link #WINDOW_NS} in {@code seconds} seconds. */
+    private static int windows(final int seconds)
     {
-        final Histogram[] windows = new Histogram[(int)(seconds * SECOND_NS / WINDOW_NS)];
-        for (int i = 0; i < windows.length; i++)
-        {
-            windows[i] = new Histogram(WINDOW_HIGHEST_NS, 2);
-        }
-        return windows;
+        return (int)(seconds * SECOND_NS / WINDOW_NS);
     }
 
     /**
@@ -464,12 +470,6 @@ public final class HubLatencyRun
             lastTurnNs = clock.nanoTime();
         }
 
-        private int window(final long nowNs)
-        {
-            final long window = (nowNs - startNs) / WINDOW_NS;
-            return window < 0 ? 0 : (int)Math.min(window, counts.windows.length - 1);
-        }
-
         /**
          * Sends what is due (at most {@link #BURST} frames) and takes what came back.
          *
@@ -485,7 +485,7 @@ public final class HubLatencyRun
             {
                 counts.sourceStops++;
                 counts.sourceStoppedNs += turnGapNs;
-                counts.stopsPerWindow[window(nowNs)]++;
+                counts.windows.sourceStopped(nowNs);
             }
             int work = 0;
             boolean waiting = false;
@@ -517,7 +517,7 @@ public final class HubLatencyRun
                 work++;
             }
             final long index = (nowNs - startNs) / SECOND_NS;
-            final int drained = port.drain(perSecond[index < 0 ? 0 : (int)Math.min(index, last)], counts.windows[window(nowNs)], clock);
+            final int drained = port.drain(perSecond[index < 0 ? 0 : (int)Math.min(index, last)], counts.windows.windowAt(nowNs), clock);
             if (drained > 0)
             {
                 counts.recorded += drained;

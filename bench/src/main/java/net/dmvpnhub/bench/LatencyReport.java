@@ -114,34 +114,10 @@ public final class LatencyReport
      * @param quiet how many windows qualify.
      * @param of the load's windows in which frames came back (the tail's last ones have none).
      * @param latencyNs the quiet windows' histograms added up (2 significant digits).
+     * @see QuietWindows
      */
     public record Quiet(int quiet, int of, Histogram latencyNs)
     {
-        /**
-         * @param windows the load's histograms, one per window (a frame in the window it came back in).
-         * @param sourceStops, workerStops stops per window, by the window they ended in.
-         */
-        public static Quiet of(final Histogram[] windows, final long[] sourceStops, final long[] workerStops)
-        {
-            final Histogram merged = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
-            int quiet = 0;
-            int withFrames = 0;
-            for (int i = 0; i < windows.length; i++)
-            {
-                if (windows[i].getTotalCount() == 0)
-                {
-                    // After the load's end, once every frame has come back: nothing to judge.
-                    continue;
-                }
-                withFrames++;
-                if (sourceStops[i] + workerStops[i] == 0 && (i == 0 || sourceStops[i - 1] + workerStops[i - 1] == 0))
-                {
-                    merged.add(windows[i]);
-                    quiet++;
-                }
-            }
-            return new Quiet(quiet, withFrames, merged);
-        }
     }
 
     /** The source thread's name (HubLatencyRun names the thread that runs it). */

@@ -33,27 +33,31 @@ final class StallMeter implements IdleStrategy
         this.stopNs = stopNs;
     }
 
-    /** Counts stops from {@code startNs} on, one slot per {@code lengthNs} ({@code windows} of them; later ones go in the last). */
-    void arm(final long startNs, final long lengthNs, final int windows)
+    private AtomicLongArray prepared;
+
+    /** Allocates the counts for a load of {@code windows} windows, before its measurements start. */
+    void prepare(final int windows)
     {
-        window = new Window(startNs, lengthNs, new AtomicLongArray(windows));
+        prepared = new AtomicLongArray(windows);
     }
 
-    /**
-     * Stops counting.
-     *
-     * @return the stops counted per window since {@link #arm}.
-     */
-    long[] disarm()
+    /** Counts stops from {@code startNs} on, one slot per {@code lengthNs} (later ones go in the last), in what {@link #prepare} made. */
+    void arm(final long startNs, final long lengthNs)
+    {
+        window = new Window(startNs, lengthNs, prepared);
+    }
+
+    /** The stops that ended in a window since {@link #arm} (0 when not armed). */
+    long stopsIn(final int windowIndex)
     {
         final Window w = window;
+        return w == null ? 0 : w.stops().get(windowIndex);
+    }
+
+    /** Stops counting. */
+    void disarm()
+    {
         window = null;
-        final long[] stops = new long[w == null ? 0 : w.stops().length()];
-        for (int i = 0; i < stops.length; i++)
-        {
-            stops[i] = w.stops().get(i);
-        }
-        return stops;
     }
 
     @Override

@@ -133,44 +133,23 @@ class LatencyReportTest
      * Five windows of 100 frames each: 0 quiet (40 us), 1 a source stop (5 ms), 2 none of its own
      * but after a stop (3 ms), 3 a worker stop (9 ms), 4 after a stop (40 us): only window 0 is quiet.
      */
-    private static LatencyReport.Quiet quiet()
+    static LatencyReport.Quiet quiet()
     {
-        final Histogram[] perSecond = new Histogram[5];
         final long[] valuesNs = {40_000, 5_000_000, 3_000_000, 9_000_000, 40_000};
-        for (int i = 0; i < perSecond.length; i++)
-        {
-            perSecond[i] = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
-            perSecond[i].recordValueWithCount(valuesNs[i], 100);
-        }
         final long[] source = {0, 1, 0, 0, 0};
         final long[] workers = {0, 0, 0, 2, 0};
-        return LatencyReport.Quiet.of(perSecond, source, workers);
-    }
-
-    @Test
-    void quietWindowsAreThoseWithNoStopInThemOrTheWindowBefore()
-    {
-        final LatencyReport.Quiet s = quiet();
-        assertEquals(5, s.of());
-        assertEquals(1, s.quiet(), "window 0 only: 1 and 3 have stops, 2 and 4 follow one");
-        assertEquals(100, s.latencyNs().getTotalCount());
-        assertEquals(40_000, s.latencyNs().getMaxValue(), 400, "2 significant digits");
-
-        final long[] none = new long[5];
-        final LatencyReport.Quiet all = LatencyReport.Quiet.of(new Histogram[]{h(), h(), h(), h(), h()}, none, none);
-        assertEquals(5, all.quiet());
-
-        final Histogram empty = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
-        final LatencyReport.Quiet tail = LatencyReport.Quiet.of(new Histogram[]{h(), h(), empty, empty}, new long[]{1, 0, 0, 0}, new long[4]);
-        assertEquals(0, tail.quiet(), "the windows after the last frame came back are neither quiet nor counted");
-        assertEquals(2, tail.of());
-    }
-
-    private static Histogram h()
-    {
-        final Histogram h = new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2);
-        h.recordValue(10_000);
-        return h;
+        final QuietWindows windows = new QuietWindows(5, window -> workers[window]);
+        windows.begin(0);
+        for (int i = 0; i < valuesNs.length; i++)
+        {
+            final long atNs = i * HubLatencyRun.WINDOW_NS + 1;
+            windows.windowAt(atNs).recordValueWithCount(valuesNs[i], 100);
+            if (source[i] > 0)
+            {
+                windows.sourceStopped(atNs);
+            }
+        }
+        return windows.finish();
     }
 
     @Test
@@ -181,10 +160,9 @@ class LatencyReportTest
         final String goal = LatencyReport.goal(List.of(r));
         assertTrue(goal.endsWith(" Over the 1 of 5 windows of 100 ms in which no busy thread stopped for over 1 ms (nor in the window " +
             "before), what the hub does when the machine leaves its threads alone: p99.9 40.2 us, p99.99 40.2 us, 100 frames."), goal);
-        final long[] stop = {1, 1, 1, 1, 1};
         final LatencyReport.LoadResult noQuietSecond = new LatencyReport.LoadResult(70, 100_000, 99_500, 10_000, latencies(20_000), Map.of(),
             Map.of(), 0, 0, 0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, List.of(), 0, 0, 0, 0, 200_000,
-            LatencyReport.Quiet.of(new Histogram[]{h(), h(), h(), h(), h()}, stop, new long[5])));
+            new LatencyReport.Quiet(0, 5, new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2))));
         assertTrue(LatencyReport.goal(List.of(noQuietSecond)).endsWith(" None of the 5 windows of 100 ms passed without a busy thread stopping " +
             "for over 200 us."));
     }
