@@ -170,14 +170,17 @@ public final class PeerTable
 
     /**
      * Reader: marks the entry just looked up as used. A plain byte store: every writer writes
-     * the same value, and a lost mark only delays a renewal by one sweep.
+     * the same value, and a lost mark only delays a renewal by one sweep. A mark already set is
+     * left alone, so between two sweeps a peer's cache line is written once, not by every packet
+     * from every worker (workers marking the same lines would pass them between their cores).
      */
     public void markUsed(final View view)
     {
         final Slots s = slots;
-        if (view.slot <= s.mask)
+        final int slot = view.slot;
+        if (slot <= s.mask && s.used[slot] == 0)
         {
-            s.used[view.slot] = 1;
+            s.used[slot] = 1;
         }
     }
 
