@@ -23,6 +23,7 @@ import java.util.Set;
  * @param idle idle strategy of the workers ({@link IdleStrategies}).
  * @param stopUs a gap longer than this between two turns of a busy thread's loop is a stop.
  * @param out path prefix of the files written: {@code out.hlog} and {@code out-summary.md}.
+ * @param floor after the unpaced phases, replace the hub's workers by {@link FloorWorkers}.
  * @param help only print the usage.
  */
 public record LatencyOptions(
@@ -39,6 +40,7 @@ public record LatencyOptions(
     String idle,
     long stopUs,
     String out,
+    boolean floor,
     boolean help)
 {
     public static final String USAGE = """
@@ -70,6 +72,11 @@ public record LatencyOptions(
                                     a worker's turn with a full batch of 64 IMIX frames takes about
                                     200 us here)
           --out PREFIX              files to write (default results/tmp/hub-latency-<UTC time>)
+          --floor                   the floor: after the warm-up and saturation through the hub, its
+                                    workers stop and as many threads move each batch of frames from
+                                    receive to transmit ring unchanged, spinning for the hub's
+                                    workers' busy time per frame in the last unpaced phase; the
+                                    loads then run at the same rates (run-to-completion only)
           -h, --help                this text
         """;
 
@@ -111,12 +118,18 @@ public record LatencyOptions(
         String idle = "yield";
         long stopUs = DEFAULT_STOP_US;
         String out = defaultOut;
+        boolean floor = false;
         for (int i = 0; i < args.length; i++)
         {
             final String option = args[i];
             if (option.equals("-h") || option.equals("--help"))
             {
-                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, true);
+                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, false, true);
+            }
+            if (option.equals("--floor"))
+            {
+                floor = true;
+                continue;
             }
             if (!option.startsWith("--"))
             {
@@ -179,8 +192,17 @@ public record LatencyOptions(
         {
             throw new UsageException("the pipelined mode always has 2 workers, so --workers " + workers + " does not apply.");
         }
+        if (floor && mode == ThreadingMode.PIPELINED)
+        {
+            throw new UsageException("--floor stands in for run-to-completion workers, so it does not apply to --mode pipelined.");
+        }
+        if (floor && maxRate > 0 && warmup == 0)
+        {
+            throw new UsageException("--floor takes the hub's time per frame from an unpaced phase through the hub, and with --max-rate " +
+                "and --warmup-seconds 0 there is none: give the warm-up some seconds.");
+        }
         final int n = mode == ThreadingMode.PIPELINED ? 2 : workers == null ? 1 : workers;
-        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, false);
+        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, floor, false);
     }
 
     private static int wholeNumber(final String option, final String value, final int min, final int max) throws UsageException

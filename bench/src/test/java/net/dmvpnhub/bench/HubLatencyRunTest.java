@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -46,5 +48,34 @@ class HubLatencyRunTest
             intervals++;
         }
         assertEquals(4, intervals, "one interval per recorded second plus the tail's, per load");
+    }
+
+    @Test
+    void theFloorTakesTheWorkersPlacesAndItsConservationHolds(@TempDir final Path dir) throws Exception
+    {
+        final String out = dir.resolve("floor").toString();
+        final LatencyOptions options = LatencyOptions.parse(new String[]{"--floor", "--workers", "2", "--spokes", "64", "--warmup-seconds", "0",
+            "--saturation-seconds", "1", "--lead-in-seconds", "0", "--seconds", "1", "--loads", "30", "--out", out}, "unused");
+        final String summary = HubLatencyRun.run(options);
+
+        assertTrue(summary.startsWith("## Latency floor at the hub's offered loads (--floor)"), summary);
+        final Matcher spin = Pattern.compile("after spinning (\\d+) ns per frame").matcher(summary);
+        assertTrue(spin.find(), summary);
+        assertTrue(Long.parseLong(spin.group(1)) > 0, "the hub's busy time per frame: " + spin.group(1));
+        assertEquals(2, summary.lines().filter(l -> l.startsWith("| 30% |")).count(), "a row in each table: " + summary);
+        assertTrue(summary.contains("Goal (issue 5): judged on the hub, not on this floor"), summary);
+        final Matcher conservation = Pattern.compile("floor: sent (\\d+) = moved (\\d+) \\+ on receive rings 0; moved = taken back (\\d+); " +
+            "slots free (\\d+) of \\4; hub before the floor: received (\\d+) = transmitted \\5").matcher(summary);
+        assertTrue(conservation.find(), summary);
+        assertTrue(Long.parseLong(conservation.group(1)) > 0, "frames went through the floor");
+        assertEquals(conservation.group(1), conservation.group(2));
+        assertEquals(conservation.group(2), conservation.group(3));
+        assertTrue(Long.parseLong(conservation.group(5)) > 0, "frames went through the hub before it");
+        if (Files.isReadable(Path.of("/proc/self/schedstat")))
+        {
+            final String stallRow = summary.lines().filter(l -> l.startsWith("| 30% |")).skip(1).findFirst().orElseThrow();
+            final String workersOnCpu = stallRow.split("\\|")[4].trim();
+            assertNotEquals("n/a", workersOnCpu, "the floor's threads are found by the workers' names: " + stallRow);
+        }
     }
 }

@@ -34,6 +34,7 @@ class LatencyOptionsTest
         assertEquals("yield", o.idle());
         assertEquals("out/default", o.out());
         assertEquals(2, o.threads());
+        assertFalse(o.floor());
         assertFalse(o.help());
     }
 
@@ -64,6 +65,21 @@ class LatencyOptionsTest
         assertEquals(2, parse("--mode", "pipelined").workers());
         assertEquals(2, parse("--mode", "pipelined", "--workers", "2").workers());
         assertEquals("the pipelined mode always has 2 workers, so --workers 3 does not apply.", error("--workers", "3", "--mode", "pipelined"));
+    }
+
+    @Test
+    void floorIsAFlagForRunToCompletionWithAnUnpacedPhase() throws Exception
+    {
+        final LatencyOptions o = parse("--floor", "--workers", "2", "--seconds", "5");
+        assertTrue(o.floor());
+        assertEquals(2, o.workers());
+        assertEquals(5, o.seconds());
+        assertTrue(parse("--seconds", "5", "--floor").floor(), "last on the line too");
+        assertTrue(parse("--floor", "--max-rate", "100000").floor(), "the warm-up gives the time per frame");
+        assertEquals("--floor stands in for run-to-completion workers, so it does not apply to --mode pipelined.",
+            error("--mode", "pipelined", "--floor"));
+        assertEquals("--floor takes the hub's time per frame from an unpaced phase through the hub, and with --max-rate and " +
+            "--warmup-seconds 0 there is none: give the warm-up some seconds.", error("--floor", "--max-rate", "1000", "--warmup-seconds", "0"));
     }
 
     @Test
