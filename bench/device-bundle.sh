@@ -14,7 +14,9 @@
 #      threads (a processor each), JMH with
 #      -prof gc: the 2-workers/1-worker ratio (goal at least 1.7).
 #   2. ./dmvpn latency's HubLatencyRun, one worker and two, at 50, 70 and 90% of the measured
-#      maximum (goal p99.9 at most 50 us and p99.99 at most 200 us at 70%).
+#      maximum (goal p99.9 at most 50 us and p99.99 at most 200 us at 70%), 20 s per load, and the
+#      one-worker floor (--floor: the same loads through a thread that only spins the hub's time
+#      per frame), which says how much of the goal that machine leaves to the hub.
 #   3. ./dmvpn scaling's WorkerScalingRun at 64 bytes and IMIX: two workers against one with a busy
 #      thread per worker and no source thread, interleaved in one JVM.
 # A run's output is not a record by itself: a later session turns it into results/ files with the
@@ -52,7 +54,7 @@ if [ "${DEVICE_QUICK:-}" = "1" ]; then
   jmh=(-f 1 -wi 1 -w 1s -i 1 -r 1s); latency=(--warmup-seconds 1 --saturation-seconds 1 --lead-in-seconds 1 --seconds 2)
   scaling=(--pairs 2 --slice-ms 50 --warmup-ms 200)
 else
-  jmh=(-f 1 -wi 3 -w 2s -i 5 -r 2s); latency=(); scaling=()
+  jmh=(-f 1 -wi 3 -w 2s -i 5 -r 2s); latency=(--seconds 20); scaling=()
 fi
 {
   echo "commit: $(cat "$here/COMMIT")"
@@ -75,6 +77,8 @@ for workers in 1 2; do
     -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --workers "$workers" --idle busy "${latency[@]}" \
     --out "$dest/latency-rtc-$workers"
 done
+run latency-floor-1 "$java" "${flags[@]}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC \
+  -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --floor --idle busy "${latency[@]}" --out "$dest/latency-floor-1"
 run scaling "$java" "${flags[@]}" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC \
   -cp "$here/benchmarks.jar" net.dmvpnhub.bench.WorkerScalingRun --sizes 64,IMIX "${scaling[@]}"
 echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$dest/machine.txt"
