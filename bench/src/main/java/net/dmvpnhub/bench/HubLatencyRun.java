@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -86,6 +87,8 @@ public final class HubLatencyRun
     private IdleStrategy sourceIdle;
     /** The workers' idle strategies, which count their threads' stops per second of a recorded load. */
     private final List<StallMeter> workerMeters = new ArrayList<>();
+    /** {@link #workerStops}, one object for every stretch, so that its call sites see one class. */
+    private final IntToLongFunction workerStopsFunction = this::workerStops;
     /** The hub's workers' busy time per frame transmitted in the last unpaced phase (the floor's time per frame). */
     private double unpacedBusyNsPerFrame = Double.NaN;
     /** With --floor: the threads that stand in for the hub's workers during the loads. */
@@ -190,6 +193,7 @@ public final class HubLatencyRun
         {
             SchedStat.between(SchedStat.take(true), SchedStat.take(true));
         }
+        warmWindows();
 
         progress("warm-up: " + options.warmupSeconds() + " s unpaced");
         final double warmupFps = options.warmupSeconds() == 0 ? 0 : unpaced(options.warmupSeconds());
@@ -379,37 +383,25 @@ public final class HubLatencyRun
     {
         if (options.leadInSeconds() > 0)
         {
-            // The same rate and the same code, latencies recorded into histograms that are then
-            // thrown away: this loop and the hub's code compile for paced traffic (the warm-up is
-            // unpaced) before anything is measured. A lead-in that skipped the recording would
-            // leave that branch uncompiled, and the first recorded second would deoptimize.
-            settle();
-            final Histogram[] discarded = new Histogram[options.leadInSeconds() + 1];
-            for (int i = 0; i < discarded.length; i++)
+            // The same rate and the same code, the workers' stop counting and the quiet windows
+            // included, latencies recorded into histograms that are then thrown away: this loop and
+            // the hub's code compile for paced traffic (the warm-up is unpaced) before anything is
+            // measured. A lead-in that took another branch anywhere (no recording, stop counting
+            // not armed, another function for the windows' stops) would leave it uncompiled, and
+            // the first recorded second would deoptimize and compile again.
+            // The end of a stretch is a branch its loop (pace) takes once, and C2 leaves a branch it
+            // never saw taken to an uncommon trap: a first stretch of a second takes it, so that
+            // the loop's recompilation runs during the rest of the lead-in, not the recorded load.
+            final int first = Math.min(1, options.leadInSeconds());
+            leadIn(percent, fps, first);
+            if (options.leadInSeconds() > first)
             {
-                discarded[i] = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+                leadIn(percent, fps, options.leadInSeconds() - first);
             }
-            final PacedCounts leadInCounts = new PacedCounts(new QuietWindows(windows(discarded.length), window -> 0));
-            final Pacer leadIn = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
-            leadInCounts.windows.begin(leadIn.startNs());
-            pace(percent, leadIn, leadIn.startNs() + options.leadInSeconds() * SECOND_NS, discarded, leadInCounts);
         }
         settle();
         // Allocated before the measurements start, like the histograms.
-        final int windows = windows(perSecond.length);
-        for (final StallMeter meter : workerMeters)
-        {
-            meter.prepare(windows);
-        }
-        final PacedCounts counts = new PacedCounts(new QuietWindows(windows, window ->
-        {
-            long stops = 0;
-            for (final StallMeter meter : workerMeters)
-            {
-                stops += meter.stopsIn(window);
-            }
-            return stops;
-        }));
+        final PacedCounts counts = prepareStretch(perSecond.length);
         // Thread snapshots first and last: reading /proc allocates, and the load's figures leave them out.
         final long windowStartNs = clock.nanoTime();
         final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
@@ -421,19 +413,9 @@ public final class HubLatencyRun
         final int last = perSecond.length - 1;
 
         final long wallStartMs = System.currentTimeMillis() + 1;
-        final Pacer pacer = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
+        final Pacer pacer = stretch(percent, fps, perSecond, counts);
         final long startNs = pacer.startNs();
-        counts.windows.begin(startNs);
-        for (final StallMeter meter : workerMeters)
-        {
-            meter.arm(startNs, WINDOW_NS);
-        }
-        pace(percent, pacer, startNs + last * SECOND_NS, perSecond, counts);
-        final LatencyReport.Quiet quiet = counts.windows.finish();
-        for (final StallMeter meter : workerMeters)
-        {
-            meter.disarm();
-        }
+        final LatencyReport.Quiet quiet = counts.quiet;
 
         final long pressureAfterUs = cpuPressureMicros();
         final long allocated = allocatedBytes() - allocatedBefore;
@@ -472,6 +454,89 @@ public final class HubLatencyRun
                 counts.longestStopNs, jitMs, options.stopNs(), quiet));
     }
 
+    /** A paced stretch of {@code seconds} at the load's rate whose latencies are thrown away. */
+    private void leadIn(final int percent, final double fps, final int seconds)
+    {
+        settle();
+        final Histogram[] discarded = new Histogram[seconds + 1];
+        for (int i = 0; i < discarded.length; i++)
+        {
+            discarded[i] = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+        }
+        stretch(percent, fps, discarded, prepareStretch(discarded.length));
+    }
+
+    /**
+     * Runs the quiet windows' judging over made-up windows. It runs once per window (100 ms), too
+     * seldom for the JIT to compile it in a lead-in of seconds, and its compilation during a
+     * recorded load takes a processor from a busy thread on a machine with one per busy thread.
+     */
+    private void warmWindows()
+    {
+        final int windows = 20_000;
+        final QuietWindows quiet = new QuietWindows(windows, workerStopsFunction);
+        quiet.begin(0);
+        for (int k = 0; k < windows; k++)
+        {
+            quiet.windowAt(k * WINDOW_NS).recordValue(1000 + k);
+            if (k % 7 == 0)
+            {
+                quiet.sourceStopped(k * WINDOW_NS);
+            }
+        }
+        quiet.finish();
+    }
+
+    /**
+     * The counts of a paced stretch of {@code seconds} seconds (a lead-in or a recorded load) and
+     * the workers' stop counts, allocated before it starts.
+     */
+    private PacedCounts prepareStretch(final int seconds)
+    {
+        final int windows = windows(seconds);
+        for (final StallMeter meter : workerMeters)
+        {
+            meter.prepare(windows);
+        }
+        return new PacedCounts(new QuietWindows(windows, workerStopsFunction));
+    }
+
+    /** The stops of every worker that ended in a window of the stretch. */
+    private long workerStops(final int window)
+    {
+        long stops = 0;
+        for (final StallMeter meter : workerMeters)
+        {
+            stops += meter.stopsIn(window);
+        }
+        return stops;
+    }
+
+    /**
+     * One paced stretch of {@code perSecond.length - 1} seconds at {@code fps}, starting in a
+     * millisecond, the workers' stops counted by window while it runs; its quiet windows are left in
+     * {@code counts}. A lead-in and a recorded load both run here, so they take the same code paths.
+     *
+     * @return the stretch's pacer.
+     */
+    private Pacer stretch(final int percent, final double fps, final Histogram[] perSecond, final PacedCounts counts)
+    {
+        final Pacer pacer = new Pacer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), fps);
+        final long startNs = pacer.startNs();
+        counts.windows.begin(startNs);
+        for (final StallMeter meter : workerMeters)
+        {
+            meter.arm(startNs, WINDOW_NS);
+        }
+        pace(percent, pacer, startNs + (perSecond.length - 1) * SECOND_NS, perSecond, counts);
+        counts.quiet = counts.windows.finish();
+        for (final StallMeter meter : workerMeters)
+        {
+            meter.disarm();
+        }
+        return pacer;
+    }
+
     /**
      * Sends frames at the pacer's times until {@code endNs}, takes what comes back until nothing is
      * outstanding, and records each frame's latency into the histogram of the second it came back
@@ -480,8 +545,14 @@ public final class HubLatencyRun
     private void pace(final int percent, final Pacer pacer, final long endNs, final Histogram[] perSecond, final PacedCounts counts)
     {
         final PacedStretch stretch = new PacedStretch(percent, pacer, endNs, perSecond, counts);
+        // The end of sending is tested here and not in the turn: a branch taken once per stretch
+        // compiles to an uncommon trap, and its trap then recompiles this small loop, not the turn.
+        while (pacer.nextNs() - endNs < 0)
+        {
+            sourceIdle.idle(stretch.turn());
+        }
         int work;
-        while ((work = stretch.turn()) >= 0)
+        while ((work = stretch.tailTurn()) >= 0)
         {
             sourceIdle.idle(work);
         }
@@ -500,6 +571,8 @@ public final class HubLatencyRun
         long longestStopNs;
         /** The stretch's latencies and source stops by window. */
         final QuietWindows windows;
+        /** The quiet windows, once the stretch is over. */
+        LatencyReport.Quiet quiet;
 
         PacedCounts(final QuietWindows windows)
         {
@@ -546,25 +619,21 @@ public final class HubLatencyRun
         }
 
         /**
-         * Sends what is due (at most {@link #BURST} frames) and takes what came back.
+         * While frames are left to send: sends what is due (at most {@link #BURST} frames, none
+         * meant for the stretch's end or later) and takes what came back.
          *
-         * @return frames sent, dropped and taken back, or -1 when the stretch is over.
+         * @return frames sent, dropped and taken back.
          */
         int turn()
         {
             final long nowNs = clock.nanoTime();
-            final long turnGapNs = nowNs - lastTurnNs;
-            lastTurnNs = nowNs;
-            counts.longestStopNs = Math.max(counts.longestStopNs, turnGapNs);
-            if (turnGapNs > options.stopNs())
-            {
-                counts.sourceStops++;
-                counts.sourceStoppedNs += turnGapNs;
-                counts.windows.sourceStopped(nowNs);
-            }
+            countStop(nowNs);
             int work = 0;
             boolean waiting = false;
-            while (work < BURST && pacer.due(nowNs) && pacer.nextNs() - endNs < 0)
+            // Due and before the end in one test (Math.min is branch-free), which fails on most
+            // turns: a test that fails once per stretch would compile to an uncommon trap.
+            final long sendBeforeNs = Math.min(nowNs + 1, endNs);
+            while (work < BURST && pacer.nextNs() - sendBeforeNs < 0)
             {
                 final TrafficPort.Offer offer = port.offerNext(pacer.nextNs());
                 if (offer == TrafficPort.Offer.REPLAY_WAIT)
@@ -591,15 +660,22 @@ public final class HubLatencyRun
                 pacer.advance();
                 work++;
             }
-            final long index = (nowNs - startNs) / SECOND_NS;
-            final int drained = port.drain(perSecond[index < 0 ? 0 : (int)Math.min(index, last)], counts.windows.windowAt(nowNs), clock);
-            if (drained > 0)
-            {
-                counts.recorded += drained;
-                counts.lastSeenNs = nowNs;
-            }
-            work += drained;
-            if (nowNs - endNs >= 0 && port.outstanding() == 0)
+            work += take(nowNs);
+            stuckSinceNs = waiting && work == 0 ? stuck(stuckSinceNs, nowNs) : 0;
+            return work;
+        }
+
+        /**
+         * Once every frame has been sent: takes what came back.
+         *
+         * @return frames taken back, or -1 when none is left out.
+         */
+        int tailTurn()
+        {
+            final long nowNs = clock.nanoTime();
+            countStop(nowNs);
+            final int work = take(nowNs);
+            if (port.outstanding() == 0)
             {
                 return -1;
             }
@@ -607,8 +683,34 @@ public final class HubLatencyRun
             {
                 throw new IllegalStateException("load " + percent + "%: " + port.outstanding() + " frames did not come back within 10 s");
             }
-            stuckSinceNs = waiting && work == 0 ? stuck(stuckSinceNs, nowNs) : 0;
             return work;
+        }
+
+        /** A gap since the last turn of more than --stop-us is a stop of the source. */
+        private void countStop(final long nowNs)
+        {
+            final long turnGapNs = nowNs - lastTurnNs;
+            lastTurnNs = nowNs;
+            counts.longestStopNs = Math.max(counts.longestStopNs, turnGapNs);
+            if (turnGapNs > options.stopNs())
+            {
+                counts.sourceStops++;
+                counts.sourceStoppedNs += turnGapNs;
+                counts.windows.sourceStopped(nowNs);
+            }
+        }
+
+        /** Takes what came back, each frame's latency into the histogram of the second it came back in. */
+        private int take(final long nowNs)
+        {
+            final long index = (nowNs - startNs) / SECOND_NS;
+            final int drained = port.drain(perSecond[index < 0 ? 0 : (int)Math.min(index, last)], counts.windows.windowAt(nowNs), clock);
+            if (drained > 0)
+            {
+                counts.recorded += drained;
+                counts.lastSeenNs = nowNs;
+            }
+            return drained;
         }
     }
 
