@@ -59,6 +59,10 @@ import java.util.function.Supplier;
  * work: their time on a CPU and waiting for one and every other thread that ran
  * ({@link SchedStat}), the source loop's stops, JIT compile time. At the end the workers stop and
  * conservation must hold, or the run fails (exit status 1).
+ * <p>
+ * With {@code --floor} the hub's workers stop after the saturation run and {@link FloorWorkers}
+ * take their rings for the loads: the same loads through threads that only spin the workers' busy
+ * time per frame, which is what the machine, the rings and this thread give any worker.
  */
 public final class HubLatencyRun
 {
