@@ -19,9 +19,9 @@
 #      per frame), which says how much of the goal that machine leaves to the hub.
 #   3. ./dmvpn scaling's WorkerScalingRun at 64 bytes and IMIX: two workers against one with a busy
 #      thread per worker and no source thread, interleaved in one JVM.
-# A run's output is not a record by itself: a later session turns it into results/ files with the
-# command, commit and machine, as bench/record-*.sh do here. Nothing in the build or the tests uses
-# this script.
+# A run's output is not a record by itself: bench/import-device.py OUTDIR "description" turns it
+# into results/device-<start>.md (commit, machine, every command and its output verbatim) with the
+# latency logs and the JMH JSON beside it. Nothing in the build or the tests uses this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./dmvpn build >&2
@@ -59,6 +59,7 @@ fi
 {
   echo "commit: $(cat "$here/COMMIT")"
   echo "started: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "quick: $([ "${DEVICE_QUICK:-}" = "1" ] && echo yes || echo no)"
   echo '$ nproc'; nproc
   echo "\$ lscpu | grep -E 'Model name|^CPU\\(s\\)|Thread|Core|Socket|NUMA node'"; lscpu | grep -E 'Model name|^CPU\(s\)|Thread|Core|Socket|NUMA node'
   echo '$ uptime'; uptime
