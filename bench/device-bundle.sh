@@ -14,9 +14,9 @@
 #      threads (a processor each), JMH with
 #      -prof gc: the 2-workers/1-worker ratio (goal at least 1.7).
 #   2. ./dmvpn latency's HubLatencyRun, one worker and two, at 50, 70 and 90% of the measured
-#      maximum (goal p99.9 at most 50 us and p99.99 at most 200 us at 70%), 20 s per load, and the
-#      one-worker floor (--floor: the same loads through a thread that only spins the hub's time
-#      per frame), which says how much of the goal that machine leaves to the hub.
+#      maximum (goal p99.9 at most 50 us and p99.99 at most 200 us at 70%), 20 s per load; the
+#      one-worker run with --with-floor (each load also through a thread that only spins the hub's
+#      time per frame, side by side), which says how much of the goal that machine leaves to the hub.
 #   3. ./dmvpn scaling's WorkerScalingRun at 64 bytes and IMIX: two workers against one with a busy
 #      thread per worker and no source thread, interleaved in one JVM.
 # A run's output is not a record by itself: bench/import-device.py OUTDIR "description" turns it
@@ -73,13 +73,12 @@ run() { # name command...
 run threaded "$java" "${flags[@]}" -jar "$here/benchmarks.jar" HubThreadedBenchmark -p size=64,IMIX -p idle=busy -prof gc "${jmh[@]}" \
   -rf json -rff "$dest/threaded.json"
 for workers in 1 2; do
-  # The heap ./dmvpn latency gives the run (its launcher explains the size).
+  # The heap ./dmvpn latency gives the run (its launcher explains the size); one worker with its floor.
+  floor=(); [ "$workers" = 1 ] && floor=(--with-floor)
   run "latency-rtc-$workers" "$java" "${flags[@]}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC \
-    -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --workers "$workers" --idle busy "${latency[@]}" \
+    -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --workers "$workers" --idle busy "${floor[@]}" "${latency[@]}" \
     --out "$dest/latency-rtc-$workers"
 done
-run latency-floor-1 "$java" "${flags[@]}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC \
-  -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --floor --idle busy "${latency[@]}" --out "$dest/latency-floor-1"
 run scaling "$java" "${flags[@]}" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC \
   -cp "$here/benchmarks.jar" net.dmvpnhub.bench.WorkerScalingRun --sizes 64,IMIX "${scaling[@]}"
 echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$dest/machine.txt"

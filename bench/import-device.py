@@ -18,9 +18,9 @@ import sys
 
 RUNS = [
     ("threaded", "HubThreadedBenchmark (JMH, -prof gc): 1 worker, 2 workers and pipelined, busy-spinning, 64 bytes and IMIX"),
-    ("latency-rtc-1", "HubLatencyRun: run-to-completion, 1 worker, IMIX, 50/70/90% of the measured maximum"),
+    ("latency-rtc-1", "HubLatencyRun --with-floor: run-to-completion, 1 worker, IMIX, 50/70/90% of the measured maximum, "
+                      "each load also through a thread that only spins the hub's time per frame"),
     ("latency-rtc-2", "HubLatencyRun: run-to-completion, 2 workers, IMIX, 50/70/90% of the measured maximum"),
-    ("latency-floor-1", "HubLatencyRun --floor: the same loads through a thread that only spins the hub's time per frame"),
     ("scaling", "WorkerScalingRun: 2 workers against 1, a busy thread per worker and no source thread, 64 bytes and IMIX"),
 ]
 

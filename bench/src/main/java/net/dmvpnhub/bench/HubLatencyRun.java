@@ -95,12 +95,12 @@ public final class HubLatencyRun
     private final IntToLongFunction workerStopsFunction = this::workerStops;
     /** The hub's workers' busy time per frame transmitted in the last unpaced phase (the floor's time per frame). */
     private double unpacedBusyNsPerFrame = Double.NaN;
-    /** With --floor: the threads that stand in for the hub's workers during the loads. */
+    /** With --floor or --with-floor: the threads that stand in for the hub's workers, while they do. */
     private FloorWorkers floor;
-    /** With --floor: the hub's conservation when its workers stopped, and the port's counts then. */
-    private String hubConservation;
-    private long sentAtFloor;
-    private long transmittedAtFloor;
+    /** The time each floor thread spins per frame, once measured. */
+    private long floorNsPerFrame;
+    /** Frames the floor threads of earlier floor phases moved around the hub. */
+    private long floorMoved;
 
     private HubLatencyRun(final LatencyOptions options)
     {
@@ -214,52 +214,70 @@ public final class HubLatencyRun
             maxFps = unpaced(options.saturationSeconds());
             progress("saturation: " + LatencyReport.rate(maxFps) + " frames/s transmitted");
         }
+        if (options.floor() || options.withFloor())
+        {
+            if (!(unpacedBusyNsPerFrame > 0))
+            {
+                throw new IllegalStateException("the hub's workers showed no busy time in the unpaced phase, so the floor has no time per frame");
+            }
+            floorNsPerFrame = Math.round(unpacedBusyNsPerFrame);
+            progress("floor: " + options.workers() + " thread(s) in the workers' places will spin " + floorNsPerFrame + " ns per frame");
+        }
         if (options.floor())
         {
-            startFloor();
+            useFloor();
         }
 
         final long runStartMs = System.currentTimeMillis();
-        final List<LatencyReport.LoadResult> results = new ArrayList<>();
+        final List<LatencyReport.LoadResult> hubResults = new ArrayList<>();
+        final List<LatencyReport.LoadResult> floorResults = new ArrayList<>();
         final List<Histogram[]> logged = new ArrayList<>();
-        for (final int percent : options.loadsPercent())
+        for (int i = 0; i < options.loadsPercent().size(); i++)
         {
+            final int percent = options.loadsPercent().get(i);
             final double fps = maxFps * percent / 100.0;
-            progress("load " + percent + "%: " + LatencyReport.rate(fps) + " frames/s for " + options.seconds() + " s");
-            final Histogram[] perSecond = new Histogram[options.seconds() + 1];
-            for (int i = 0; i < perSecond.length; i++)
+            if (options.withFloor())
             {
-                perSecond[i] = new Histogram(HIGHEST_TRACKABLE_NS, 3);
-                perSecond[i].setTag("load-" + percent);
+                // ABBA: the hub first at even loads, the floor first at odd ones, so that one
+                // switch a load suffices and neither always runs first.
+                final boolean floorFirst = i % 2 == 1;
+                for (int k = 0; k < 2; k++)
+                {
+                    final boolean throughFloor = (k == 0) == floorFirst;
+                    if (throughFloor && floor == null)
+                    {
+                        useFloor();
+                    }
+                    else if (!throughFloor && floor != null)
+                    {
+                        useHub();
+                    }
+                    (throughFloor ? floorResults : hubResults).add(load(percent, fps, throughFloor, logged));
+                }
             }
-            final LatencyReport.LoadResult result = paced(percent, fps, perSecond);
-            results.add(result);
-            logged.add(perSecond);
-            final Histogram h = result.latencyNs();
-            progress("load " + percent + "%: " + h.getTotalCount() + " frames, p99.9 " + LatencyReport.us(h.getValueAtPercentile(99.9)) +
-                " us, p99.99 " + LatencyReport.us(h.getValueAtPercentile(99.99)) + " us, max " + LatencyReport.us(h.getMaxValue()) +
-                " us, dropped " + result.dropped());
+            else
+            {
+                (options.floor() ? floorResults : hubResults).add(load(percent, fps, options.floor(), logged));
+            }
         }
 
         if (!port.settle(TimeUnit.SECONDS.toNanos(10)))
         {
             progress("frames still outstanding after 10 s: " + port.outstanding());
         }
-        final String conservation;
         if (floor != null)
         {
             floor.close();
-            port.drain(null, null);
-            conservation = floorConservation();
+            floorMoved += floor.moved();
         }
         else
         {
             dataplane.close();
-            port.drain(null, null);
-            conservation = port.checkConservation();
         }
+        port.drain(null, null);
+        final String conservation = port.checkConservation(floorMoved);
 
-        final String summary = summary(cpus, oversubscribed, warmupFps, maxFps, results, conservation);
+        final String summary = summary(cpus, oversubscribed, warmupFps, maxFps, hubResults, floorResults, conservation);
         final File hlog = new File(options.out() + ".hlog");
         final File summaryFile = new File(options.out() + "-summary.md");
         final File parent = hlog.getAbsoluteFile().getParentFile();
@@ -285,43 +303,53 @@ public final class HubLatencyRun
     }
 
     /**
-     * Stops the hub's workers, once every frame has come back and the hub's conservation holds,
-     * and starts the floor's threads on their rings with the workers' busy time per frame.
+     * Once every frame has come back: stops the hub's workers, checks the hub's conservation, and
+     * starts the floor's threads on their rings.
      */
-    private void startFloor()
+    private void useFloor()
     {
         settle();
         dataplane.close();
         port.drain(null, null);
-        hubConservation = port.checkConservation();
-        sentAtFloor = port.sent();
-        transmittedAtFloor = port.transmitted();
-        if (!(unpacedBusyNsPerFrame > 0))
-        {
-            throw new IllegalStateException("the hub's workers showed no busy time in the unpaced phase, so the floor has no time per frame");
-        }
+        port.checkConservation(floorMoved);
         workerMeters.clear();
-        floor = new FloorWorkers(dataplane, Math.round(unpacedBusyNsPerFrame), this::meteredIdle, clock);
-        progress("floor: the hub's workers stopped (" + hubConservation + "); " + options.workers() + " floor thread(s) spin " +
-            floor.nsPerFrame() + " ns per frame");
+        floor = new FloorWorkers(dataplane, floorNsPerFrame, this::meteredIdle, clock);
     }
 
     /**
-     * Conservation of the floor's part: every frame sent since the hub's workers stopped was moved
-     * by a floor thread and taken back, and every slot is free.
+     * Once every frame has come back: stops the floor's threads and gives the hub's workers
+     * their threads again.
      */
-    private String floorConservation()
+    private void useHub()
     {
-        final long sent = port.sent() - sentAtFloor;
-        final long back = port.transmitted() - transmittedAtFloor;
-        final long queued = port.queuedOnReceiveRings();
-        final String line = "floor: sent " + sent + " = moved " + floor.moved() + " + on receive rings " + queued + "; moved = taken back " +
-            back + "; slots free " + dataplane.slab().freeSlots() + " of " + dataplane.slab().slots() + "; hub before the floor: " + hubConservation;
-        if (sent != floor.moved() + queued || floor.moved() != back || dataplane.slab().freeSlots() != dataplane.slab().slots())
+        settle();
+        floor.close();
+        floorMoved += floor.moved();
+        floor = null;
+        port.drain(null, null);
+        port.checkConservation(floorMoved);
+        workerMeters.clear();
+        dataplane.start(this::meteredIdle, clock);
+    }
+
+    /** One load's recorded run, through the hub or the floor, its per-second histograms logged. */
+    private LatencyReport.LoadResult load(final int percent, final double fps, final boolean throughFloor, final List<Histogram[]> logged)
+    {
+        final String name = (throughFloor ? "floor, load " : "load ") + percent + "%";
+        progress(name + ": " + LatencyReport.rate(fps) + " frames/s for " + options.seconds() + " s");
+        final Histogram[] perSecond = new Histogram[options.seconds() + 1];
+        for (int i = 0; i < perSecond.length; i++)
         {
-            throw new IllegalStateException("conservation does not hold: " + line);
+            perSecond[i] = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+            perSecond[i].setTag((throughFloor ? "floor-" : "load-") + percent);
         }
-        return line;
+        final LatencyReport.LoadResult result = paced(percent, fps, perSecond);
+        logged.add(perSecond);
+        final Histogram h = result.latencyNs();
+        progress(name + ": " + h.getTotalCount() + " frames, p99.9 " + LatencyReport.us(h.getValueAtPercentile(99.9)) +
+            " us, p99.99 " + LatencyReport.us(h.getValueAtPercentile(99.99)) + " us, max " + LatencyReport.us(h.getMaxValue()) +
+            " us, dropped " + result.dropped());
+        return result;
     }
 
     /**
@@ -798,20 +826,32 @@ public final class HubLatencyRun
         final boolean oversubscribed,
         final double warmupFps,
         final double maxFps,
-        final List<LatencyReport.LoadResult> results,
+        final List<LatencyReport.LoadResult> hubResults,
+        final List<LatencyReport.LoadResult> floorResults,
         final String conservation)
     {
         final StringBuilder s = new StringBuilder();
-        s.append(floor == null ? "## Hub latency at fixed offered loads\n\n" : "## Latency floor at the hub's offered loads (--floor)\n\n");
-        if (floor != null)
+        s.append(options.withFloor() ? "## Hub latency and its floor at fixed offered loads (--with-floor)\n\n" :
+            options.floor() ? "## Latency floor at the hub's offered loads (--floor)\n\n" : "## Hub latency at fixed offered loads\n\n");
+        final String floorThreads = String.format(Locale.ROOT, "%d thread%s in the place of the hub's worker%s, each moving batches of up to %d " +
+                "frames from a worker's receive ring to its transmit ring unchanged after spinning %d ns per frame (the hub's workers' busy " +
+                "time per frame transmitted in the last unpaced phase, so each load is about the same share of a thread's time as with the " +
+                "hub, at full batches' cost)", options.workers(), options.workers() == 1 ? "" : "s", options.workers() == 1 ? "" : "s",
+            HubWorker.BATCH, floorNsPerFrame);
+        if (options.floor())
         {
-            s.append(String.format(Locale.ROOT, "- Floor: not the hub. After the %s through the hub, its workers stopped and %d thread%s ",
-                    options.maxRate() > 0 ? "warm-up" : "warm-up and saturation run", options.workers(), options.workers() == 1 ? "" : "s"))
-                .append("took their places, each moving batches of up to ").append(HubWorker.BATCH)
-                .append(" frames from a worker's receive ring to its transmit ring unchanged after spinning ").append(floor.nsPerFrame())
-                .append(" ns per frame (the hub's workers' busy time per frame transmitted in the last unpaced phase, so each load is ")
-                .append("about the same share of a thread's time as with the hub, at full batches' cost). The loads below ran through ")
-                .append("the floor: the machine's, the rings' and the source's part of the latency, the tail the hub cannot go below here.\n");
+            s.append("- Floor: not the hub. After the ").append(options.maxRate() > 0 ? "warm-up" : "warm-up and saturation run")
+                .append(" through the hub, its workers stopped and the loads below ran through the floor: ").append(floorThreads)
+                .append(". What the machine, the rings and the source give any worker of that constant cost: the tail the hub cannot ")
+                .append("go below here.\n");
+        }
+        if (options.withFloor())
+        {
+            s.append("- Floor: each load ran through the hub and through the floor, one right after the other in the same JVM, the ")
+                .append("hub first at the first load and the order alternating from load to load (the workers stopped and restarted on ")
+                .append("the same rings, every frame back in between). The floor: ").append(floorThreads)
+                .append(". What the machine, the rings and the source give any worker of that constant cost: the tail the hub cannot ")
+                .append("go below here.\n");
         }
         s.append("- Hub: ").append(options.spokes()).append(" spokes, hairpin frames (spoke to hub to spoke), inner size ").append(options.size())
             .append(String.format(Locale.ROOT, " (mean %.0f bytes on the wire to the hub)", traffic.meanFrameBytes()))
@@ -852,11 +892,27 @@ public final class HubLatencyRun
         }
         s.append(" (after a ").append(options.warmupSeconds()).append(" s unpaced warm-up at ").append(LatencyReport.rate(warmupFps))
             .append(" frames/s).\n\n");
-        s.append(LatencyReport.table(results)).append('\n');
-        s.append("What kept the busy threads from their work, per load:\n\n").append(LatencyReport.stallTable(results)).append('\n');
-        s.append(floor == null ? LatencyReport.goal(results) : "Goal (issue 5): judged on the hub, not on this floor; " +
-            "a floor above the goal means this machine cannot show the hub meeting it.").append('\n').append('\n');
-        s.append("Conservation at the end, workers stopped: holds: ").append(conservation).append(". Anti-replay windows reset for a new pass ")
+        if (!hubResults.isEmpty())
+        {
+            s.append(options.withFloor() ? "### Through the hub\n\n" : "");
+            s.append(LatencyReport.table(hubResults)).append('\n');
+            s.append("What kept the busy threads from their work, per load:\n\n").append(LatencyReport.stallTable(hubResults)).append('\n');
+            s.append(LatencyReport.goal(hubResults)).append('\n').append('\n');
+        }
+        if (!floorResults.isEmpty())
+        {
+            s.append(options.withFloor() ? "### Through the floor\n\n" : "");
+            s.append(LatencyReport.table(floorResults)).append('\n');
+            s.append("What kept the busy threads from their work, per load:\n\n").append(LatencyReport.stallTable(floorResults)).append('\n');
+            s.append("Goal (issue 5): judged on the hub, not on this floor; a floor above the goal means this machine cannot show the ")
+                .append("hub meeting it.\n\n");
+        }
+        if (options.withFloor())
+        {
+            s.append("### Side by side\n\n").append(LatencyReport.sideBySide(hubResults, floorResults)).append('\n');
+        }
+        s.append("Conservation at the end, workers stopped").append(options.floor() || options.withFloor() ?
+            " (the frames around the hub through the floor too; checked at every switch as well)" : "").append(": holds: ").append(conservation).append(". Anti-replay windows reset for a new pass ")
             .append(port.replayResets()).append(" times; the source waited for a sender's frames ").append(port.replayWaits())
             .append(" times.\n");
         if (oversubscribed)

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param stopUs a gap longer than this between two turns of a busy thread's loop is a stop.
  * @param out path prefix of the files written: {@code out.hlog} and {@code out-summary.md}.
  * @param floor after the unpaced phases, replace the hub's workers by {@link FloorWorkers}.
+ * @param withFloor run each load through the hub and through the floor, alternating which goes first.
  * @param help only print the usage.
  */
 public record LatencyOptions(
@@ -41,6 +42,7 @@ public record LatencyOptions(
     long stopUs,
     String out,
     boolean floor,
+    boolean withFloor,
     boolean help)
 {
     public static final String USAGE = """
@@ -77,6 +79,9 @@ public record LatencyOptions(
                                     receive to transmit ring unchanged, spinning for the hub's
                                     workers' busy time per frame in the last unpaced phase; the
                                     loads then run at the same rates (run-to-completion only)
+          --with-floor              each load through the hub and through the floor, one right after
+                                    the other, the order alternating from load to load (hub first at
+                                    the first), with the two side by side in the summary
           -h, --help                this text
         """;
 
@@ -119,16 +124,22 @@ public record LatencyOptions(
         long stopUs = DEFAULT_STOP_US;
         String out = defaultOut;
         boolean floor = false;
+        boolean withFloor = false;
         for (int i = 0; i < args.length; i++)
         {
             final String option = args[i];
             if (option.equals("-h") || option.equals("--help"))
             {
-                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, false, true);
+                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, false, false, true);
             }
             if (option.equals("--floor"))
             {
                 floor = true;
+                continue;
+            }
+            if (option.equals("--with-floor"))
+            {
+                withFloor = true;
                 continue;
             }
             if (!option.startsWith("--"))
@@ -192,17 +203,22 @@ public record LatencyOptions(
         {
             throw new UsageException("the pipelined mode always has 2 workers, so --workers " + workers + " does not apply.");
         }
-        if (floor && mode == ThreadingMode.PIPELINED)
+        if (floor && withFloor)
         {
-            throw new UsageException("--floor stands in for run-to-completion workers, so it does not apply to --mode pipelined.");
+            throw new UsageException("--floor runs the loads through the floor only and --with-floor through both, so give one of them.");
         }
-        if (floor && maxRate > 0 && warmup == 0)
+        final String floorOption = floor ? "--floor" : "--with-floor";
+        if ((floor || withFloor) && mode == ThreadingMode.PIPELINED)
         {
-            throw new UsageException("--floor takes the hub's time per frame from an unpaced phase through the hub, and with --max-rate " +
-                "and --warmup-seconds 0 there is none: give the warm-up some seconds.");
+            throw new UsageException(floorOption + " stands in for run-to-completion workers, so it does not apply to --mode pipelined.");
+        }
+        if ((floor || withFloor) && maxRate > 0 && warmup == 0)
+        {
+            throw new UsageException(floorOption + " takes the hub's time per frame from an unpaced phase through the hub, and with " +
+                "--max-rate and --warmup-seconds 0 there is none: give the warm-up some seconds.");
         }
         final int n = mode == ThreadingMode.PIPELINED ? 2 : workers == null ? 1 : workers;
-        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, floor, false);
+        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, floor, withFloor, false);
     }
 
     private static int wholeNumber(final String option, final String value, final int min, final int max) throws UsageException

@@ -267,6 +267,39 @@ public final class LatencyReport
         return ns % 1_000_000 == 0 ? ns / 1_000_000 + " ms" : ns / 1000 + " us";
     }
 
+    /**
+     * The hub's and the floor's loads side by side, by load (each list in the same order of loads).
+     */
+    public static String sideBySide(final List<LoadResult> hub, final List<LoadResult> floor)
+    {
+        final StringBuilder s = new StringBuilder();
+        s.append("| load | p50 us, hub / floor | p99.9 us, hub / floor | p99.99 us, hub / floor | dropped, hub / floor | ")
+            .append("quiet windows, hub / floor | their p99.9 us, hub / floor | their p99.99 us, hub / floor |\n");
+        s.append("|---:|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < Math.min(hub.size(), floor.size()); i++)
+        {
+            final LoadResult h = hub.get(i);
+            final LoadResult f = floor.get(i);
+            final Quiet hq = h.stalls().quiet();
+            final Quiet fq = f.stalls().quiet();
+            s.append("| ").append(h.percent()).append("% | ")
+                .append(pair(h.latencyNs(), f.latencyNs(), 50)).append(" | ")
+                .append(pair(h.latencyNs(), f.latencyNs(), 99.9)).append(" | ")
+                .append(pair(h.latencyNs(), f.latencyNs(), 99.99)).append(" | ")
+                .append(h.dropped()).append(" / ").append(f.dropped()).append(" | ")
+                .append(hq.quiet()).append(" of ").append(hq.of()).append(" / ").append(fq.quiet()).append(" of ").append(fq.of()).append(" | ")
+                .append(pair(hq.latencyNs(), fq.latencyNs(), 99.9)).append(" | ")
+                .append(pair(hq.latencyNs(), fq.latencyNs(), 99.99)).append(" |\n");
+        }
+        return s.toString();
+    }
+
+    private static String pair(final Histogram a, final Histogram b, final double percentile)
+    {
+        return (a.getTotalCount() == 0 ? "n/a" : us(a.getValueAtPercentile(percentile))) + " / " +
+            (b.getTotalCount() == 0 ? "n/a" : us(b.getValueAtPercentile(percentile)));
+    }
+
     private static String quietPercentiles(final Quiet quiet)
     {
         final Histogram h = quiet.latencyNs();

@@ -320,6 +320,16 @@ public final class TrafficPort
      */
     public String checkConservation()
     {
+        return checkConservation(0);
+    }
+
+    /**
+     * {@link #checkConservation()} when {@code bypassed} of the frames sent went around the hub:
+     * moved from receive to transmit rings by threads in the workers' places (the latency run's
+     * floor, {@link FloorWorkers}) while the workers were stopped.
+     */
+    public String checkConservation(final long bypassed)
+    {
         final WorkerCounters t = dataplane.totals();
         final long handoff = dataplane.inFlight();
         final long queuedRx = queuedOnReceiveRings();
@@ -331,12 +341,12 @@ public final class TrafficPort
         final long inSlots = queuedRx + handoff + queuedTx;
         final String line = "received " + t.received() + " = transmitted " + t.transmitted() + " + punted " + t.punted() +
             " + dropped " + t.dropped() + " + in flight " + handoff + " (injected " + t.injected() + "); source sent " + sent +
-            ", on receive rings " + queuedRx + ", wire took " + transmitted + ", on transmit rings " + queuedTx + ", slots free " +
-            slab.freeSlots() + " of " + slab.slots();
+            ", on receive rings " + queuedRx + ", wire took " + transmitted + ", on transmit rings " + queuedTx +
+            (bypassed == 0 ? "" : ", around the hub (sent and taken back) " + bypassed) + ", slots free " + slab.freeSlots() + " of " + slab.slots();
         final boolean holds = dataplane.conserved() &&
             t.received() + t.injected() == t.transmitted() + t.punted() + t.dropped() + handoff &&
-            sent == t.received() + queuedRx &&
-            t.transmitted() == transmitted + queuedTx &&
+            sent == t.received() + bypassed + queuedRx &&
+            t.transmitted() + bypassed == transmitted + queuedTx &&
             t.punted() >= puntedFreed &&
             slab.freeSlots() == slab.slots() - inSlots - (t.punted() - puntedFreed);
         if (!holds)

@@ -35,6 +35,7 @@ class LatencyOptionsTest
         assertEquals("out/default", o.out());
         assertEquals(2, o.threads());
         assertFalse(o.floor());
+        assertFalse(o.withFloor());
         assertFalse(o.help());
     }
 
@@ -80,6 +81,22 @@ class LatencyOptionsTest
             error("--mode", "pipelined", "--floor"));
         assertEquals("--floor takes the hub's time per frame from an unpaced phase through the hub, and with --max-rate and " +
             "--warmup-seconds 0 there is none: give the warm-up some seconds.", error("--floor", "--max-rate", "1000", "--warmup-seconds", "0"));
+        assertFalse(o.withFloor());
+    }
+
+    @Test
+    void withFloorIsAFlagToo() throws Exception
+    {
+        final LatencyOptions o = parse("--with-floor", "--loads", "50,70");
+        assertTrue(o.withFloor());
+        assertFalse(o.floor());
+        assertEquals(List.of(50, 70), o.loadsPercent());
+        assertEquals("--floor runs the loads through the floor only and --with-floor through both, so give one of them.",
+            error("--floor", "--with-floor"));
+        assertEquals("--with-floor stands in for run-to-completion workers, so it does not apply to --mode pipelined.",
+            error("--with-floor", "--mode", "pipelined"));
+        assertEquals("--with-floor takes the hub's time per frame from an unpaced phase through the hub, and with --max-rate and " +
+            "--warmup-seconds 0 there is none: give the warm-up some seconds.", error("--with-floor", "--max-rate", "1000", "--warmup-seconds", "0"));
     }
 
     @Test

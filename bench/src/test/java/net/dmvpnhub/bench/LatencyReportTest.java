@@ -166,4 +166,25 @@ class LatencyReportTest
         assertTrue(LatencyReport.goal(List.of(noQuietSecond)).endsWith(" None of the 5 windows of 100 ms passed without a busy thread stopping " +
             "for over 200 us."));
     }
+
+    @Test
+    void sideBySideHasARowPerLoadWithTheHubFirstInEachCell()
+    {
+        final LatencyReport.LoadResult hub = new LatencyReport.LoadResult(70, 100_000, 99_500, 10_000, latencies(20_000), Map.of(), Map.of(), 0, 0,
+            0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, List.of(), 0, 0, 0, 0, 1_000_000, quiet()));
+        final LatencyReport.LoadResult floor = new LatencyReport.LoadResult(70, 100_000, 99_500, 10_000, latencies(150_000), Map.of(),
+            Map.of("TX_RING_FULL", 3L), 0, 0, 0, 0, 1.0, new LatencyReport.Stalls(1_000_000_000L, List.of(), 0, 0, 0, 0, 1_000_000,
+            new LatencyReport.Quiet(0, 5, new Histogram(HubLatencyRun.WINDOW_HIGHEST_NS, 2))));
+        final String table = LatencyReport.sideBySide(List.of(hub), List.of(floor));
+        final List<String> rows = table.lines().filter(l -> l.startsWith("| 70%")).toList();
+        assertEquals(1, rows.size(), table);
+        final String[] cells = rows.get(0).split("\\|");
+        assertEquals(" 10.0 / 10.0 ", cells[2], "p50");
+        assertEquals(" 10.0 / 10.0 ", cells[3], "p99.9");
+        assertEquals(" 20.0 / 150.0 ", cells[4], "p99.99");
+        assertEquals(" 0 / 3 ", cells[5], "dropped");
+        assertEquals(" 1 of 5 / 0 of 5 ", cells[6], "quiet windows");
+        assertEquals(" 40.2 / n/a ", cells[7], "their p99.9");
+        assertEquals(" 40.2 / n/a ", cells[8], "their p99.99");
+    }
 }
