@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The latency run's floor ({@code ./dmvpn latency --floor}): in place of the hub's workers, one
+ * The latency run's floor ({@code ./dmvpn latency --floor}, or beside the hub with {@code --with-floor}): in place of the hub's workers, one
  * thread per worker takes up to a batch ({@link HubWorker#BATCH}) of slot indices off that worker's
  * receive ring, spins for a fixed time per frame, and puts them on its transmit ring unchanged.
  * <p>
