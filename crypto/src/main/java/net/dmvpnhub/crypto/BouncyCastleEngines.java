@@ -101,7 +101,7 @@ final class BouncyCastleEngines
         }
 
         @Override
-        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        public void writeIv(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
         {
             buffer.putLong(ivOffset, sequence, java.nio.ByteOrder.BIG_ENDIAN);
         }
@@ -118,7 +118,7 @@ final class BouncyCastleEngines
         }
 
         @Override
-        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public void seal(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = prepare(buffer, espOffset, sequence);
             final int sealedLength = ciphertextLength + EspLayout.GCM_TAG_LENGTH;
@@ -136,7 +136,7 @@ final class BouncyCastleEngines
         }
 
         @Override
-        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public boolean open(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = prepare(buffer, espOffset, sequence);
             final int sealedLength = ciphertextLength + EspLayout.GCM_TAG_LENGTH;
@@ -197,7 +197,7 @@ final class BouncyCastleEngines
         }
 
         @Override
-        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        public void writeIv(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
         {
             Arrays.fill(block, (byte)0);
             EspLayout.putInt(block, 0, (int)(sequence >>> 32));
@@ -207,7 +207,7 @@ final class BouncyCastleEngines
         }
 
         @Override
-        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public void seal(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = espOffset + 8 + 16;
             crypt(true, buffer, espOffset, ciphertextLength);
@@ -216,7 +216,7 @@ final class BouncyCastleEngines
         }
 
         @Override
-        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public boolean open(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             authenticate(buffer, espOffset, ciphertextLength, sequence);
             if (!EspLayout.constantTimeEquals(digest, buffer, espOffset + 8 + 16 + ciphertextLength, 16))

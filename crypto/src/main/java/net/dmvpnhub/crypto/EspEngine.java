@@ -9,7 +9,8 @@ import org.agrona.MutableDirectBuffer;
  * <p>
  * Layout from {@code espOffset}: SPI (4), sequence (4), IV ({@link Transform#ivLength()}),
  * ciphertext ({@code ciphertextLength} bytes: payload, padding, pad length, next header), ICV
- * ({@link Transform#icvLength()}). Engines are single-threaded, like the SA that owns them.
+ * ({@link Transform#icvLength()}). Engines are single-threaded, like the SA that owns them; every
+ * call gets the calling thread's {@link CryptoWorkspace} for per-packet scratch.
  */
 public interface EspEngine extends AutoCloseable
 {
@@ -25,21 +26,34 @@ public interface EspEngine extends AutoCloseable
      * number encrypted under the SA's key, which is unpredictable as CBC needs (NIST SP 800-38A
      * appendix C).
      */
-    void writeIv(MutableDirectBuffer buffer, int ivOffset, long sequence);
+    void writeIv(CryptoWorkspace workspace, MutableDirectBuffer buffer, int ivOffset, long sequence);
 
     /**
      * Encrypts the ciphertext region in place and writes the ICV after it.
      *
      * @param sequence the full sequence number (its high half enters the AAD or ICV with ESN).
      */
-    void seal(MutableDirectBuffer buffer, int espOffset, int ciphertextLength, long sequence);
+    void seal(CryptoWorkspace workspace, MutableDirectBuffer buffer, int espOffset, int ciphertextLength, long sequence);
 
     /**
      * Verifies the ICV and decrypts in place. On failure the region holds no plaintext.
      *
      * @return false when the ICV does not verify.
      */
-    boolean open(MutableDirectBuffer buffer, int espOffset, int ciphertextLength, long sequence);
+    boolean open(CryptoWorkspace workspace, MutableDirectBuffer buffer, int espOffset, int ciphertextLength, long sequence);
+
+    /**
+     * Reads the key state a packet's cipher call will use, so that a stage can bring the key
+     * state of a whole vector of frames towards the core before the first cipher call and the
+     * cache misses overlap (VPP prefetches its SAs the same way). Engines whose key state is not
+     * theirs to read (a library's opaque context) do nothing.
+     *
+     * @return a value derived from what was read, for the caller to keep so the reads stay.
+     */
+    default long touchKeyState()
+    {
+        return 0;
+    }
 
     /**
      * Releases native state, if any. Idempotent.

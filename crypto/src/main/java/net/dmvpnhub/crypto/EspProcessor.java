@@ -12,12 +12,14 @@ import java.nio.ByteOrder;
  * anti-replay pre-check, ICV verification before any plaintext is used, the window update only
  * after the ICV verified (section 3.4.3), and the trailer check.
  * <p>
- * One instance per thread. It allocates nothing and never throws for a bad packet: each ends
+ * One instance per thread (it holds the thread's {@link CryptoWorkspace}). It allocates nothing and never throws for a bad packet: each ends
  * in an {@link EspStatus}, counted on its SA. After {@link EspStatus#OK} the accessors give
  * where the result lies.
  */
 public final class EspProcessor
 {
+    /** This thread's scratch for the engines (GCM context, nonce, tag). */
+    private final CryptoWorkspace workspace = new CryptoWorkspace();
     private int espOffset;
     private int espLength;
     private int innerOffset;
@@ -58,9 +60,9 @@ public final class EspProcessor
         }
         buffer.putInt(start + EspFlyweight.SPI_OFFSET, sa.spi(), ByteOrder.BIG_ENDIAN);
         buffer.putInt(start + EspFlyweight.SEQUENCE_OFFSET, (int)sequence, ByteOrder.BIG_ENDIAN);
-        engine.writeIv(buffer, start + EspFlyweight.HEADER_LENGTH, sequence);
+        engine.writeIv(workspace, buffer, start + EspFlyweight.HEADER_LENGTH, sequence);
         EspFlyweight.writeTrailer(buffer, payloadOffset + payloadLength, padLength, sa.mode().nextHeader());
-        engine.seal(buffer, start, ciphertextLength, sequence);
+        engine.seal(workspace, buffer, start, ciphertextLength, sequence);
         sa.nextSequence = sequence + 1;
         sa.account(payloadLength);
         espOffset = start;
@@ -102,7 +104,7 @@ public final class EspProcessor
             return sa.drop(sequence == ReplayWindow.DUPLICATE ? EspStatus.REPLAY_DUPLICATE :
                 sequence == ReplayWindow.TOO_OLD ? EspStatus.REPLAY_TOO_OLD : EspStatus.SEQUENCE_ZERO);
         }
-        if (!engine.open(buffer, espOffset, ciphertextLength, sequence))
+        if (!engine.open(workspace, buffer, espOffset, ciphertextLength, sequence))
         {
             return sa.drop(EspStatus.AUTHENTICATION_FAILED);
         }

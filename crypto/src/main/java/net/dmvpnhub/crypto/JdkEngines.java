@@ -114,13 +114,13 @@ final class JdkEngines
         }
 
         @Override
-        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        public void writeIv(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
         {
             buffer.putLong(ivOffset, sequence, java.nio.ByteOrder.BIG_ENDIAN);
         }
 
         @Override
-        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public void seal(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = prepare(buffer, espOffset, sequence);
             try
@@ -144,7 +144,7 @@ final class JdkEngines
         }
 
         @Override
-        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public boolean open(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = prepare(buffer, espOffset, sequence);
             final int sealedLength = ciphertextLength + EspLayout.GCM_TAG_LENGTH;
@@ -238,7 +238,7 @@ final class JdkEngines
         }
 
         @Override
-        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        public void writeIv(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
         {
             Arrays.fill(block, (byte)0);
             EspLayout.putInt(block, 0, (int)(sequence >>> 32));
@@ -255,7 +255,7 @@ final class JdkEngines
         }
 
         @Override
-        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public void seal(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = espOffset + 8 + 16;
             try
@@ -273,7 +273,7 @@ final class JdkEngines
         }
 
         @Override
-        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public boolean open(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = espOffset + 8 + 16;
             authenticate(buffer, espOffset, ciphertextLength, sequence);

@@ -493,7 +493,7 @@ final class OpenSslEngines
         }
 
         @Override
-        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        public void writeIv(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
         {
             buffer.putLong(ivOffset, sequence, java.nio.ByteOrder.BIG_ENDIAN);
         }
@@ -507,7 +507,7 @@ final class OpenSslEngines
         }
 
         @Override
-        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public void seal(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = espOffset + 16;
             try
@@ -526,7 +526,7 @@ final class OpenSslEngines
         }
 
         @Override
-        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public boolean open(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int dataOffset = espOffset + 16;
             try
@@ -600,7 +600,7 @@ final class OpenSslEngines
         }
 
         @Override
-        public void writeIv(final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
+        public void writeIv(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
         {
             fields.putLong(BLOCK, sequence, java.nio.ByteOrder.BIG_ENDIAN);
             fields.putLong(BLOCK + 8, 0);
@@ -616,7 +616,7 @@ final class OpenSslEngines
         }
 
         @Override
-        public void seal(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public void seal(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int length = 8 + 16 + ciphertextLength;
             try
@@ -634,7 +634,7 @@ final class OpenSslEngines
         }
 
         @Override
-        public boolean open(final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
+        public boolean open(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int espOffset, final int ciphertextLength, final long sequence)
         {
             final int length = 8 + 16 + ciphertextLength;
             try

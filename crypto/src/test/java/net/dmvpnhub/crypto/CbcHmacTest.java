@@ -4,7 +4,6 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
@@ -38,7 +37,7 @@ class CbcHmacTest
             {"AUTH256-3", filled(32, 0xaa), filled(50, 0xdd), "cdcb1220d1ecccea91e53aba3092f962"},
             {"AUTH256-4", key4, filled(50, 0xcd), "372efcf9b40b35c2115b1346903d2ef4"},
         };
-        return Stream.of(CryptoProvider.values()).flatMap(provider -> Stream.of(false, true).flatMap(direct ->
+        return CryptoProvider.available().stream().flatMap(provider -> Stream.of(false, true).flatMap(direct ->
             Stream.of(cases).map(c -> Arguments.of(c[0], provider, direct, c[1], c[2], c[3]))));
     }
 
@@ -66,7 +65,7 @@ class CbcHmacTest
     }
 
     @ParameterizedTest
-    @EnumSource(CryptoProvider.class)
+    @MethodSource("net.dmvpnhub.crypto.CryptoProviderTest#availableProviders")
     void ivsAreUniqueAndUnpredictableLookingAndRoundTripsWork(final CryptoProvider provider)
     {
         final Transform transform = Transform.AES_256_CBC_HMAC_SHA256;

@@ -8,7 +8,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
@@ -37,9 +36,9 @@ class EspProcessorTest
         final List<Arguments> pairs = new ArrayList<>();
         for (final Transform transform : new Transform[]{Transform.AES_GCM_128, Transform.AES_GCM_256, Transform.AES_256_CBC_HMAC_SHA256})
         {
-            for (final CryptoProvider sender : CryptoProvider.values())
+            for (final CryptoProvider sender : CryptoProvider.available())
             {
-                for (final CryptoProvider receiver : CryptoProvider.values())
+                for (final CryptoProvider receiver : CryptoProvider.available())
                 {
                     pairs.add(Arguments.of(transform, sender, receiver));
                 }
@@ -177,11 +176,11 @@ class EspProcessorTest
     static Stream<Arguments> transformsAndProviders()
     {
         return Stream.of(Transform.AES_GCM_128, Transform.AES_256_CBC_HMAC_SHA256)
-            .flatMap(t -> Stream.of(CryptoProvider.values()).map(p -> Arguments.of(t, p)));
+            .flatMap(t -> CryptoProvider.available().stream().map(p -> Arguments.of(t, p)));
     }
 
     @ParameterizedTest
-    @EnumSource(CryptoProvider.class)
+    @MethodSource("net.dmvpnhub.crypto.CryptoProviderTest#availableProviders")
     void reorderedPacketsInsideTheWindowAreAcceptedOnceAndOldOnesDropped(final CryptoProvider provider)
     {
         final Transform transform = Transform.AES_GCM_128;
@@ -236,7 +235,7 @@ class EspProcessorTest
     }
 
     @ParameterizedTest
-    @EnumSource(CryptoProvider.class)
+    @MethodSource("net.dmvpnhub.crypto.CryptoProviderTest#availableProviders")
     void extendedSequenceNumbersCarryOnPastTwoToThe32(final CryptoProvider provider)
     {
         for (final Transform transform : new Transform[]{Transform.AES_GCM_256, Transform.AES_256_CBC_HMAC_SHA256})

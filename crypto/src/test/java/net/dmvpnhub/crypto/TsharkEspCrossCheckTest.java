@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
@@ -256,7 +255,7 @@ class TsharkEspCrossCheckTest
     }
 
     @ParameterizedTest
-    @EnumSource(CryptoProvider.class)
+    @MethodSource("net.dmvpnhub.crypto.CryptoProviderTest#availableProviders")
     void everyTransformOfEveryProviderWasDecryptedForEverySequenceNumberAndPadLength(final CryptoProvider provider)
     {
         for (final Transform transform : TRANSFORMS)
@@ -354,7 +353,7 @@ class TsharkEspCrossCheckTest
         int spi = 0x0100_0000;
         for (final Transform transform : TRANSFORMS)
         {
-            for (final CryptoProvider provider : CryptoProvider.values())
+            for (final CryptoProvider provider : CryptoProvider.available())
             {
                 final byte[] key = key(transform, random);
                 SAS.add(new Sa(provider.shortName() + "-" + transform.name(), provider, transform, ++spi, key, key));
@@ -392,7 +391,7 @@ class TsharkEspCrossCheckTest
         // Negative controls, each under an SA of its own in the table.
         for (final Transform transform : TRANSFORMS)
         {
-            final CryptoProvider provider = CryptoProvider.values()[transform.ordinal() % CryptoProvider.values().length];
+            final CryptoProvider provider = CryptoProvider.available().get(transform.ordinal() % CryptoProvider.available().size());
             final byte[] key = key(transform, random);
             final Sa flipped = new Sa("flipped-icv-" + transform.name(), provider, transform, ++spi, key, key);
             final Frame genuine = control(processor, flipped, Control.FLIPPED_ICV_BIT);
