@@ -86,7 +86,8 @@ public record RunOptions(
             "  --mode rtc|pipelined  run-to-completion or pipelined stages (default rtc)",
             "  --mix M             packet sizes: imix (7:4:1 of 64/576/1500 bytes), or one size in bytes",
             "                      from 64 to 1500 (default imix)",
-            "  --provider P        ESP crypto: openssl, jdk or bc (default " + d.provider().name().toLowerCase(Locale.ROOT) + ")",
+            "  --provider P        ESP crypto: ipsec-mb, openssl, jdk or bc (default " + d.provider().shortName() +
+                ", the first of ipsec-mb, openssl, jdk that loads)",
             "  --transform T       gcm128, gcm256 or cbc-sha256 (default gcm128)",
             "  --spoke-to-spoke F  fraction of flows to another spoke's LAN, 0 to 1 (default " + d.spokeToSpoke() + ")",
             "  --peers K           other spokes each spoke sends to, drawn once by popularity (default " + d.peers() + ")",
@@ -153,10 +154,11 @@ public record RunOptions(
                 case "--mix" -> mix = mix(value);
                 case "--provider" -> provider = switch (value)
                 {
-                    case "openssl" -> CryptoProvider.OPENSSL;
+                    case "ipsec-mb" -> available(CryptoProvider.IPSEC_MB);
+                    case "openssl" -> available(CryptoProvider.OPENSSL);
                     case "jdk" -> CryptoProvider.JDK;
                     case "bc" -> CryptoProvider.BOUNCY_CASTLE;
-                    default -> throw new UsageException("--provider must be openssl, jdk or bc, not '" + value + "'");
+                    default -> throw new UsageException("--provider must be ipsec-mb, openssl, jdk or bc, not '" + value + "'");
                 };
                 case "--transform" -> transform = switch (value)
                 {
@@ -207,6 +209,15 @@ public record RunOptions(
             return idle;
         }
         return processors > busyThreads() ? "busy" : "backoff";
+    }
+
+    private static CryptoProvider available(final CryptoProvider provider) throws UsageException
+    {
+        if (!provider.isAvailable())
+        {
+            throw new UsageException("--provider " + provider.shortName() + " cannot be used here: " + provider.unavailableReason());
+        }
+        return provider;
     }
 
     private static long integer(final String option, final String value, final long min, final long max) throws UsageException

@@ -1,5 +1,6 @@
 package net.dmvpnhub.trafficgen;
 
+import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.HubConfig;
@@ -132,8 +133,9 @@ public final class ScaleRun
         console.printf(Locale.ROOT, "dmvpn run: %d spokes, Phase %d, %s, %d worker(s) %s, %s %s, mix %s, %.0f%% spoke to spoke, " +
                 "%d peers per spoke, Zipf %.2f, rate %s, seed %d%n", spokeCount, options.phase(), "tunnel " + HUB_TUNNEL + "/" + tunnelLength,
             options.workers(), options.mode() == Dataplane.ThreadingMode.PIPELINED ? "pipelined" : "run-to-completion",
-            options.provider().name().toLowerCase(Locale.ROOT), options.transform().iosName(), options.mix(), 100 * options.spokeToSpoke(),
+            options.provider().shortName(), options.transform().iosName(), options.mix(), 100 * options.spokeToSpoke(),
             options.peers(), options.zipf(), options.rate() == 0 ? "as fast as possible" : options.rate() + " pps", options.seed());
+        console.println("dmvpn run: crypto provider " + CryptoProvider.selectionLine(options.provider()));
 
         final String loadBefore = loadAverage();
         final long buildStart = System.nanoTime();
@@ -427,7 +429,8 @@ public final class ScaleRun
         scenario.put("workers", o.mode() == Dataplane.ThreadingMode.PIPELINED ? 2 : o.workers());
         scenario.put("mode", o.mode().name().toLowerCase(Locale.ROOT));
         scenario.put("mix", o.mix().toString());
-        scenario.put("provider", o.provider().name().toLowerCase(Locale.ROOT));
+        scenario.put("provider", o.provider().shortName());
+        scenario.put("cryptoLibrary", CryptoProvider.selectionLine(o.provider()));
         scenario.put("transform", o.transform().iosName());
         scenario.put("spokeToSpoke", o.spokeToSpoke());
         scenario.put("peersPerSpoke", o.peers());

@@ -81,7 +81,7 @@ class RunOptionsTest
         "--phase 4|--phase must be from 1 to 3, not 4",
         "--mode fast|--mode must be rtc or pipelined, not 'fast'",
         "--mix 40|--mix must be imix or a packet size from 64 to 1500 bytes, not '40'",
-        "--provider aws|--provider must be openssl, jdk or bc, not 'aws'",
+        "--provider aws|--provider must be ipsec-mb, openssl, jdk or bc, not 'aws'",
         "--spoke-to-spoke 1.5|--spoke-to-spoke must be from 0.0 to 1.0, not 1.5",
         "--duration NaN|--duration must be from 0.1 to 86400.0, not NaN",
         "--colour red|unknown option --colour, see --help",
