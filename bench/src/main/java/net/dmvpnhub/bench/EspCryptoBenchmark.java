@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * Cost of full ESP processing of one packet through {@link EspProcessor}, per crypto provider: what
  * the hub's {@code esp4-encrypt} and {@code esp4-decrypt} stages will spend per packet, to be set
  * beside what native code spends: {@code bench/openssl-speed.sh} ({@code ./dmvpn crypto-compare})
- * runs this benchmark, {@code openssl speed -aead} and {@code bench/openssl-evp-loop.c} (the OpenSSL
- * engine's own libcrypto calls in a C loop, keyed once per SA) side by side.
+ * runs this benchmark, {@code openssl speed -aead}, {@code bench/openssl-evp-loop.c} (the OpenSSL
+ * engine's own libcrypto calls in a C loop, keyed once per SA) and {@code bench/ipsec-mb-loop.c} (the
+ * ipsec-mb engine's own intel-ipsec-mb calls in a C loop) side by side.
  * <p>
  * <b>The frame.</b> Each packet sits in a 2 KiB slot ({@link #SLOT}), as in the dataplane's frame
  * slab: the payload (the GRE packet of transport mode; {@link Frames#size} bytes) starts at
@@ -241,7 +242,8 @@ public class EspCryptoBenchmark
     @State(Scope.Thread)
     public static class Esp
     {
-        @Param({ "JDK", "BOUNCY_CASTLE", "OPENSSL" })
+        /** Every {@link CryptoProvider} (JMH takes an enum's constants when no values are given). */
+        @Param
         public CryptoProvider provider;
 
         final EspProcessor processor = new EspProcessor();

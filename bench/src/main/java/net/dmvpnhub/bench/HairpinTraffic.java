@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
 
 /**
  * A hub with {@code spokes} spokes (routes, TEIB bindings, one inbound and one outbound ESP SA
- * each, AES-GCM-128 through the OpenSSL provider, as {@link HubForwardingBenchmark}) and a ring of
- * pre-encrypted spoke-to-spoke (hairpin) frames as the spokes send them: inner IPv4/UDP, GRE key
+ * each, AES-GCM-128 through the default crypto provider, {@link CryptoProvider#preferred()}, as
+ * {@link HubForwardingBenchmark}) and a ring of pre-encrypted spoke-to-spoke (hairpin) frames as the spokes send them: inner IPv4/UDP, GRE key
  * 999, ESP with the sender's SA, outer IPv4 from the sender's NBMA address to the hub's.
  * <p>
  * Each sender's frames carry increasing ESP sequence numbers in ring order, so one pass through
@@ -87,7 +87,7 @@ public final class HairpinTraffic implements AutoCloseable
         final SplittableRandom random = new SplittableRandom(seed);
         hubInbound = new SecurityAssociation[spokes + 1];
         hubOutbound = new SecurityAssociation[spokes + 1];
-        final SecurityAssociation[] spokeToHub = provision(tables, spokes, random, hubInbound, hubOutbound);
+        final SecurityAssociation[] spokeToHub = provision(tables, spokes, random, hubInbound, hubOutbound, CryptoProvider.preferred());
 
         frameOffset = new int[frames];
         frameLength = new int[frames];
@@ -180,7 +180,7 @@ public final class HairpinTraffic implements AutoCloseable
      */
     static SecurityAssociation[] provision(
         final HubTables tables, final int spokes, final SplittableRandom random, final SecurityAssociation[] hubInbound,
-        final SecurityAssociation[] hubOutbound)
+        final SecurityAssociation[] hubOutbound, final CryptoProvider provider)
     {
         final SecurityAssociation[] spokeToHub = new SecurityAssociation[spokes + 1];
         for (int spoke = 1; spoke <= spokes; spoke++)
@@ -189,20 +189,18 @@ public final class HairpinTraffic implements AutoCloseable
             final byte[] down = new byte[TRANSFORM.keyMaterialLength()];
             random.nextBytes(up);
             random.nextBytes(down);
-            hubInbound[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.INBOUND);
-            spokeToHub[spoke] = sa(up, 0x1000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
-            hubOutbound[spoke] = sa(down, 0x2000_0000 + spoke, SecurityAssociation.Direction.OUTBOUND);
+            hubInbound[spoke] = SecurityAssociation.create(provider, TRANSFORM, up, 0x1000_0000 + spoke, SecurityAssociation.Direction.INBOUND,
+                false);
+            spokeToHub[spoke] = SecurityAssociation.create(provider, TRANSFORM, up, 0x1000_0000 + spoke,
+                SecurityAssociation.Direction.OUTBOUND, false);
+            hubOutbound[spoke] = SecurityAssociation.create(provider, TRANSFORM, down, 0x2000_0000 + spoke,
+                SecurityAssociation.Direction.OUTBOUND, false);
             tables.peerSas(spoke, new PeerSas(hubOutbound[spoke], hubInbound[spoke]));
             tables.routes().add(new Route(lan(spoke), 24, RouteSource.EIGRP, 90, Adjacency.tunnel(tunnel(spoke))));
             tables.peers().put(tunnel(spoke), nbma(spoke), spoke, PeerTable.Type.DYNAMIC, Long.MAX_VALUE);
         }
         tables.routes().add(new Route(0x0A00_0000, 8, RouteSource.STATIC, 1, Adjacency.DISCARD));
         return spokeToHub;
-    }
-
-    private static SecurityAssociation sa(final byte[] key, final int spi, final SecurityAssociation.Direction direction)
-    {
-        return SecurityAssociation.create(CryptoProvider.OPENSSL, TRANSFORM, key, spi, direction, false);
     }
 
     static int lan(final int spoke)

@@ -1,5 +1,6 @@
 package net.dmvpnhub.bench;
 
+import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.HubWorker;
@@ -39,7 +40,7 @@ import java.util.function.Supplier;
  * Latency through the threaded dataplane at fixed offered loads ({@code ./dmvpn latency}).
  * <p>
  * The same hub and traffic as {@link HubThreadedBenchmark}: 10,000 spokes (or {@code --spokes}), hairpin frames,
- * AES-GCM-128 through OpenSSL, workers on Agrona agent threads. This thread is the outside world
+ * AES-GCM-128 through the default crypto provider, workers on Agrona agent threads. This thread is the outside world
  * ({@link TrafficPort}): it sends and it takes transmitted frames off the transmit rings.
  * <ol>
  *   <li>warm-up: unpaced traffic, nothing recorded;</li>
@@ -855,7 +856,7 @@ public final class HubLatencyRun
         }
         s.append("- Hub: ").append(options.spokes()).append(" spokes, hairpin frames (spoke to hub to spoke), inner size ").append(options.size())
             .append(String.format(Locale.ROOT, " (mean %.0f bytes on the wire to the hub)", traffic.meanFrameBytes()))
-            .append(", ESP ").append(HairpinTraffic.TRANSFORM).append(" through OpenSSL, back-pressure on, rings of ").append(RING)
+            .append(", ESP ").append(HairpinTraffic.TRANSFORM).append(" through ").append(CryptoProvider.selectionLine(CryptoProvider.preferred())).append(", back-pressure on, rings of ").append(RING)
             .append(", slab of ").append(SLOTS).append(" slots.\n");
         s.append("- Threads: ").append(options.modeName()).append(", idle strategy ").append(options.idle())
             .append(", plus one source/drain thread = ").append(options.threads()).append(" threads on ").append(cpus)

@@ -1,5 +1,7 @@
 package net.dmvpnhub.bench;
 
+import net.dmvpnhub.crypto.CryptoProvider;
+
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -37,7 +39,7 @@ public final class PairedRatioRun
     static final double QUIET_PRESSURE_PERCENT = 1.0;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    public record Options(List<String> sizes, int pairs, long sliceMs, long warmupMs)
+    public record Options(List<String> sizes, int pairs, long sliceMs, long warmupMs, List<CryptoProvider> providers)
     {
         public static final String USAGE = """
             Usage: ./dmvpn ratio [options]
@@ -45,18 +47,33 @@ public final class PairedRatioRun
               --pairs N         measured pairs of slices per size (default 30)
               --slice-ms N      length of each slice in ms (default 200)
               --warmup-ms N     alternating slices before the pairs, per size, in ms (default 6000)
+              --providers LIST  crypto providers, comma-separated, each a hub of its own measured in the same rounds:
+                                ipsec-mb, openssl, jdk, bc (default: the default provider alone); the first is the
+                                reference the others' speed is given against
             """;
 
         public Options
         {
-            if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0)
+            if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0 || providers.isEmpty())
             {
                 throw new IllegalArgumentException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
-                    "not negative, at least one size");
+                    "not negative, at least one size and one provider");
             }
             for (final String size : sizes)
             {
                 checkSize(size);
+            }
+            if (providers.stream().distinct().count() != providers.size())
+            {
+                throw new IllegalArgumentException("--providers names a provider twice: " + providers);
+            }
+            for (final CryptoProvider provider : providers)
+            {
+                if (!provider.isAvailable())
+                {
+                    throw new IllegalArgumentException("--providers " + provider.shortName() + " cannot be used here: " +
+                        provider.unavailableReason());
+                }
             }
         }
 
@@ -83,7 +100,7 @@ public final class PairedRatioRun
 
         public static Options defaults()
         {
-            return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000);
+            return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000, List.of(CryptoProvider.preferred()));
         }
 
         /** @throws IllegalArgumentException with one sentence for a bad option or value. */
@@ -97,10 +114,12 @@ public final class PairedRatioRun
         {
             return switch (name)
             {
-                case "--sizes" -> new Options(List.of(value.split(",", -1)), o.pairs, o.sliceMs, o.warmupMs);
-                case "--pairs" -> new Options(o.sizes, Integer.parseInt(value), o.sliceMs, o.warmupMs);
-                case "--slice-ms" -> new Options(o.sizes, o.pairs, Long.parseLong(value), o.warmupMs);
-                case "--warmup-ms" -> new Options(o.sizes, o.pairs, o.sliceMs, Long.parseLong(value));
+                case "--sizes" -> new Options(List.of(value.split(",", -1)), o.pairs, o.sliceMs, o.warmupMs, o.providers);
+                case "--pairs" -> new Options(o.sizes, Integer.parseInt(value), o.sliceMs, o.warmupMs, o.providers);
+                case "--slice-ms" -> new Options(o.sizes, o.pairs, Long.parseLong(value), o.warmupMs, o.providers);
+                case "--warmup-ms" -> new Options(o.sizes, o.pairs, o.sliceMs, Long.parseLong(value), o.providers);
+                case "--providers" -> new Options(o.sizes, o.pairs, o.sliceMs, o.warmupMs,
+                    java.util.Arrays.stream(value.split(",", -1)).map(CryptoProvider::fromName).toList());
                 default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
             };
         }
@@ -153,40 +172,84 @@ public final class PairedRatioRun
         }
     }
 
-    /** What one size measured. */
-    record SizeResult(String size, List<Pair> pairs)
+    /** What one size measured with one provider: a pair per round. */
+    record SizeResult(String size, CryptoProvider provider, List<Pair> pairs)
     {
     }
 
     private long sink;
 
-    /** Measures one size: set-up, warm-up, the pairs, the final checks. */
-    SizeResult measure(final String size, final Options options, final PrintStream console)
+    /**
+     * Measures one size: a hub per provider, set up side by side; then rounds in which every
+     * provider's floor and hub run a slice each, the order reversed from one round to the next
+     * (ABBA), so that all of them see the same stretch of the machine's drift; the final checks.
+     *
+     * @return one result per provider, in the order of {@code options.providers()}.
+     */
+    List<SizeResult> measure(final String size, final Options options, final PrintStream console)
     {
-        final HubForwardingBenchmark state = new HubForwardingBenchmark();
-        state.size = size;
-        state.setUp();
+        final List<CryptoProvider> providers = options.providers();
+        final int n = providers.size();
+        final HubForwardingBenchmark[] states = new HubForwardingBenchmark[n];
+        for (int i = 0; i < n; i++)
+        {
+            states[i] = new HubForwardingBenchmark();
+            states[i].size = size;
+            states[i].provider = providers.get(i).shortName();
+            states[i].setUp();
+        }
         final long sliceNs = TimeUnit.MILLISECONDS.toNanos(options.sliceMs());
         final long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMs());
         while (System.nanoTime() - warmupEnd < 0)
         {
-            slice(state, true, sliceNs);
-            slice(state, false, sliceNs);
+            for (final HubForwardingBenchmark state : states)
+            {
+                slice(state, true, sliceNs);
+                slice(state, false, sliceNs);
+            }
         }
-        final List<Pair> pairs = new ArrayList<>();
+        final List<List<Pair>> pairs = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            pairs.add(new ArrayList<>());
+        }
+        final Slice[] floors = new Slice[n];
+        final Slice[] hubs = new Slice[n];
         for (int p = 0; p < options.pairs(); p++)
         {
-            final boolean floorFirst = p % 2 == 0;
-            final Slice first = slice(state, floorFirst, sliceNs);
-            final Slice second = slice(state, !floorFirst, sliceNs);
-            pairs.add(floorFirst ? new Pair(first, second) : new Pair(second, first));
+            final boolean forward = p % 2 == 0;
+            for (int k = 0; k < 2 * n; k++)
+            {
+                // Forward rounds: floor 0, hub 0, floor 1, hub 1, ...; the others the reverse.
+                final int step = forward ? k : 2 * n - 1 - k;
+                final int i = step / 2;
+                final boolean floor = step % 2 == 0;
+                final Slice slice = slice(states[i], floor, sliceNs);
+                if (floor)
+                {
+                    floors[i] = slice;
+                }
+                else
+                {
+                    hubs[i] = slice;
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                pairs.get(i).add(new Pair(floors[i], hubs[i]));
+            }
         }
-        state.tearDown();
-        final SizeResult result = new SizeResult(size, pairs);
-        console.printf(Locale.ROOT, "ratio: %s B: floor/hub %.3f (median of %d pairs, wall time), floor %.1f ns/frame, hub %.1f ns/frame%n",
-            size, median(pairs, Pair::wallRatio), pairs.size(), median(pairs, p -> p.floor().wallNsPerFrame()),
-            median(pairs, p -> p.hub().wallNsPerFrame()));
-        return result;
+        final List<SizeResult> results = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            states[i].tearDown();
+            final SizeResult result = new SizeResult(size, providers.get(i), pairs.get(i));
+            console.printf(Locale.ROOT, "ratio: %s B, %s: floor/hub %.3f (median of %d pairs, wall time), floor %.1f ns/frame, " +
+                    "hub %.1f ns/frame%n", size, providers.get(i).shortName(), median(result.pairs(), Pair::wallRatio), result.pairs().size(),
+                median(result.pairs(), q -> q.floor().wallNsPerFrame()), median(result.pairs(), q -> q.hub().wallNsPerFrame()));
+            results.add(result);
+        }
+        return results;
     }
 
     private Slice slice(final HubForwardingBenchmark state, final boolean floor, final long sliceNs)
@@ -251,9 +314,15 @@ public final class PairedRatioRun
         out.println("## Hub path against the crypto floor, interleaved (`PairedRatioRun`)");
         out.println();
         out.printf(Locale.ROOT, "- state and methods: `HubForwardingBenchmark` (10,000 spokes, 4,096 pre-encrypted hairpin frames, " +
-            "AES-GCM-128 with the OpenSSL engine, one call = %d frames), both methods in this one JVM%n", HubForwardingBenchmark.BATCH);
-        out.printf(Locale.ROOT, "- per size: %d ms of alternating slices as warm-up, then %d pairs of %d ms slices, floor first in even " +
-            "pairs and hub first in odd ones (ABBA)%n", options.warmupMs(), options.pairs(), options.sliceMs());
+            "AES-GCM-128, one call = %d frames), both methods in this one JVM, a hub per crypto provider: %s%n", HubForwardingBenchmark.BATCH,
+            String.join(", ", options.providers().stream().map(CryptoProvider::shortName).toList()));
+        for (final CryptoProvider provider : options.providers())
+        {
+            out.printf(Locale.ROOT, "- crypto provider %s%n", CryptoProvider.selectionLine(provider));
+        }
+        out.printf(Locale.ROOT, "- per size: %d ms of alternating slices as warm-up, then %d rounds; in each round every provider's " +
+            "floor and hub run one %d ms slice each, in the order floor, hub per provider in even rounds and the reverse in odd ones " +
+            "(ABBA)%n", options.warmupMs(), options.pairs(), options.sliceMs());
         out.println("- ratio per pair: floor ns/frame over hub ns/frame (1.0: the hub costs nothing beyond the crypto); by wall time, and " +
             "by this thread's CPU time, which leaves out time spent waiting for a processor");
         out.printf(Locale.ROOT, "- quiet pairs: both slices under %.0f%% CPU pressure (Linux PSI \"some\": the share of the slice during " +
@@ -262,25 +331,66 @@ public final class PairedRatioRun
             System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
             Runtime.getRuntime().availableProcessors());
         out.println();
-        out.println("| size (B) | pairs | floor ns/frame (median) | hub ns/frame (median) | floor/hub, wall: median | quartiles | " +
-            "floor/hub, CPU time: median | quartiles | quiet pairs | floor/hub, wall, quiet pairs: median | goal at least 0.85 (wall median) |");
-        out.println("|---|---:|---:|---:|---:|---|---:|---|---:|---:|---|");
+        out.println("| size (B) | provider | pairs | floor ns/frame (median) | hub ns/frame (median) | hub Mpps per core (wall) | " +
+            "floor/hub, wall: median | quartiles | floor/hub, CPU time: median | quartiles | quiet pairs | floor/hub, wall, quiet pairs: " +
+            "median | goal at least 0.85 (wall median) |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---|");
         for (final SizeResult r : results)
         {
             final List<Pair> quiet = r.pairs().stream().filter(Pair::quiet).toList();
             final double wall = median(r.pairs(), Pair::wallRatio);
-            out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.3f | %.3f to %.3f | %.3f | %.3f to %.3f | %d | %s | %s |%n", r.size(),
-                r.pairs().size(), median(r.pairs(), p -> p.floor().wallNsPerFrame()), median(r.pairs(), p -> p.hub().wallNsPerFrame()),
+            final double hubNs = median(r.pairs(), p -> p.hub().wallNsPerFrame());
+            out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.3f | %.3f | %.3f to %.3f | %.3f | %.3f to %.3f | %d | %s | %s |%n",
+                r.size(), r.provider().shortName(), r.pairs().size(), median(r.pairs(), p -> p.floor().wallNsPerFrame()), hubNs, 1e3 / hubNs,
                 wall, quantile(r.pairs(), Pair::wallRatio, 0.25), quantile(r.pairs(), Pair::wallRatio, 0.75),
                 median(r.pairs(), Pair::cpuRatio), quantile(r.pairs(), Pair::cpuRatio, 0.25), quantile(r.pairs(), Pair::cpuRatio, 0.75),
                 quiet.size(), quiet.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", median(quiet, Pair::wallRatio)),
                 wall >= GOAL ? "met" : "not met");
         }
         out.println();
+        if (options.providers().size() > 1)
+        {
+            speedups(options, results, out);
+        }
         out.println(failure == null
             ? "Checks: every floor slice processed every frame; at the end of each size the hub's counters are conserved with no drop " +
                 "and every slab slot is back."
             : "**The run failed**: " + failure);
+    }
+
+    /**
+     * Per size, each provider's hub and floor against the first provider's, round by round (the
+     * slices of one round are seconds apart): the first's ns/frame over this one's, so 7.0 means
+     * this provider's hub forwards 7 times as many frames per second on one core.
+     */
+    private static void speedups(final Options options, final List<SizeResult> results, final PrintStream out)
+    {
+        final CryptoProvider reference = options.providers().getFirst();
+        out.printf(Locale.ROOT, "Against %s, round by round (%s ns/frame over the provider's; median and quartiles over the rounds):%n%n",
+            reference.shortName(), reference.shortName());
+        out.println("| size (B) | provider | hub speed-up: median | quartiles | floor speed-up: median | quartiles |");
+        out.println("|---|---|---:|---|---:|---|");
+        for (final SizeResult r : results)
+        {
+            if (r.provider() == reference)
+            {
+                continue;
+            }
+            final SizeResult base = results.stream().filter(b -> b.size().equals(r.size()) && b.provider() == reference).findFirst()
+                .orElseThrow();
+            final List<double[]> rounds = new ArrayList<>();
+            for (int i = 0; i < r.pairs().size(); i++)
+            {
+                final Pair ours = r.pairs().get(i);
+                final Pair theirs = base.pairs().get(i);
+                rounds.add(new double[]{theirs.hub().wallNsPerFrame() / ours.hub().wallNsPerFrame(),
+                    theirs.floor().wallNsPerFrame() / ours.floor().wallNsPerFrame()});
+            }
+            out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f to %.2f | %.2f | %.2f to %.2f |%n", r.size(), r.provider().shortName(),
+                median(rounds, x -> x[0]), quantile(rounds, x -> x[0], 0.25), quantile(rounds, x -> x[0], 0.75),
+                median(rounds, x -> x[1]), quantile(rounds, x -> x[1], 0.25), quantile(rounds, x -> x[1], 0.75));
+        }
+        out.println();
     }
 
     public static void main(final String[] args)
@@ -297,7 +407,7 @@ public final class PairedRatioRun
         {
             for (final String size : options.sizes())
             {
-                results.add(run.measure(size, options, System.err));
+                results.addAll(run.measure(size, options, System.err));
             }
         }
         catch (final RuntimeException ex)

@@ -75,7 +75,13 @@ public final class WorkerScalingRun implements AutoCloseable
         {
             return RunnerArgs.fold(args, new Options(PairedRatioRun.Options.defaults(), DEFAULT_SPOKES), (o, name, value) ->
                 "--spokes".equals(name) ? new Options(o.slices, Integer.parseInt(value)) :
-                    new Options(PairedRatioRun.Options.apply(o.slices, name, value), o.spokes));
+                    "--providers".equals(name) ? unknown(name) : new Options(PairedRatioRun.Options.apply(o.slices, name, value), o.spokes));
+        }
+
+        /** The scaling run's hubs use the default provider; {@code ./dmvpn ratio}'s --providers is not one of its options. */
+        private static Options unknown(final String name)
+        {
+            throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
         }
     }
 
@@ -328,7 +334,7 @@ public final class WorkerScalingRun implements AutoCloseable
         out.println("## Two workers against one, a busy thread per worker (`WorkerScalingRun`)");
         out.println();
         out.printf(Locale.ROOT, "- hubs: two run-to-completion dataplanes in this JVM, one with 1 worker and one with 2 (SA-owner handoff between " +
-            "them), each %,d spokes, %,d pre-encrypted hairpin frames, AES-GCM-128 with the OpenSSL engine, %d slots, rings of %d, " +
+            "them), each %,d spokes, %,d pre-encrypted hairpin frames, AES-GCM-128 with the default crypto provider, %d slots, rings of %d, " +
             "back-pressure on%n", all.spokes(), FRAMES, SLOTS, RING);
         out.println("- threads: one per worker, each its own source (`SelfFedLane`: copies its senders' frames into slots, runs a duty " +
             "cycle, frees what its worker transmitted); no other thread of this JVM is busy");

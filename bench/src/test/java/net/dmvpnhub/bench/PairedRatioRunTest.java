@@ -1,5 +1,6 @@
 package net.dmvpnhub.bench;
 
+import net.dmvpnhub.crypto.CryptoProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,13 @@ class PairedRatioRunTest
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--forks", "3")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs", "1"));
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--sizes", ""));
+        assertEquals(List.of(CryptoProvider.preferred()), o.providers());
+        assertEquals(List.of(CryptoProvider.IPSEC_MB, CryptoProvider.OPENSSL),
+            PairedRatioRun.Options.parse("--providers", "ipsec-mb,openssl").providers());
+        assertEquals("unknown crypto provider 'aws': choose jdk, bc, openssl or ipsec-mb",
+            assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--providers", "openssl,aws")).getMessage());
+        assertEquals("--providers names a provider twice: [OPENSSL, OPENSSL]",
+            assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--providers", "openssl,openssl")).getMessage());
     }
 
     @Test
@@ -47,11 +55,14 @@ class PairedRatioRunTest
     @Test
     void aSmallRunMeasuresBothInPairsAndReports()
     {
-        final PairedRatioRun.Options options = new PairedRatioRun.Options(List.of("64"), 4, 10, 0);
-        final PairedRatioRun.SizeResult result = new PairedRatioRun().measure("64", options,
+        final PairedRatioRun.Options options = new PairedRatioRun.Options(List.of("64"), 4, 10, 0,
+            List.of(CryptoProvider.preferred(), CryptoProvider.JDK));
+        final List<PairedRatioRun.SizeResult> results = new PairedRatioRun().measure("64", options,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        assertEquals(4, result.pairs().size());
-        for (final PairedRatioRun.Pair p : result.pairs())
+        assertEquals(2, results.size());
+        assertEquals(CryptoProvider.preferred(), results.get(0).provider());
+        assertEquals(CryptoProvider.JDK, results.get(1).provider());
+        for (final PairedRatioRun.Pair p : results.stream().flatMap(r -> r.pairs().stream()).toList())
         {
             assertTrue(p.floor().frames() >= 8 * HubForwardingBenchmark.BATCH && p.hub().frames() >= 8 * HubForwardingBenchmark.BATCH);
             assertTrue(p.floor().wallNs() >= 10_000_000L && p.hub().wallNs() >= 10_000_000L, "each slice lasts at least its length");
@@ -59,9 +70,13 @@ class PairedRatioRunTest
             assertTrue(p.cpuRatio() > 0 && Double.isFinite(p.cpuRatio()));
         }
         final ByteArrayOutputStream text = new ByteArrayOutputStream();
-        PairedRatioRun.report(options, List.of(result), null, new PrintStream(text, true, StandardCharsets.UTF_8));
+        assertEquals(8, results.stream().mapToInt(r -> r.pairs().size()).sum());
+        PairedRatioRun.report(options, results, null, new PrintStream(text, true, StandardCharsets.UTF_8));
         final String report = text.toString(StandardCharsets.UTF_8);
-        assertTrue(report.contains("\n| 64 | 4 | "), report);
+        assertTrue(report.contains("\n| 64 | " + CryptoProvider.preferred().shortName() + " | 4 | "), report);
+        assertTrue(report.contains("\n| 64 | jdk | 4 | "), report);
+        assertTrue(report.contains("Against " + CryptoProvider.preferred().shortName() + ", round by round"), report);
+        assertTrue(report.contains("- crypto provider " + CryptoProvider.selectionLine(CryptoProvider.preferred())), report);
         assertTrue(report.contains("Checks: every floor slice processed every frame"), report);
     }
 

@@ -71,7 +71,8 @@ class WorkerScalingRunTest
     @Test
     void aSmallRunMeasuresBothConfigurationsInPairsAndChecksConservation()
     {
-        final WorkerScalingRun.Options options = new WorkerScalingRun.Options(new PairedRatioRun.Options(List.of("IMIX"), 4, 20, 0), 500);
+        final WorkerScalingRun.Options options = new WorkerScalingRun.Options(new PairedRatioRun.Options(List.of("IMIX"), 4, 20, 0,
+            List.of(net.dmvpnhub.crypto.CryptoProvider.preferred())), 500);
         try (WorkerScalingRun run = new WorkerScalingRun())
         {
             final WorkerScalingRun.SizeResult result = run.measure("IMIX", options,

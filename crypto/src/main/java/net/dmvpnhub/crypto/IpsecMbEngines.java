@@ -101,7 +101,7 @@ final class IpsecMbEngines
     /** The cache lines a packet's cipher call reads of its SA's key state. */
     static final int KEY_LINES = (GCM_KEY_DATA_LENGTH + 63) / 64;
     /** Every SA's key state, in blocks of whole cache lines (see {@link NativeBlocks} for why not an arena per SA). */
-    static final NativeBlocks KEYS = new NativeBlocks(KEY_BLOCK_LENGTH, 1024);
+    static final NativeBlocks KEYS = new NativeBlocks(KEY_BLOCK_LENGTH, (int)(NativeBlocks.HUGE_PAGE / KEY_BLOCK_LENGTH), true);
 
     private IpsecMbEngines()
     {

@@ -46,6 +46,15 @@ public final class ReplayWindow
         this.blockMask = blockCount - 1;
     }
 
+    /**
+     * Reads the window's top and the block its next packet most likely falls in (see
+     * {@link SecurityAssociation#touch()}).
+     */
+    long touch()
+    {
+        return top + blocks[(int)((top + 1) >>> 6) & blockMask];
+    }
+
     public int size()
     {
         return size;
