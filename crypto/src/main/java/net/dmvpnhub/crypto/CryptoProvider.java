@@ -51,10 +51,11 @@ public enum CryptoProvider
     }
 
     /**
-     * Prepares this provider to key {@code sas} SAs of {@code transform} quickly, ahead of need: the
-     * OpenSSL provider makes that many AES-GCM contexts now (about 1.2 KB of native memory each,
-     * kept for the life of the process; see {@code OpenSslEngines.GcmContexts}), so that a
-     * registration storm keys contexts instead of allocating them. The other providers have
+     * Prepares this provider to key {@code sas} SAs of {@code transform} quickly, ahead of need,
+     * so that a registration storm keys SAs instead of allocating memory for them: the OpenSSL
+     * provider makes that many AES-GCM contexts now (about 1.2 KB of native memory each, kept for
+     * the life of the process; see {@code OpenSslEngines.GcmContexts}); the ipsec-mb provider
+     * grows its pool of key-state blocks (1 KiB each) to that many free. The other providers have
      * nothing to prepare.
      */
     public void reserve(final Transform transform, final int sas)
@@ -62,6 +63,11 @@ public enum CryptoProvider
         if (this == OPENSSL && sas > 0)
         {
             OpenSslEngines.reserve(transform, sas);
+        }
+        else if (this == IPSEC_MB && sas > 0)
+        {
+            IpsecMbEngines.Native.check();
+            IpsecMbEngines.KEYS.reserve(sas);
         }
     }
 

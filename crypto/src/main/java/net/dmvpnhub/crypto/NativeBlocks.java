@@ -29,7 +29,8 @@ final class NativeBlocks
     /** Linux's transparent huge pages are 2 MiB on x86-64 and the usual AArch64 kernels. */
     static final long HUGE_PAGE = 2L * 1024 * 1024;
     private static final int MADV_HUGEPAGE = 14;
-    private static final MethodHandle MADVISE = madvise();
+    private static final MethodHandle MADVISE = libc("madvise", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle ALIGNED_ALLOC = libc("aligned_alloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
 
     private final int blockSize;
     private final int blocksPerChunk;
@@ -86,6 +87,15 @@ final class NativeBlocks
         free[freeCount++] = address;
     }
 
+    /** Grows the pool until at least {@code blocks} blocks are free, so that a storm of new SAs finds its memory ready. */
+    synchronized void reserve(final int blocks)
+    {
+        while (freeCount < blocks)
+        {
+            grow();
+        }
+    }
+
     /** Blocks allocated from the operating system so far, in use or free. */
     synchronized long capacity()
     {
@@ -105,9 +115,7 @@ final class NativeBlocks
         final long base;
         if (hugePages)
         {
-            final long rounded = (length + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-            base = Arena.global().allocate(rounded, HUGE_PAGE).address();
-            adviseHugePages(base, rounded);
+            base = hugePageChunk((length + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
         }
         else
         {
@@ -125,29 +133,39 @@ final class NativeBlocks
         chunks++;
     }
 
-    private static void adviseHugePages(final long address, final long length)
+    /**
+     * A chunk aligned to a huge page, advised as huge-page memory before its first touch (the
+     * kernel decides the page size when a page is first written), then zeroed. Never freed, as
+     * the global arena's chunks. Falls back to the global arena where libc lacks aligned_alloc.
+     */
+    private static long hugePageChunk(final long length)
     {
-        if (MADVISE != null)
+        if (MADVISE != null && ALIGNED_ALLOC != null)
         {
             try
             {
-                final int ignored = (int)MADVISE.invokeExact(address, length, MADV_HUGEPAGE);
+                final long address = (long)ALIGNED_ALLOC.invokeExact(HUGE_PAGE, length);
+                if (address != 0)
+                {
+                    final int ignored = (int)MADVISE.invokeExact(address, length, MADV_HUGEPAGE);
+                    new UnsafeBuffer(address, (int)length).setMemory(0, (int)length, (byte)0);
+                    return address;
+                }
             }
             catch (final Throwable ex)
             {
                 // Advice only: ordinary pages work the same, a little slower.
             }
         }
+        return Arena.global().allocate(length, HUGE_PAGE).address();
     }
 
-    private static MethodHandle madvise()
+    private static MethodHandle libc(final String name, final FunctionDescriptor descriptor)
     {
         try
         {
             final Linker linker = Linker.nativeLinker();
-            return linker.defaultLookup().find("madvise")
-                .map(symbol -> linker.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT)))
-                .orElse(null);
+            return linker.defaultLookup().find(name).map(symbol -> linker.downcallHandle(symbol, descriptor)).orElse(null);
         }
         catch (final RuntimeException ex)
         {

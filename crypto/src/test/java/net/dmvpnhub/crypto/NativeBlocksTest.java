@@ -45,6 +45,21 @@ class NativeBlocksTest
     }
 
     @Test
+    void hugePageChunksAreAlignedToTwoMebibytesAndReserveGrowsAhead()
+    {
+        final NativeBlocks blocks = new NativeBlocks(1024, 2048, true);
+        blocks.reserve(3000);
+        assertEquals(4096, blocks.capacity(), "two whole chunks of 2,048 blocks");
+        assertEquals(4096, blocks.available());
+        final long first = blocks.allocate();
+        assertEquals(0, first % NativeBlocks.HUGE_PAGE, "a chunk starts on a huge-page boundary");
+        final long second = blocks.allocate();
+        assertEquals(1024, second - first, "blocks go out in address order");
+        blocks.reserve(10);
+        assertEquals(4096, blocks.capacity(), "no new chunk while enough blocks are free");
+    }
+
+    @Test
     void badSizesAreRefused()
     {
         assertThrows(IllegalArgumentException.class, () -> new NativeBlocks(100, 4));
