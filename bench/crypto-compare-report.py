@@ -8,11 +8,18 @@ before and after the JMH passes, the JMH console logs, the list of JMH JSON file
 notes), prints the comparison table and writes REPORT_MD. Every figure is computed from those
 files; nothing is typed in.
 
-Two native references, each the mean of the 'before' and 'after' passes (both are shown):
+Three native references, each the mean of the 'before' and 'after' passes (both are shown):
 
 - EVP loop: bench/openssl-evp-loop.c, the libcrypto calls of the crypto module's OpenSSL engines with
   the context keyed once, as an SA keys it, over ESP's ciphertext length ('+L:mode:bytes:count:seconds',
-  ns/op = seconds * 1e9 / count). The like-for-like reference.
+  ns/op = seconds * 1e9 / count). The like-for-like reference of the OpenSSL provider.
+- ipsec-mb loop: bench/ipsec-mb-loop.c, the intel-ipsec-mb calls of the crypto module's ipsec-mb
+  engines (one IMB_AES128_GCM_ENC/_DEC per packet; for CBC the job API's IV and CBC+HMAC jobs), over
+  ESP's ciphertext length, with 1 SA and, for AES-GCM, with many SAs picked at random per packet
+  without and with prefetching the key data of the SA a few packets ahead
+  ('+M:mode:bytes:sas:prefetch:count:seconds'). The like-for-like reference of the ipsec-mb provider:
+  the report's "Java ipsec-mb engine / C loop, same calls" table is the ipsec-mb provider on direct
+  memory (JMH) over the 1-SA loop. Its pass-file comment lines are '# imb-KIND DIR PAYLOAD SAS PREFETCH:'.
 - openssl speed: '+R:count:name:seconds' lines (wall clock, -elapsed), ns/op = seconds * 1e9 / count,
   over N bytes. In OpenSSL 3.0.19 'speed -aead' sets the IV length and re-keys the context for every
   operation (AES key expansion and GHASH table init each time), so it does more work per operation
@@ -29,7 +36,8 @@ import sys
 
 GCM = "AES_GCM_128"
 CBC = "AES_256_CBC_HMAC_SHA256"
-PROVIDERS = ["JDK", "BOUNCY_CASTLE", "OPENSSL"]
+PROVIDERS = ["JDK", "BOUNCY_CASTLE", "OPENSSL", "IPSEC_MB"]
+IMB = "IPSEC_MB"
 MEMORIES = ["HEAP", "DIRECT"]
 SIZE_ORDER = {"64": 0, "576": 1, "1400": 2, "IMIX": 3}
 IMIX = [(64, 7), (576, 4), (1500, 1)]
@@ -41,15 +49,17 @@ def read(path):
 
 
 def parse_openssl(path):
-    """{(kind, direction, bytes): ns per operation} from one openssl pass file."""
+    """{(kind, direction, bytes): ns per operation} from one openssl pass file; the ipsec-mb loop's
+    entries are keyed (kind, direction, bytes, sas, prefetch), kind imb-gcm or imb-cbc."""
     result = {}
     key = None
     for line in read(path).splitlines():
-        m = re.match(r"# ([\w-]+) (\w+) (\d+): ", line)
+        m = re.match(r"# ([\w-]+) (\w+) (\d+)((?: \d+)*): ", line)
         if m:
-            key = (m.group(1), m.group(2), int(m.group(3)))
+            key = (m.group(1), m.group(2), int(m.group(3))) + tuple(int(x) for x in m.group(4).split())
             continue
-        m = re.match(r"\+R:(\d+):[^:]*:([0-9.]+)$", line) or re.match(r"\+L:[^:]*:\d+:(\d+):([0-9.]+)$", line)
+        m = (re.match(r"\+R:(\d+):[^:]*:([0-9.]+)$", line) or re.match(r"\+L:[^:]*:\d+:(\d+):([0-9.]+)$", line) or
+             re.match(r"\+M:[^:]*:\d+:\d+:\d+:(\d+):([0-9.]+)$", line))
         if m and key is not None:
             count, seconds = int(m.group(1)), float(m.group(2))
             result[key] = seconds * 1e9 / count
@@ -68,6 +78,32 @@ def reference(op, transform, direction, size, loop=False):
         return op[(kind, direction, int(size))]
     except KeyError:
         return None
+
+
+def imb_reference(op, transform, direction, size, sas=1, prefetch=0):
+    """ns/op of one pass of the ipsec-mb loop, for a payload size or IMIX; None when the pass lacks it."""
+    kind = "imb-gcm" if transform == GCM else "imb-cbc"
+    try:
+        if size == "IMIX":
+            return sum(op[(kind, direction, n, sas, prefetch)] * w for n, w in IMIX) / sum(w for _, w in IMIX)
+        return op[(kind, direction, int(size), sas, prefetch)]
+    except KeyError:
+        return None
+
+
+def imb_configs(op, transform):
+    """The (sas, prefetch) pairs the ipsec-mb loop ran for a transform in one pass, sorted."""
+    kind = "imb-gcm" if transform == GCM else "imb-cbc"
+    return sorted({k[3:] for k in op if len(k) == 5 and k[0] == kind})
+
+
+def imb_sizes(op, transform):
+    """The payload sizes (and IMIX when its three sizes are there) the ipsec-mb loop ran."""
+    kind = "imb-gcm" if transform == GCM else "imb-cbc"
+    sizes = {str(k[2]) for k in op if len(k) == 5 and k[0] == kind and str(k[2]) in SIZE_ORDER}
+    if transform == GCM and all(any(len(k) == 5 and k[0] == kind and k[2] == n for k in op) for n, _ in IMIX):
+        sizes.add("IMIX")
+    return sizes
 
 
 def mean(a, b):
@@ -153,6 +189,9 @@ def main():
         l_before = reference(before, transform, method, size, loop=True)
         l_after = reference(after, transform, method, size, loop=True)
         loop = mean(l_before, l_after)
+        imb_before = imb_reference(before, transform, method, size)
+        imb_after = imb_reference(after, transform, method, size)
+        imb = mean(imb_before, imb_after)
         copy = results.get(("copyOnly", transform, size, "N/A", memory))
         net = score - copy[0] if method == "decrypt" and copy else None
         rows.append({
@@ -164,17 +203,21 @@ def main():
             "loop_ratio": score / loop if loop else None,
             "net": net, "net_ratio": net / ref if ref and net is not None else None,
             "net_loop_ratio": net / loop if loop and net is not None else None,
+            "imb_before": imb_before, "imb_after": imb_after, "imb": imb,
+            "imb_ratio": score / imb if imb else None,
+            "net_imb_ratio": net / imb if imb and net is not None else None,
         })
     rows.sort(key=lambda r: (r["transform"] != GCM, r["transform"], SIZE_ORDER.get(r["size"], 9), r["direction"] != "encrypt",
                              PROVIDERS.index(r["provider"]) if r["provider"] in PROVIDERS else 9, MEMORIES.index(r["memory"])))
 
     columns = [(p, m) for p in PROVIDERS for m in MEMORIES]
-    short = {"JDK": "JDK", "BOUNCY_CASTLE": "BC", "OPENSSL": "OpenSSL", "HEAP": "heap", "DIRECT": "direct"}
+    short = {"JDK": "JDK", "BOUNCY_CASTLE": "BC", "OPENSSL": "OpenSSL", "IPSEC_MB": "ipsec-mb", "HEAP": "heap", "DIRECT": "direct"}
+    name = lambda x: short.get(x, x)
 
     def matrix(transform, direction, cell, reference_key="ref", reference_name="openssl speed ns/op"):
         sizes = sorted({r["size"] for r in rows if r["transform"] == transform}, key=lambda s: SIZE_ORDER.get(s, 9))
         present = [c for c in columns if any(r["provider"] == c[0] and r["memory"] == c[1] and r["transform"] == transform for r in rows)]
-        header = (["size", reference_name] if reference_key else ["size"]) + ["%s %s" % (short[p], short[m]) for p, m in present]
+        header = (["size", reference_name] if reference_key else ["size"]) + ["%s %s" % (name(p), name(m)) for p, m in present]
         body = []
         for size in sizes:
             found = {(r["provider"], r["memory"]): r for r in rows
@@ -192,22 +235,99 @@ def main():
                 candidates = [r for r in rows if r["transform"] == transform and r["size"] == size and r["direction"] == direction]
                 if candidates:
                     best = min(candidates, key=lambda r: r["score"])
-                    out.append("- %s %s: %s %s, %.1f ns/op, %s x the EVP loop, %s x openssl speed" % (
-                        size, direction, short[best["provider"]], short[best["memory"]], best["score"],
-                        fmt_ratio(best["loop_ratio"]), fmt_ratio(best["ratio"])))
+                    out.append("- %s %s: %s %s, %.1f ns/op, %s x the EVP loop, %s%s x openssl speed" % (
+                        size, direction, name(best["provider"]), name(best["memory"]), best["score"],
+                        fmt_ratio(best["loop_ratio"]),
+                        "" if best["imb_ratio"] is None else "%s x the ipsec-mb loop, " % fmt_ratio(best["imb_ratio"]),
+                        fmt_ratio(best["ratio"])))
         return "\n".join(out)
 
     full_header = ["transform", "size", "direction", "provider", "memory", "ours ns/op", "± error", "B/op", "copyOnly",
                    "loop before", "loop after", "loop mean", "ours/loop", "(ours-copy)/loop",
+                   "imb loop before", "imb loop after", "imb loop mean", "ours/imb loop", "(ours-copy)/imb loop",
                    "speed before", "speed after", "speed mean", "ours/speed", "(ours-copy)/speed"]
     full_rows = [[r["transform"], r["size"], r["direction"], r["provider"], r["memory"], fmt_ns(r["score"]), fmt_ns(r["error"]),
                   fmt_bytes(r["norm"]), fmt_ns(r["copy"]),
                   fmt_ns(r["loop_before"]), fmt_ns(r["loop_after"]), fmt_ns(r["loop"]), fmt_ratio(r["loop_ratio"]),
                   fmt_ratio(r["net_loop_ratio"]),
+                  fmt_ns(r["imb_before"]), fmt_ns(r["imb_after"]), fmt_ns(r["imb"]), fmt_ratio(r["imb_ratio"]),
+                  fmt_ratio(r["net_imb_ratio"]),
                   fmt_ns(r["before"]), fmt_ns(r["after"]), fmt_ns(r["ref"]), fmt_ratio(r["ratio"]),
                   fmt_ratio(r["net_ratio"])] for r in rows]
     full = table(full_header, full_rows)
     print(full)
+
+    def na_ns(x):
+        return "n/a" if x is None else "%.1f" % x
+
+    def na_ratio(x):
+        return "n/a" if x is None else "%.2f" % x
+
+    def imb_sections(transform):
+        """The ipsec-mb provider against its C loop, and the loop with 1 and many SAs."""
+        sizes = {r["size"] for r in rows if r["transform"] == transform} | imb_sizes(before, transform) | imb_sizes(after, transform)
+        sizes = sorted(sizes, key=lambda s: SIZE_ORDER.get(s, 9))
+        configs = sorted(set(imb_configs(before, transform)) | set(imb_configs(after, transform)))
+        if not configs and not any(r["provider"] == IMB and r["transform"] == transform for r in rows):
+            return ["### Java ipsec-mb engine / C loop, same calls\n",
+                    "Not in this run: neither the ipsec-mb provider (JMH) nor `bench/ipsec-mb-loop.c`.\n"]
+        out = []
+        out.append("### Java ipsec-mb engine (EspProcessor, direct memory) / C loop, same calls\n")
+        out.append("The ipsec-mb provider through the whole of `EspProcessor` (JMH) over `bench/ipsec-mb-loop.c` with 1 SA, "
+                   "the same library calls in C: what Java, the FFM downcalls and ESP's own work add to the library's. "
+                   "*(Java-copy)* subtracts `copyOnly` from decrypt. The heap column is the same provider on a `byte[]` slot, "
+                   "copied to native memory and back.%s\n" % (
+                       "" if any(r["provider"] == IMB and r["transform"] == transform for r in rows) else
+                       " **The JMH results have no IPSEC_MB rows** (the provider was not built, or its library did not "
+                       "load on this machine), so the Java cells say n/a."))
+        body = []
+        for size in sizes:
+            for direction in ("encrypt", "decrypt"):
+                c_before = imb_reference(before, transform, direction, size)
+                c_after = imb_reference(after, transform, direction, size)
+                c = mean(c_before, c_after)
+                found = {r["memory"]: r for r in rows if r["transform"] == transform and r["size"] == size
+                         and r["direction"] == direction and r["provider"] == IMB}
+                direct, heap = found.get("DIRECT"), found.get("HEAP")
+                body.append([size, direction, na_ns(c_before), na_ns(c_after), na_ns(c),
+                             na_ns(direct["score"] if direct else None), na_ns(direct["error"] if direct else None),
+                             na_ratio(direct["score"] / c if direct and c else None),
+                             na_ratio(direct["net"] / c if direct and c and direct["net"] is not None else None)
+                             if direction == "decrypt" else "",
+                             na_ratio(heap["score"] / c if heap and c else None)])
+        out.append(table(["size", "direction", "C loop before", "C loop after", "C loop mean", "Java direct ns/op", "± error",
+                          "Java direct / C loop", "(Java-copy) / C loop", "Java heap / C loop"], body) + "\n")
+
+        if not configs:
+            out.append("(No ipsec-mb loop output in this run: `bench/ipsec-mb-loop.c` was not built.)\n")
+            return out
+        label = lambda c: ("%d SA" % c[0] if c[0] == 1 else "%d SAs" % c[0]) + (", prefetch %d" % c[1] if c[1] else "")
+        many = [c for c in configs if c != (1, 0)]
+        out.append("### ipsec-mb C loop%s (ns/packet, mean of before and after)\n" % (": 1 SA and many" if many else ", 1 SA"))
+        if many:
+            out.append("With many SAs each packet takes an SA at random, so its key data (`struct gcm_key_data`, 1,008 "
+                       "bytes, 16 cache lines; CBC's key schedules and HMAC pads, 10 lines) is mostly not in cache; "
+                       "*prefetch D* prefetches those lines for the packet D ahead. Decrypt keeps one genuine packet per SA, "
+                       "so with many SAs it also reads a packet that is not in cache (never prefetched); encrypt works on "
+                       "one packet. The EVP loop (OpenSSL, 1 SA) is there to compare the two libraries.\n")
+        else:
+            out.append("Beside the EVP loop (OpenSSL, 1 SA): the two libraries doing the same ESP work.\n")
+        body = []
+        for size in sizes:
+            for direction in ("encrypt", "decrypt"):
+                values = {c: mean(imb_reference(before, transform, direction, size, *c),
+                                  imb_reference(after, transform, direction, size, *c)) for c in configs}
+                if all(v is None for v in values.values()):
+                    continue
+                evp = mean(reference(before, transform, direction, size, loop=True),
+                           reference(after, transform, direction, size, loop=True))
+                one = values.get((1, 0))
+                body.append([size, direction, na_ns(evp)] + [na_ns(values[c]) for c in configs] +
+                            [na_ratio(values[c] / one if one and values[c] is not None else None) for c in many] +
+                            [na_ratio(one / evp if one and evp else None)])
+        out.append(table(["size", "direction", "EVP loop, 1 SA"] + [label(c) for c in configs] +
+                         ["%s / 1 SA" % label(c) for c in many] + ["ipsec-mb / EVP, 1 SA"], body) + "\n")
+        return out
 
     copies = sorted(((t, s, m, v[0]) for (b, t, s, _, m), v in results.items() if b == "copyOnly"),
                     key=lambda x: (x[0] != GCM, SIZE_ORDER.get(x[1], 9), MEMORIES.index(x[2])))
@@ -226,7 +346,9 @@ def main():
               "slot, measured alone as `copyOnly` and subtracted in the *(ours-copy)* columns. Two native references, each "
               "in a hot buffer: the **EVP loop** (`bench/openssl-evp-loop.c`), the same libcrypto calls as the crypto "
               "module's OpenSSL engines with the context keyed once per SA, over ESP's ciphertext length: the "
-              "like-for-like reference; and **`openssl speed`** (`-aead -evp aes-128-gcm -bytes N`), which in OpenSSL "
+              "like-for-like reference of the OpenSSL provider; the **ipsec-mb loop** (`bench/ipsec-mb-loop.c`), the "
+              "same intel-ipsec-mb calls as the crypto module's ipsec-mb engines, the like-for-like reference of the "
+              "ipsec-mb provider, also with many SAs; and **`openssl speed`** (`-aead -evp aes-128-gcm -bytes N`), which in OpenSSL "
               "3.0.19 sets the IV length and re-keys the context (key expansion and GHASH table) on every operation, work "
               "an SA does once, so it is slower than the EVP loop and ratios against it flatter us, most at small sizes; "
               "its `-decrypt` uses a fake tag, so the final check fails after doing all the work. A ratio below 1.00 "
@@ -245,14 +367,17 @@ def main():
     md.append("`uptime` before: `%s`; after: `%s`.\n" % (run.get("uptime_before", "?").strip(), run.get("uptime_after", "?").strip()))
 
     for transform in (GCM, CBC):
-        if not any(r["transform"] == transform for r in rows):
+        if not any(r["transform"] == transform for r in rows) and not imb_configs(before, transform) + imb_configs(after, transform):
             continue
         md.append("## %s\n" % transform)
         if transform == CBC:
             md.append("The EVP loop does what the OpenSSL CBC engine does (IV by AES-256-ECB of the sequence number, CBC "
-                      "re-initialised with it, HMAC-SHA-256 over header, IV and ciphertext). The `openssl speed` figure is "
+                      "re-initialised with it, HMAC-SHA-256 over header, IV and ciphertext). The ipsec-mb loop does what the "
+                      "ipsec-mb CBC engine does through the job API (an AES-ECB job for the IV, then one CBC + HMAC job, each "
+                      "submitted alone and flushed). The `openssl speed` figure is "
                       "`-evp aes-256-cbc` plus `-hmac sha256` at the same size, two separate loops: a rough figure, not "
                       "the same work (see the header of the report script).\n")
+        md.extend(imb_sections(transform))
         for direction in ("encrypt", "decrypt"):
             md.append("### %s: ours / EVP loop (ours ns/op)\n" % direction)
             md.append(matrix(transform, direction, lambda r: "%s (%s)" % (fmt_ratio(r["loop_ratio"]), fmt_ns(r["score"])),
@@ -275,10 +400,10 @@ def main():
     md.append("### copyOnly\n")
     md.append(copy_table + "\n")
 
-    md.append("## openssl speed and EVP loop output, verbatim\n")
+    md.append("## openssl speed, EVP loop and ipsec-mb loop output, verbatim\n")
     for name in ("before", "after"):
         md.append("Pass `%s` (openssl speed: `+R:count:algorithm:seconds`, `+F:...:bytes per second`; EVP loop: "
-                  "`+L:mode:bytes:count:seconds`):\n" % name)
+                  "`+L:mode:bytes:count:seconds`; ipsec-mb loop: `+M:mode:bytes:sas:prefetch:count:seconds`):\n" % name)
         md.append("```\n%s\n```\n" % read(os.path.join(work, "openssl-%s.txt" % name)).rstrip())
 
     md.append("## JMH console summaries, verbatim\n")

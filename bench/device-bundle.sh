@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what issue 5's multi-core goals need onto a machine with no JDK and no Maven (the `device`
 # tool's 16-core machine, or any Linux x86-64 host): a jlinked JDK 25 runtime, the benchmarks jar,
-# this machine's libcrypto.so.3 and a script that runs the scaling and latency measurements and
+# this machine's libcrypto.so.3 and libIPSec_MB.so.1 (the default crypto provider's library) and a script that runs the scaling and latency measurements and
 # writes everything it prints, with the machine it ran on, under one folder.
 #
 #   bench/device-bundle.sh                build target/device/ (about 60 MB: the carry limit is 64 MiB)
@@ -38,6 +38,12 @@ libcrypto=$(ldconfig -p | awk '/libcrypto\.so\.3 .*x86-64/ {print $NF; exit}')
 [ -n "$libcrypto" ] || { echo "device-bundle: no libcrypto.so.3 here (Debian package libssl3)" >&2; exit 2; }
 mkdir -p "$out/lib"
 cp "$libcrypto" "$out/lib/libcrypto.so.3"
+# The default crypto provider's library (Intel's multi-buffer crypto); without it the runs would
+# fall back to OpenSSL and measure another hub than this machine's.
+libipsecmb=$(ldconfig -p | awk '/libIPSec_MB\.so\.1 .*x86-64/ {print $NF; exit}')
+[ -n "$libipsecmb" ] || { echo "device-bundle: no libIPSec_MB.so.1 here (Debian package libipsec-mb1; ./dmvpn build installs it as root)" >&2; exit 2; }
+# 12.8 MB as it is, 2 MB gzipped (mostly tables of zeros): run.sh unpacks it, keeping the bundle under the carry limit.
+gzip -9 -c "$libipsecmb" > "$out/lib/libIPSec_MB.so.1.gz"
 echo "$(git rev-parse --short HEAD) ($(git status --porcelain --untracked-files=no | wc -l | tr -d ' ') tracked files changed)" > "$out/COMMIT"
 cat > "$out/run.sh" <<'EOF'
 #!/usr/bin/env bash
@@ -46,10 +52,13 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dest=${1:?usage: run.sh OUTDIR}
 mkdir -p "$dest"
-export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+lib=$(mktemp -d)
+cp "$here/lib/libcrypto.so.3" "$lib/"
+gzip -dc "$here/lib/libIPSec_MB.so.1.gz" > "$lib/libIPSec_MB.so.1"
+export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 java="$here/jdk/bin/java"
 flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
-  --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true)
+  --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true -XX:+UseTransparentHugePages)
 if [ "${DEVICE_QUICK:-}" = "1" ]; then
   jmh=(-f 1 -wi 1 -w 1s -i 1 -r 1s); latency=(--warmup-seconds 1 --saturation-seconds 1 --lead-in-seconds 1 --seconds 2)
   scaling=(--pairs 2 --slice-ms 50 --warmup-ms 200)

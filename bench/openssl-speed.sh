@@ -9,18 +9,27 @@
 #      and, for the CBC transform, -evp aes-256-cbc (encrypt and -decrypt) and -hmac sha256 at 64
 #      and 1400 bytes; wall-clock time (-elapsed), like JMH.
 #   2. JMH EspCryptoBenchmark, AES_GCM_128: every provider, size and memory, with -prof gc.
-#   3. JMH EspCryptoBenchmark, AES_256_CBC_HMAC_SHA256 at 64 and 1400 bytes, JDK and OPENSSL
-#      (Bouncy Castle, several times slower, is left out to keep the run short); skipped by --no-cbc.
+#   3. JMH EspCryptoBenchmark, AES_256_CBC_HMAC_SHA256 at 64 and 1400 bytes, JDK, OPENSSL and, when
+#      the crypto module has it, IPSEC_MB (Bouncy Castle, several times slower, is left out to keep
+#      the run short); skipped by --no-cbc. The ipsec-mb provider is left out of both JMH passes
+#      when this machine has no libIPSec_MB (Debian package libipsec-mb1).
 #   1b. With each openssl speed run, bench/openssl-evp-loop.c (built here with cc -lcrypto when a C
 #      compiler and the OpenSSL headers are present, else skipped): the same libcrypto calls as the
 #      crypto module's OpenSSL engines, keyed once per SA, over ESP's ciphertext length. This is the
 #      like-for-like native reference: 'openssl speed -aead' of OpenSSL 3.0.19 re-keys the context
 #      and sets the IV length for every operation, work an SA does once.
+#   1c. With the same runs, bench/ipsec-mb-loop.c (built here with cc -lIPSec_MB when a C compiler
+#      and intel-ipsec-mb's header are present, else skipped): the intel-ipsec-mb calls of the crypto
+#      module's ipsec-mb engine, the like-for-like native reference of that provider. AES-128-GCM at
+#      the GCM sizes with 1 SA, and with 20,000 SAs (keys picked at random per packet) without and
+#      with prefetching the SA's key data 8 packets ahead; AES-256-CBC + HMAC-SHA-256 at the CBC
+#      sizes with 1 SA.
 #   4. The openssl speed and loop runs of step 1 again, so drift of a shared machine shows.
 # Then bench/crypto-compare-report.py prints the comparison table and writes
 # results/crypto-<UTC time>.md (command, commit, machine, load, tables, verbatim JMH and openssl
 # output). JMH JSON goes to results/jmh/ as './dmvpn bench' names it; full console logs to
-# results/tmp/ (not committed). About 10 minutes with the defaults on 2 cores.
+# results/tmp/ (not committed). About 12 minutes with the defaults on 2 cores (and the JMH passes
+# of the ipsec-mb provider when it is there).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +39,9 @@ CBC=1
 JMH_OPTS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 GCM_SIZES=(64 576 1400 1500)
 CBC_SIZES=(64 1400)
+# The ipsec-mb loop's many-SA runs: how many SAs, and the prefetch distance of the second run.
+IMB_SAS=20000
+IMB_PREFETCH=8
 
 die() { echo "openssl-speed: $*" >&2; exit 2; }
 
@@ -54,6 +66,28 @@ if ! { command -v cc >/dev/null 2>&1 &&
        cc -O2 -o "$LOOP" "$ROOT/bench/openssl-evp-loop.c" -lcrypto 2>"$ROOT/bench/target/openssl-evp-loop.err"; }; then
   echo "openssl-speed: cannot build bench/openssl-evp-loop.c (needs cc and the OpenSSL headers: Debian packages gcc and libssl-dev); its reference is left out." >&2
   LOOP=""
+fi
+IMB_LOOP="$ROOT/bench/target/ipsec-mb-loop"
+if ! { command -v cc >/dev/null 2>&1 && [ -f /usr/include/intel-ipsec-mb.h ] &&
+       cc -O2 -o "$IMB_LOOP" "$ROOT/bench/ipsec-mb-loop.c" -lIPSec_MB 2>"$ROOT/bench/target/ipsec-mb-loop.err"; }; then
+  echo "openssl-speed: cannot build bench/ipsec-mb-loop.c (needs cc and intel-ipsec-mb: Debian packages gcc and libipsec-mb-dev); its reference is left out." >&2
+  IMB_LOOP=""
+fi
+
+# The JMH providers: every CryptoProvider (EspCryptoBenchmark's default), less IPSEC_MB where this
+# machine has no libIPSec_MB to load; the CBC pass JDK, OPENSSL and IPSEC_MB where there.
+CBC_PROVIDERS=JDK,OPENSSL
+GCM_PROVIDER_OPTS=()
+if grep -Eq '^[[:space:]]*IPSEC_MB[[:space:]]*\(' "$ROOT/crypto/src/main/java/net/dmvpnhub/crypto/CryptoProvider.java" 2>/dev/null; then
+  # As the launcher's ipsec_mb_present; a library named by DMVPN_IPSEC_MB_LIBRARY is taken as there.
+  if [ -n "${DMVPN_IPSEC_MB_LIBRARY:-}" ] ||
+     { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep 'libIPSec_MB\.so\.1 ' >/dev/null; then
+    CBC_PROVIDERS=JDK,OPENSSL,IPSEC_MB
+  else
+    echo "openssl-speed: libIPSec_MB.so.1 not found (Debian package libipsec-mb1): the JMH passes leave the ipsec-mb provider out." >&2
+    GCM_PROVIDER_OPTS=(-p "provider=$(sed -n 's/^[[:space:]]*\([A-Z_]*\)[[:space:]]*(".*$/\1/p' \
+      "$ROOT/crypto/src/main/java/net/dmvpnhub/crypto/CryptoProvider.java" | grep -vx IPSEC_MB | paste -sd, -)")
+  fi
 fi
 
 # ESP's ciphertext length for a payload: payload, padding to the transform's alignment, pad length, next header.
@@ -83,8 +117,19 @@ COMMAND=${DMVPN_INVOKED:-"bench/openssl-speed.sh${ARGS:+ $ARGS}"}
   echo "\$ lscpu | grep 'Model name'"; lscpu | grep 'Model name' || true
   echo "\$ java -version"; "$ROOT/dmvpn" java 2>&1 | tail -n +2
   echo "\$ openssl version"; openssl version
-  if [ -n "$LOOP" ]; then echo "\$ cc --version | head -n 1"; cc --version | head -n 1; fi
+  if [ -n "$LOOP" ] || [ -n "$IMB_LOOP" ]; then echo "\$ cc --version | head -n 1"; cc --version | head -n 1; fi
+  if [ -n "$IMB_LOOP" ]; then
+    echo "\$ ipsec-mb-loop gcm-encrypt 64 0.1 (its stderr: the library's version and the architecture init_mb_mgr_auto picked)"
+    "$IMB_LOOP" gcm-encrypt 64 0.1 2>&1 >/dev/null || true
+  fi
 } > "$WORK/machine.txt"
+
+# The ipsec-mb loop, once, its +M line to a pass file after a '# imb-KIND DIR PAYLOAD SAS PREFETCH:' line.
+imb_run() { # out kind dir payload bytes sas prefetch
+  echo "# imb-$2 $3 $4 $6 $7: ipsec-mb-loop $2-$3 $5 $OPENSSL_SECONDS $6 $7" >> "$1"
+  "$IMB_LOOP" "$2-$3" "$5" "$OPENSSL_SECONDS" "$6" "$7" >> "$1" 2>"$WORK/ipsec-mb-loop.err" ||
+    die "bench/ipsec-mb-loop $2-$3 $5 $OPENSSL_SECONDS $6 $7 failed: $(cat "$WORK/ipsec-mb-loop.err")"
+}
 
 # openssl speed, one size at a time; its machine-readable lines (+R:count:name:seconds) on stderr.
 openssl_pass() { # pass-name
@@ -99,6 +144,11 @@ openssl_pass() { # pass-name
         echo "# loop-gcm $dir $n: openssl-evp-loop gcm-$dir $(esp_bytes 4 "$n") $OPENSSL_SECONDS" >> "$out"
         "$LOOP" "gcm-$dir" "$(esp_bytes 4 "$n")" "$OPENSSL_SECONDS" >> "$out"
       fi
+      if [ -n "$IMB_LOOP" ]; then
+        imb_run "$out" gcm "$dir" "$n" "$(esp_bytes 4 "$n")" 1 0
+        imb_run "$out" gcm "$dir" "$n" "$(esp_bytes 4 "$n")" "$IMB_SAS" 0
+        imb_run "$out" gcm "$dir" "$n" "$(esp_bytes 4 "$n")" "$IMB_SAS" "$IMB_PREFETCH"
+      fi
     done
   done
   if [ "$CBC" = 1 ]; then
@@ -111,12 +161,15 @@ openssl_pass() { # pass-name
           echo "# loop-cbc $dir $n: openssl-evp-loop cbc-$dir $(esp_bytes 16 "$n") $OPENSSL_SECONDS" >> "$out"
           "$LOOP" "cbc-$dir" "$(esp_bytes 16 "$n")" "$OPENSSL_SECONDS" >> "$out"
         fi
+        if [ -n "$IMB_LOOP" ]; then
+          imb_run "$out" cbc "$dir" "$n" "$(esp_bytes 16 "$n")" 1 0
+        fi
       done
       echo "# hmac any $n: openssl speed -mr -elapsed -hmac sha256 -bytes $n -seconds $OPENSSL_SECONDS" >> "$out"
       openssl speed -mr -elapsed -hmac sha256 -bytes "$n" -seconds "$OPENSSL_SECONDS" 2>&1 | grep -E '^\+(R|F):' >> "$out"
     done
   fi
-  echo "openssl-speed: openssl speed${LOOP:+ and EVP loop} pass '$1' done" >&2
+  echo "openssl-speed: openssl speed${LOOP:+, EVP loop}${IMB_LOOP:+, ipsec-mb loop} pass '$1' done" >&2
 }
 
 jmh_pass() { # name, then JMH arguments
@@ -133,9 +186,9 @@ jmh_pass() { # name, then JMH arguments
 
 : > "$WORK/jmh-runs.txt"
 openssl_pass before
-jmh_pass gcm EspCryptoBenchmark -prof gc "${JMH_OPTS[@]}"
+jmh_pass gcm EspCryptoBenchmark "${GCM_PROVIDER_OPTS[@]}" -prof gc "${JMH_OPTS[@]}"
 if [ "$CBC" = 1 ]; then
-  jmh_pass cbc EspCryptoBenchmark -p transform=AES_256_CBC_HMAC_SHA256 -p size=64,1400 -p provider=JDK,OPENSSL \
+  jmh_pass cbc EspCryptoBenchmark -p transform=AES_256_CBC_HMAC_SHA256 -p size=64,1400 -p provider="$CBC_PROVIDERS" \
     -prof gc "${JMH_OPTS[@]}"
 fi
 openssl_pass after

@@ -93,7 +93,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 3, jvmArgsAppend = {
     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
     "--sun-misc-unsafe-memory-access=allow",
-    "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC" })
+    "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC", "-XX:+UseTransparentHugePages" })
 @State(Scope.Thread)
 public class GreHeaderBenchmark
 {

@@ -61,7 +61,7 @@ import java.util.concurrent.TimeUnit;
     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
     "--sun-misc-unsafe-memory-access=allow",
-    "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC"})
+    "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC", "-XX:+UseTransparentHugePages"})
 public class HubForwardingBenchmark
 {
     static final int SPOKES = 10_000;
@@ -101,6 +101,7 @@ public class HubForwardingBenchmark
     private final EspProcessor esp = new EspProcessor();
     private final EspProcessor floorEsp = new EspProcessor();
     private final int[] floorSlots = new int[BATCH];
+    private final int[] floorLengths = new int[BATCH];
     private final SecurityAssociation[] floorInbound = new SecurityAssociation[BATCH];
     private final SecurityAssociation[] floorOutbound = new SecurityAssociation[BATCH];
     private long floorTouched;
@@ -216,12 +217,14 @@ public class HubForwardingBenchmark
         final int[] slots = floorSlots;
         final SecurityAssociation[] inbound = floorInbound;
         final SecurityAssociation[] outbound = floorOutbound;
+        final int[] lengths = floorLengths;
         for (int i = 0; i < BATCH; i++)
         {
             final int f = cursor == FRAMES ? 0 : cursor;
             slots[i] = receive();
             inbound[i] = hubInbound[frameSender[f]];
             outbound[i] = hubOutbound[frameReceiver[f]];
+            lengths[i] = frameLength[f];
         }
         if (touchKeyState)
         {
@@ -229,7 +232,7 @@ public class HubForwardingBenchmark
             long touched = 0;
             for (int i = 0; i < BATCH; i++)
             {
-                touched += inbound[i].touch() + outbound[i].touch();
+                touched += inbound[i].touch(lengths[i]) + outbound[i].touch(lengths[i]);
             }
             floorTouched += touched;
         }

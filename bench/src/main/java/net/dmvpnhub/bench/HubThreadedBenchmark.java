@@ -62,7 +62,7 @@ import java.util.function.Supplier;
     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
     "--sun-misc-unsafe-memory-access=allow",
-    "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC"})
+    "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC", "-XX:+UseTransparentHugePages"})
 public class HubThreadedBenchmark
 {
     static final int SPOKES = 10_000;

@@ -327,6 +327,8 @@ public final class PairedRatioRun
             "by this thread's CPU time, which leaves out time spent waiting for a processor");
         out.printf(Locale.ROOT, "- quiet pairs: both slices under %.0f%% CPU pressure (Linux PSI \"some\": the share of the slice during " +
             "which some runnable thread of the machine waited for a processor)%n", QUIET_PRESSURE_PERCENT);
+        out.printf(Locale.ROOT, "- memory in transparent huge pages at the end (AnonHugePages of /proc/self/smaps_rollup; the SA key " +
+            "state and, with -XX:+UseTransparentHugePages, the heap ask for them, and the kernel gives what it can): %s%n", hugePages());
         out.printf(Locale.ROOT, "- JVM: %s %s, flags %s, %d processors%n", System.getProperty("java.vm.name"),
             System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
             Runtime.getRuntime().availableProcessors());
@@ -391,6 +393,26 @@ public final class PairedRatioRun
                 median(rounds, x -> x[1]), quantile(rounds, x -> x[1], 0.25), quantile(rounds, x -> x[1], 0.75));
         }
         out.println();
+    }
+
+    /** This process's anonymous memory in transparent huge pages, as the kernel reports it, or why it cannot be read. */
+    static String hugePages()
+    {
+        try
+        {
+            for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/smaps_rollup")))
+            {
+                if (line.startsWith("AnonHugePages:"))
+                {
+                    return line.substring("AnonHugePages:".length()).trim();
+                }
+            }
+            return "not reported";
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "not readable (" + ex.getMessage() + ")";
+        }
     }
 
     public static void main(final String[] args)

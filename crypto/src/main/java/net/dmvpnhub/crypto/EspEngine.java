@@ -48,9 +48,11 @@ public interface EspEngine extends AutoCloseable
      * cache misses overlap (VPP prefetches its SAs the same way). Engines whose key state is not
      * theirs to read (a library's opaque context) do nothing.
      *
+     * @param bytes about how many bytes the packet's cipher call will process: a short packet
+     * needs less of the key state (fewer powers of the GHASH key) than a long one.
      * @return a value derived from what was read, for the caller to keep so the reads stay.
      */
-    default long touchKeyState()
+    default long touchKeyState(final int bytes)
     {
         return 0;
     }

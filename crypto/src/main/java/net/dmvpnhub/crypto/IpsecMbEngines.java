@@ -31,7 +31,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * its {@link CryptoWorkspace}, which also holds the AAD (SPI || sequence, 12 bytes with ESN). The library selects its code for the processor at run
  * time ({@code init_mb_mgr_auto}: VAES and VPCLMULQDQ where AVX-512 has them).
  * <p>
- * AES-256-CBC with HMAC-SHA-256-128 uses the job API, with the calling thread's manager: the IV is
+ * AES-256-CBC with HMAC-SHA-256-128 uses the job API, with the calling thread's manager (set up for
+ * AVX2 where the processor has it: one job at a time, the AVX-512 manager pays for 16 lanes): the IV is
  * one AES-ECB job over the sequence number (unpredictable, as CBC needs), the packet one chained
  * cipher and hash job. ESN's high sequence bits are hashed after the ciphertext by writing them
  * where the ICV goes, since the ICV is written (or checked) after the hash.
@@ -84,6 +85,8 @@ final class IpsecMbEngines
     static final int JOB_HASH_ALG = 140;
     static final int JOB_CHAIN_ORDER = 144;
 
+    static final long IMB_FEATURE_AVX2 = 1L << 6;
+    static final long IMB_FEATURE_VAES = 1L << 12;
     static final int CIPHER_CBC = 1;
     static final int CIPHER_NULL = 3;
     static final int CIPHER_ECB = 12;
@@ -132,12 +135,12 @@ final class IpsecMbEngines
     }
 
     /**
-     * @return the library's version and the code path it chose, for reports: "1.3.0, AVX512".
+     * @return the library's version and the code path it chose, for reports: "1.3.0, AVX512, jobs on AVX2".
      */
     static String description()
     {
         Native.check();
-        return Native.VERSION + ", " + Native.ARCH;
+        return Native.VERSION + ", " + Native.ARCH + (Native.JOBS_ON_AVX2 && !"AVX2".equals(Native.ARCH) ? ", jobs on AVX2" : "");
     }
 
     /** The library, bound once; a manager it initialised gives the function pointers. */
@@ -147,6 +150,8 @@ final class IpsecMbEngines
         static final String VERSION;
         static final String ARCH;
         static final long FEATURES;
+        /** The AVX-512 code with VAES, whose GCM key layout {@link Gcm#touchKeyState(int)} knows. */
+        static final boolean VAES_LAYOUT;
         static final MethodHandle ALLOC_MGR;
         static final MethodHandle FREE_MGR;
         static final MethodHandle INIT_AUTO;
@@ -163,6 +168,9 @@ final class IpsecMbEngines
         static final MethodHandle GET_NEXT_JOB;
         static final MethodHandle SUBMIT_JOB;
         static final MethodHandle FLUSH_JOB;
+        static final MethodHandle INIT_AVX2;
+        /** Whether job managers ({@link Manager}) run the AVX2 code rather than what init_mb_mgr_auto picks. */
+        static final boolean JOBS_ON_AVX2;
         /** A manager for set-up work on control-plane threads (key expansion), used under its lock. */
         static final long SETUP_MANAGER;
         /** Native scratch for set-up work: a raw key or an HMAC pad, zeroed after each use. */
@@ -177,6 +185,9 @@ final class IpsecMbEngines
             final MethodHandle[] handles = new MethodHandle[16];
             long setupManager = 0;
             long setupScratch = 0;
+            MethodHandle jobInitAvx2 = null;
+            boolean jobsOnAvx2 = false;
+            long jobFlushProbe = 0;
             final String library = libraryName();
             try
             {
@@ -194,6 +205,7 @@ final class IpsecMbEngines
                 handles[0] = linker.downcallHandle(find(lookup, "alloc_mb_mgr"), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
                 handles[1] = linker.downcallHandle(find(lookup, "free_mb_mgr"), FunctionDescriptor.ofVoid(JAVA_LONG));
                 handles[2] = linker.downcallHandle(find(lookup, "init_mb_mgr_auto"), FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
+                jobInitAvx2 = linker.downcallHandle(find(lookup, "init_mb_mgr_avx2"), FunctionDescriptor.ofVoid(JAVA_LONG));
                 setupScratch = Arena.global().allocate(128, 64).address();
                 setupManager = (long)handles[0].invokeExact(0L);
                 if (setupManager == 0)
@@ -215,9 +227,24 @@ final class IpsecMbEngines
                 }
                 handles[12] = pointer(linker, setupManager, MGR_KEYEXP_256, FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_LONG));
                 handles[13] = pointer(linker, setupManager, MGR_SHA256_ONE_BLOCK, FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
+                // The job API one packet at a time (CBC + HMAC) costs the AVX-512 manager a whole
+                // 16-lane round per job; the AVX2 manager's narrower lanes cost about a third of
+                // that per packet (bench/ipsec-mb-loop.c), so job managers are AVX2 ones where the
+                // processor has AVX2. Its function pointers come from a manager set up that way.
+                jobsOnAvx2 = (features & IMB_FEATURE_AVX2) != 0;
+                final long jobProbe = jobsOnAvx2 ? (long)handles[0].invokeExact(0L) : setupManager;
+                if (jobProbe == 0)
+                {
+                    throw new IllegalStateException("alloc_mb_mgr failed");
+                }
+                if (jobsOnAvx2)
+                {
+                    jobInitAvx2.invokeExact(jobProbe);
+                }
                 final FunctionDescriptor job = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
-                handles[14] = pointer(linker, setupManager, MGR_GET_NEXT_JOB, job, critical);
-                handles[15] = pointer(linker, setupManager, MGR_SUBMIT_JOB, job, critical);
+                handles[14] = pointer(linker, jobProbe, MGR_GET_NEXT_JOB, job, critical);
+                handles[15] = pointer(linker, jobProbe, MGR_SUBMIT_JOB, job, critical);
+                jobFlushProbe = jobProbe;
             }
             catch (final Throwable ex)
             {
@@ -229,7 +256,7 @@ final class IpsecMbEngines
             {
                 try
                 {
-                    flush = pointer(Linker.nativeLinker(), setupManager, MGR_FLUSH_JOB, FunctionDescriptor.of(JAVA_LONG, JAVA_LONG),
+                    flush = pointer(Linker.nativeLinker(), jobFlushProbe, MGR_FLUSH_JOB, FunctionDescriptor.of(JAVA_LONG, JAVA_LONG),
                         Linker.Option.critical(false));
                 }
                 catch (final RuntimeException ex)
@@ -240,6 +267,7 @@ final class IpsecMbEngines
             VERSION = version;
             ARCH = arch;
             FEATURES = features;
+            VAES_LAYOUT = "AVX512".equals(arch) && (features & IMB_FEATURE_VAES) != 0;
             ALLOC_MGR = handles[0];
             FREE_MGR = handles[1];
             INIT_AUTO = handles[2];
@@ -258,6 +286,8 @@ final class IpsecMbEngines
             SUBMIT_JOB = handles[15];
             FLUSH_JOB = flush;
             SETUP_MANAGER = setupManager;
+            INIT_AVX2 = jobInitAvx2;
+            JOBS_ON_AVX2 = jobsOnAvx2;
             SETUP_SCRATCH = setupScratch;
             FAILURE = failure == null ? selfTest() : failure;
         }
@@ -403,7 +433,14 @@ final class IpsecMbEngines
                 {
                     throw new OutOfMemoryError("alloc_mb_mgr failed");
                 }
-                Native.INIT_AUTO.invokeExact(address, 0L);
+                if (Native.JOBS_ON_AVX2)
+                {
+                    Native.INIT_AVX2.invokeExact(address);
+                }
+                else
+                {
+                    Native.INIT_AUTO.invokeExact(address, 0L);
+                }
                 final Manager manager = new Manager(address);
                 CLEANER.register(manager, () -> free(address));
                 return manager;
@@ -508,19 +545,14 @@ final class IpsecMbEngines
             return transform;
         }
 
-        /**
-         * Reads one word of every cache line of the key state a packet's cipher call uses, so
-         * that a stage can bring the key state of a whole vector of frames towards the core
-         * before the first cipher call and the misses overlap.
-         */
-        @Override
-        public final long touchKeyState()
+        /** Reads one word of each of {@code lines} cache lines of the key state from line {@code first}. */
+        final long touchLines(final int first, final int lines)
         {
-            final long key = this.key;
+            final long start = key + (long)first * 64;
             long sum = 0;
-            for (int line = 0; line < KEY_LINES; line++)
+            for (int line = 0; line < lines; line++)
             {
-                sum += UnsafeApi.getLong(key + (long)line * 64);
+                sum += UnsafeApi.getLong(start + (long)line * 64);
             }
             return sum;
         }
@@ -539,8 +571,14 @@ final class IpsecMbEngines
     /** AES-GCM with a 16-byte ICV through the direct GCM API. */
     static final class Gcm extends KeyedEngine
     {
+        /** Bytes under which a packet needs only H^16 to H^1 of the VAES layout. */
+        static final int SHORT_PACKET = 256;
+        /** The line of H^16 (byte 752) in the VAES layout; H^1 ends the last line. */
+        static final int SHORT_POWERS_FIRST_LINE = 752 / 64;
         /** 0, 1, 2 for 128, 192, 256-bit keys. */
         private final int size;
+        /** Lines of the expanded round keys: 11, 13 or 15 keys of 16 bytes. */
+        private final int roundKeyLines;
         /** The salt's four bytes as they lie in memory, to write in front of each packet's IV. */
         private final int salt;
 
@@ -549,6 +587,7 @@ final class IpsecMbEngines
             super(transform, esn);
             final int keyLength = transform.cipherKeyLength();
             size = (keyLength - 16) / 8;
+            roundKeyLines = ((keyLength / 4 + 7) * 16 + 63) / 64;
             final UnsafeBuffer material = new UnsafeBuffer(keyMaterial);
             salt = material.getInt(keyLength, ByteOrder.nativeOrder());
             synchronized (Native.class)
@@ -574,6 +613,23 @@ final class IpsecMbEngines
         public void writeIv(final CryptoWorkspace workspace, final MutableDirectBuffer buffer, final int ivOffset, final long sequence)
         {
             buffer.putLong(ivOffset, sequence, ByteOrder.BIG_ENDIAN);
+        }
+
+        /**
+         * The round keys, and the powers of the GHASH key the packet's length needs. In the
+         * VAES code's layout ({@code struct gcm_key_data} for AVX-512 with VAES) the powers run
+         * from H^48 at byte 240 down to H^1 at byte 992, and a packet under 256 bytes reads at
+         * most H^16 to H^1, the last five lines; longer packets, and the other code paths'
+         * layouts, get every line.
+         */
+        @Override
+        public long touchKeyState(final int bytes)
+        {
+            if (!Native.VAES_LAYOUT || bytes >= SHORT_PACKET)
+            {
+                return touchLines(0, KEY_LINES);
+            }
+            return touchLines(0, roundKeyLines) + touchLines(SHORT_POWERS_FIRST_LINE, KEY_LINES - SHORT_POWERS_FIRST_LINE);
         }
 
         /**
@@ -674,6 +730,13 @@ final class IpsecMbEngines
         private static final int DECRYPT_KEYS = 256;
         private static final int INNER_PAD = 512;
         private static final int OUTER_PAD = 576;
+
+        /** Encryption and decryption round keys (15 each, 256 bytes apart) and the two HMAC states: lines 0 to 9. */
+        @Override
+        public long touchKeyState(final int bytes)
+        {
+            return touchLines(0, (OUTER_PAD + 64) / 64);
+        }
 
         CbcHmac(final Transform transform, final byte[] keyMaterial, final boolean esn)
         {

@@ -48,7 +48,7 @@ public final class ReplayWindow
 
     /**
      * Reads the window's top and the block its next packet most likely falls in (see
-     * {@link SecurityAssociation#touch()}).
+     * {@link SecurityAssociation#touch(int)}).
      */
     long touch()
     {

@@ -151,16 +151,17 @@ public final class SecurityAssociation implements AutoCloseable
 
     /**
      * Reads what processing a packet on this SA will read: its own fields, the anti-replay
-     * window of an inbound SA and the engine's key state ({@link EspEngine#touchKeyState()}). A
-     * stage calls it for a whole vector of frames before the first cipher call, so that with
+     * window of an inbound SA and the engine's key state ({@link EspEngine#touchKeyState(int)}).
+     * A stage calls it for a whole vector of frames before the first cipher call, so that with
      * thousands of SAs their cache misses overlap instead of stalling one packet after another.
      *
+     * @param bytes about how many bytes the packet will have encrypted or decrypted.
      * @return a value derived from what was read, for the caller to keep so the reads stay.
      */
-    public long touch()
+    public long touch(final int bytes)
     {
         final long window = direction == Direction.INBOUND ? replayWindow.touch() : 0;
-        return nextSequence + window + engine.touchKeyState();
+        return nextSequence + window + engine.touchKeyState(bytes);
     }
 
     /**

@@ -356,12 +356,12 @@ public final class HubWorker
     {
         int alive = esp4Input(count);
         alive = inboundSas(alive);
-        touchKeyState(alive);
+        touchKeyState(alive, frames.espLength);
         alive = decryptAndDecap(alive, nowNs);
         alive = ip4Lookup(alive, nowNs);
         alive = nhrpResolve(alive, nowNs);
         alive = outboundSas(alive);
-        touchKeyState(alive);
+        touchKeyState(alive, frames.innerLength);
         for (int i = 0; i < alive; i++)
         {
             encapsulateAndSend(frames.slot[i], frames.innerOffset[i], frames.innerLength[i], GreFlyweight.PROTOCOL_IPV4,
@@ -433,12 +433,12 @@ public final class HubWorker
 
     /**
      * Reads the SA state of every frame of the vector (fields, anti-replay window, key state:
-     * {@link SecurityAssociation#touch()}) before the first cipher call, as VPP prefetches its
+     * {@link SecurityAssociation#touch(int)}) before the first cipher call, as VPP prefetches its
      * SAs: with 10,000 spokes nearly every frame has another SA, whose key state (about a
      * kilobyte) is not in the nearest caches; read here, in a loop with nothing else in it, the
      * misses of the whole vector overlap instead of each stalling its own cipher call.
      */
-    private void touchKeyState(final int count)
+    private void touchKeyState(final int count, final int[] lengths)
     {
         if (!touchKeyState)
         {
@@ -451,7 +451,7 @@ public final class HubWorker
             final SecurityAssociation sa = sas[i];
             if (sa != null)
             {
-                sum += sa.touch();
+                sum += sa.touch(lengths[i]);
             }
         }
         touched += sum;
