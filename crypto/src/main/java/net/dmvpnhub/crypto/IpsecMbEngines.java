@@ -1,5 +1,7 @@
 package net.dmvpnhub.crypto;
 
+import static net.dmvpnhub.crypto.NativeCalls.rethrow;
+
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -106,8 +108,16 @@ final class IpsecMbEngines
     /** Every SA's key state, in blocks of whole cache lines (see {@link NativeBlocks} for why not an arena per SA). */
     static final NativeBlocks KEYS = new NativeBlocks(KEY_BLOCK_LENGTH, (int)(NativeBlocks.HUGE_PAGE / KEY_BLOCK_LENGTH), true);
 
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     private IpsecMbEngines()
     {
+    }
+
+    /** {@code value} as an int that, stored in this machine's byte order, lies in memory big-endian (network order). */
+    static int bigEndian(final int value)
+    {
+        return LITTLE_ENDIAN ? Integer.reverseBytes(value) : value;
     }
 
     static EspEngine create(final Transform transform, final byte[] keyMaterial, final boolean esn, final boolean outbound)
@@ -506,18 +516,6 @@ final class IpsecMbEngines
         }
     }
 
-    static RuntimeException rethrow(final Throwable ex)
-    {
-        if (ex instanceof RuntimeException runtime)
-        {
-            return runtime;
-        }
-        if (ex instanceof Error error)
-        {
-            throw error;
-        }
-        return new IllegalStateException(ex);
-    }
 
     /** The key state of one SA in native memory; the common part of both engines. */
     abstract static class KeyedEngine implements EspEngine
@@ -646,12 +644,12 @@ final class IpsecMbEngines
             UnsafeApi.putInt(aad, UnsafeApi.getInt(packet));
             if (esn)
             {
-                UnsafeApi.putInt(aad + 4, Integer.reverseBytes((int)(sequence >>> 32)));
-                UnsafeApi.putInt(aad + 8, Integer.reverseBytes((int)sequence));
+                UnsafeApi.putInt(aad + 4, bigEndian((int)(sequence >>> 32)));
+                UnsafeApi.putInt(aad + 8, bigEndian((int)sequence));
             }
             else
             {
-                UnsafeApi.putInt(aad + 4, Integer.reverseBytes((int)sequence));
+                UnsafeApi.putInt(aad + 4, bigEndian((int)sequence));
             }
             return aad;
         }
@@ -820,22 +818,8 @@ final class IpsecMbEngines
         {
             final int length = 8 + 16 + ciphertextLength + 16;
             final long packet = workspace.load(buffer, espOffset, length);
-            final long icv = packet + 24 + ciphertextLength;
-            final long tag = workspace.address + CryptoWorkspace.TAG;
-            int hashed = 24 + ciphertextLength;
-            if (esn)
-            {
-                // RFC 4303 section 2.2.1: the high bits are hashed after the ciphertext, where the ICV is about to go.
-                UnsafeApi.putInt(icv, Integer.reverseBytes((int)(sequence >>> 32)));
-                hashed += 4;
-            }
-            final Manager manager = workspace.manager();
-            final long job = manager.nextJob();
-            cipherJob(job, CIPHER_CBC, DIRECTION_ENCRYPT, packet, packet + 24, 24, ciphertextLength, packet + 8);
-            hashJob(job, packet, hashed, tag);
-            UnsafeApi.putInt(job + JOB_CHAIN_ORDER, ORDER_CIPHER_HASH);
-            manager.run(job);
-            UnsafeApi.copyMemory(tag, icv, 16);
+            runCbcHmac(workspace, packet, ciphertextLength, sequence, true);
+            UnsafeApi.copyMemory(workspace.address + CryptoWorkspace.TAG, packet + 24 + ciphertextLength, 16);
             workspace.storeHeap(buffer, espOffset, length);
         }
 
@@ -846,22 +830,10 @@ final class IpsecMbEngines
             final int length = 8 + 16 + ciphertextLength + 16;
             final long packet = workspace.load(buffer, espOffset, length);
             final long icv = packet + 24 + ciphertextLength;
-            final long fields = workspace.address;
-            final long tag = fields + CryptoWorkspace.TAG;
-            final long saved = fields + CryptoWorkspace.SAVED_ICV;
+            final long tag = workspace.address + CryptoWorkspace.TAG;
+            final long saved = workspace.address + CryptoWorkspace.SAVED_ICV;
             UnsafeApi.copyMemory(icv, saved, 16);
-            int hashed = 24 + ciphertextLength;
-            if (esn)
-            {
-                UnsafeApi.putInt(icv, Integer.reverseBytes((int)(sequence >>> 32)));
-                hashed += 4;
-            }
-            final Manager manager = workspace.manager();
-            final long job = manager.nextJob();
-            cipherJob(job, CIPHER_CBC, DIRECTION_DECRYPT, packet, packet + 24, 24, ciphertextLength, packet + 8);
-            hashJob(job, packet, hashed, tag);
-            UnsafeApi.putInt(job + JOB_CHAIN_ORDER, ORDER_HASH_CIPHER);
-            manager.run(job);
+            runCbcHmac(workspace, packet, ciphertextLength, sequence, false);
             UnsafeApi.copyMemory(saved, icv, 16);
             final long difference = UnsafeApi.getLong(tag) ^ UnsafeApi.getLong(saved) | UnsafeApi.getLong(tag + 8) ^ UnsafeApi.getLong(saved + 8);
             if (difference != 0)
@@ -872,6 +844,30 @@ final class IpsecMbEngines
             }
             workspace.storeHeap(buffer, espOffset, length);
             return true;
+        }
+
+        /**
+         * One chained job over the ESP packet at {@code packet}: encrypt then HMAC, or HMAC then
+         * decrypt, the tag into the workspace. With ESN the high sequence bits are hashed after
+         * the ciphertext (RFC 4303 section 2.2.1), written where the ICV goes: the caller writes
+         * or restores the ICV afterwards.
+         */
+        private void runCbcHmac(
+            final CryptoWorkspace workspace, final long packet, final int ciphertextLength, final long sequence, final boolean encrypt)
+        {
+            int hashed = 24 + ciphertextLength;
+            if (esn)
+            {
+                UnsafeApi.putInt(packet + hashed, bigEndian((int)(sequence >>> 32)));
+                hashed += 4;
+            }
+            final Manager manager = workspace.manager();
+            final long job = manager.nextJob();
+            cipherJob(job, CIPHER_CBC, encrypt ? DIRECTION_ENCRYPT : DIRECTION_DECRYPT, packet, packet + 24, 24, ciphertextLength,
+                packet + 8);
+            hashJob(job, packet, hashed, workspace.address + CryptoWorkspace.TAG);
+            UnsafeApi.putInt(job + JOB_CHAIN_ORDER, encrypt ? ORDER_CIPHER_HASH : ORDER_HASH_CIPHER);
+            manager.run(job);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package net.dmvpnhub.crypto;
 
+import static net.dmvpnhub.crypto.NativeCalls.rethrow;
+
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -322,18 +324,6 @@ final class OpenSslEngines
             }
         }
 
-        static RuntimeException rethrow(final Throwable ex)
-        {
-            if (ex instanceof RuntimeException runtime)
-            {
-                return runtime;
-            }
-            if (ex instanceof Error error)
-            {
-                throw error;
-            }
-            return new IllegalStateException(ex);
-        }
 
         abstract void freeNative();
 
@@ -411,7 +401,7 @@ final class OpenSslEngines
             }
             catch (final Throwable ex)
             {
-                throw NativeEngine.rethrow(ex);
+                throw rethrow(ex);
             }
         }
 
