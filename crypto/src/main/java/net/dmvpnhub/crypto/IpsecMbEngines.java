@@ -1,7 +1,5 @@
 package net.dmvpnhub.crypto;
 
-import static net.dmvpnhub.crypto.NativeCalls.rethrow;
-
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -21,6 +19,7 @@ import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static net.dmvpnhub.crypto.NativeCalls.rethrow;
 
 /**
  * Engines on Intel's multi-buffer crypto library (intel-ipsec-mb, {@code libIPSec_MB.so.1}), the
@@ -29,19 +28,21 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * AES-GCM uses the library's direct GCM API: one call per packet and direction
  * ({@code IMB_AES128_GCM_ENC}/{@code _DEC} and their 192/256 twins) with the SA's expanded key
  * state ({@code struct gcm_key_data}, 1,008 bytes, 64-byte aligned, from a pool of native blocks
- * that zeroes a block when its SA closes), and the calling thread's GCM context, nonce and tag in
- * its {@link CryptoWorkspace}, which also holds the AAD (SPI || sequence, 12 bytes with ESN). The library selects its code for the processor at run
- * time ({@code init_mb_mgr_auto}: VAES and VPCLMULQDQ where AVX-512 has them).
+ * that zeroes a block when its SA closes), and the calling thread's GCM context, nonce, AAD
+ * (SPI || sequence, 12 bytes with ESN) and tag in its {@link CryptoWorkspace}. The library selects
+ * its code for the processor at run time ({@code init_mb_mgr_auto}: VAES and VPCLMULQDQ where
+ * AVX-512 has them).
  * <p>
- * AES-256-CBC with HMAC-SHA-256-128 uses the job API, with the calling thread's manager (set up for
- * AVX2 where the processor has it: one job at a time, the AVX-512 manager pays for 16 lanes): the IV is
- * one AES-ECB job over the sequence number (unpredictable, as CBC needs), the packet one chained
- * cipher and hash job. ESN's high sequence bits are hashed after the ciphertext by writing them
+ * AES-256-CBC with HMAC-SHA-256-128 uses the job API, with the calling thread's manager (set up
+ * for AVX2 where the processor has it: one job at a time, the AVX-512 manager pays for 16 lanes):
+ * the IV is one AES-ECB job over the sequence number (unpredictable, as CBC needs), the packet one
+ * chained cipher and hash job. ESN's high sequence bits are hashed after the ciphertext by writing them
  * where the ICV goes, since the ICV is written (or checked) after the hash.
  * <p>
  * The library's function pointers are read from a manager the library initialised, at the offsets
  * of {@code IMB_MGR} and {@code IMB_JOB} in version 1.3 (checked against the header by
- * {@code IpsecMbLayoutTest} where a C compiler is present); any other version is refused. At load
+ * {@code IpsecMbLayoutTest}, which compiles a probe against the installed header); any other
+ * version is refused. At load
  * the engines encrypt a packet and compare it with the JDK's AES-GCM, so a library that does not
  * compute what this class expects is never used.
  */

@@ -1,7 +1,5 @@
 package net.dmvpnhub.crypto;
 
-import static net.dmvpnhub.crypto.NativeCalls.rethrow;
-
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -14,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static net.dmvpnhub.crypto.NativeCalls.rethrow;
 
 /**
  * Engines on OpenSSL's libcrypto (3.x) through the JDK's foreign function API, with one
