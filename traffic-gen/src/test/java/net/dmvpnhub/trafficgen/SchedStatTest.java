@@ -19,14 +19,20 @@ class SchedStatTest
         return Files.isReadable(Path.of("/proc/self/schedstat"));
     }
 
-    /** Spins for {@code ms} on a thread with a known name and waits for it. */
+    /**
+     * Spins on a thread with a known name until that thread has used {@code ms} of CPU time (as
+     * the JVM counts it, not the wall clock: on a loaded machine the thread waits for a processor
+     * part of the time), and waits until it has.
+     */
     private static void spinOnNamedThread(final long ms) throws InterruptedException
     {
+        final java.util.concurrent.CountDownLatch spun = new java.util.concurrent.CountDownLatch(1);
         final Thread t = new Thread(() ->
         {
-            final long end = System.nanoTime() + ms * 1_000_000L;
+            final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            final long end = threads.getCurrentThreadCpuTime() + ms * 1_000_000L;
             long x = 0;
-            while (System.nanoTime() < end)
+            while (threads.getCurrentThreadCpuTime() < end)
             {
                 x++;
             }
@@ -34,6 +40,7 @@ class SchedStatTest
             {
                 System.out.print("");
             }
+            spun.countDown();
             // Stay alive until the snapshot has been taken.
             try
             {
@@ -46,7 +53,7 @@ class SchedStatTest
         }, NAME);
         t.setDaemon(true);
         t.start();
-        Thread.sleep(ms + 200);
+        assertTrue(spun.await(60, java.util.concurrent.TimeUnit.SECONDS), "the probe thread never got its CPU time");
     }
 
     @Test
