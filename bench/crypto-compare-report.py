@@ -28,6 +28,14 @@ Three native references, each the mean of the 'before' and 'after' passes (both 
   (CBC without IV reset, HMAC over N bytes rather than N + 24 + trailer): a rough figure.
 
 IMIX (7:4:1 of 64/576/1500 bytes) = (7 t(64) + 4 t(576) + t(1500)) / 12 of each pass, for both.
+
+The crypto floor (JMH HubForwardingBenchmark.cryptoFloor, provider ipsec-mb, touchKeyState true, its
+JSON among the others when the script ran that pass): per frame of a 10,000-spoke hub, the frame
+copied in, the SA state touched, ESP decrypt with the sender's SA and ESP encrypt with the
+receiver's (20,000 SAs). It is set against the ipsec-mb loop's decrypt + encrypt with 20,000 SAs and
+prefetch 8 at the same nominal size (the floor's size is the inner packet, its ESP payload is 8 bytes
+of GRE with key longer than the loop's); the project's goal is floor / (decrypt + encrypt) <= 2. The
+section is left out when the run has no floor results.
 """
 import json
 import os
@@ -41,6 +49,11 @@ IMB = "IPSEC_MB"
 MEMORIES = ["HEAP", "DIRECT"]
 SIZE_ORDER = {"64": 0, "576": 1, "1400": 2, "IMIX": 3}
 IMIX = [(64, 7), (576, 4), (1500, 1)]
+# The crypto floor against the ipsec-mb loop with this many SAs and this prefetch distance, and its goal.
+FLOOR_BENCHMARK = "HubForwardingBenchmark"
+FLOOR_SAS, FLOOR_PREFETCH = 20000, 8
+FLOOR_GOAL = 2.0
+GRE_KEYED = 8  # GRE header with key: the floor's ESP payload is the inner packet plus this
 
 
 def read(path):
@@ -104,6 +117,22 @@ def imb_sizes(op, transform):
     if transform == GCM and all(any(len(k) == 5 and k[0] == kind and k[2] == n for k in op) for n, _ in IMIX):
         sizes.add("IMIX")
     return sizes
+
+
+def imb_bytes(path):
+    """{(kind, direction, payload, sas, prefetch): bytes} the ipsec-mb loop was given (its +M lines)."""
+    result = {}
+    key = None
+    for line in read(path).splitlines():
+        m = re.match(r"# (imb-[\w-]+) (\w+) (\d+) (\d+) (\d+): ", line)
+        if m:
+            key = (m.group(1), m.group(2)) + tuple(int(x) for x in m.group(3, 4, 5))
+            continue
+        m = re.match(r"\+M:[^:]*:(\d+):\d+:\d+:\d+:[0-9.]+$", line)
+        if m and key is not None:
+            result[key] = int(m.group(1))
+            key = None
+    return result
 
 
 def mean(a, b):
@@ -171,11 +200,18 @@ def main():
 
     # (benchmark, transform, size, provider, memory) -> (score, error, B/op)
     results = {}
+    # The crypto floor, ipsec-mb with the key-state touch: size -> (score, error, B/op)
+    floor = {}
     for _, path, _ in jmh_runs:
         for entry in json.loads(read(os.path.join(root, path))):
-            method = entry["benchmark"].rsplit(".", 1)[1]
+            cls, method = entry["benchmark"].rsplit(".", 2)[-2:]
             p = entry["params"]
             norm = number(entry.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score"))
+            if cls == FLOOR_BENCHMARK:
+                if method == "cryptoFloor" and p.get("provider") == "ipsec-mb" and p.get("touchKeyState", "true") == "true":
+                    floor[p["size"]] = (number(entry["primaryMetric"]["score"]),
+                                        number(entry["primaryMetric"]["scoreError"]), norm)
+                continue
             key = (method, p["transform"], p["size"], p.get("provider", "N/A"), p["memory"])
             results[key] = (number(entry["primaryMetric"]["score"]), number(entry["primaryMetric"]["scoreError"]), norm)
 
@@ -329,6 +365,68 @@ def main():
                          ["%s / 1 SA" % label(c) for c in many] + ["ipsec-mb / EVP, 1 SA"], body) + "\n")
         return out
 
+    def floor_section():
+        """The crypto floor with 10,000 spokes against the ipsec-mb loop's decrypt + encrypt, many SAs, prefetch."""
+        config = (FLOOR_SAS, FLOOR_PREFETCH)
+        given = {}
+        for name in ("before", "after"):
+            for k, v in imb_bytes(os.path.join(work, "openssl-%s.txt" % name)).items():
+                given.setdefault(k, v)
+
+        def payloads(size):
+            return [n for n, _ in IMIX] if size == "IMIX" else [int(size)] if size.isdigit() else []
+
+        def loop_bytes(size):
+            """The ESP ciphertext lengths the loop was given for a row, as its +M lines say."""
+            got = [given.get(("imb-gcm", d, n) + config) for n in payloads(size) for d in ("decrypt", "encrypt")]
+            if not got or None in got:
+                return "n/a"
+            return "/".join(str(b) for b in dict.fromkeys(got))
+
+        def floor_bytes(size):
+            """The floor's ESP ciphertext length: inner packet and GRE with key, padded to 4, with pad length and next header."""
+            ns = payloads(size)
+            return "/".join(str((n + GRE_KEYED + 2 + 3) // 4 * 4) for n in ns) if ns else "n/a"
+
+        sizes = sorted(set(floor) | imb_sizes(before, GCM) | imb_sizes(after, GCM), key=lambda s: SIZE_ORDER.get(s, 9))
+        sizes = [s for s in sizes if s in floor or s in SIZE_ORDER]
+        out = ["### Crypto floor with 10,000 spokes / C loop decrypt + encrypt with 20,000 SAs, prefetch 8 (same run)\n"]
+        out.append("The floor is `HubForwardingBenchmark.cryptoFloor` (JMH, provider ipsec-mb, `touchKeyState` true, "
+                   "ns per frame): a vector of frames of a 10,000-spoke hub copied into slab slots, the SA state of the "
+                   "vector touched ahead, then per frame the ESP decrypt with the sender's SA and the ESP encrypt with "
+                   "the receiver's, 20,000 SAs in all. Against it, the ipsec-mb C loop (`bench/ipsec-mb-loop.c`) with "
+                   "%s SAs picked at random per packet and the key data prefetched %d packets ahead: decrypt + encrypt, "
+                   "each the mean of the passes before and after the JMH passes, which bracket the floor. The goal is "
+                   "floor / (decrypt + encrypt) at most %.2f, judged on the point estimate (read the ± error). "
+                   "Sizes differ slightly: the floor's size is the inner packet, so its ESP payload is that plus GRE "
+                   "with key, %d bytes longer than the loop's payload of the same nominal size (the loop runs at ESP's "
+                   "ciphertext length of the size itself, *C loop ESP bytes*, as its output says; *floor ESP bytes* is "
+                   "the floor's, %d bytes more; IMIX is on both sides the 7:4:1 mean of 64/576/1500). The floor also "
+                   "copies each frame in, and its decrypt reads a frame just copied (in cache), where the loop's "
+                   "many-SA decrypt reads a packet not in cache. n/a: that side is not in this run.\n" % (
+                       format(FLOOR_SAS, ","), FLOOR_PREFETCH, FLOOR_GOAL, GRE_KEYED, GRE_KEYED))
+        body = []
+        for size in sizes:
+            f = floor.get(size)
+            c = {}
+            for direction in ("encrypt", "decrypt"):
+                c_before = imb_reference(before, GCM, direction, size, *config)
+                c_after = imb_reference(after, GCM, direction, size, *config)
+                c[direction] = (c_before, c_after, mean(c_before, c_after))
+            total = c["encrypt"][2] + c["decrypt"][2] if c["encrypt"][2] is not None and c["decrypt"][2] is not None else None
+            ratio = f[0] / total if f and f[0] is not None and total else None
+            body.append([size, na_ns(f[0] if f else None), na_ns(f[1] if f else None),
+                         "n/a" if not f or f[2] is None else fmt_bytes(f[2]), floor_bytes(size), loop_bytes(size),
+                         na_ns(c["encrypt"][0]), na_ns(c["encrypt"][1]), na_ns(c["encrypt"][2]),
+                         na_ns(c["decrypt"][0]), na_ns(c["decrypt"][1]), na_ns(c["decrypt"][2]),
+                         na_ns(total), na_ratio(ratio),
+                         "n/a" if ratio is None else "met" if ratio <= FLOOR_GOAL else "not met"])
+        out.append(table(["size", "floor ns/frame", "± error", "floor B/op", "floor ESP bytes", "C loop ESP bytes",
+                          "C encrypt before", "C encrypt after", "C encrypt mean",
+                          "C decrypt before", "C decrypt after", "C decrypt mean", "C decrypt + encrypt",
+                          "floor / C sum", "goal <= %.2f" % FLOOR_GOAL], body) + "\n")
+        return out
+
     copies = sorted(((t, s, m, v[0]) for (b, t, s, _, m), v in results.items() if b == "copyOnly"),
                     key=lambda x: (x[0] != GCM, SIZE_ORDER.get(x[1], 9), MEMORIES.index(x[2])))
     copy_table = table(["transform", "size", "memory", "copyOnly ns/op"], [[t, s, m, fmt_ns(v)] for t, s, m, v in copies])
@@ -367,7 +465,8 @@ def main():
     md.append("`uptime` before: `%s`; after: `%s`.\n" % (run.get("uptime_before", "?").strip(), run.get("uptime_after", "?").strip()))
 
     for transform in (GCM, CBC):
-        if not any(r["transform"] == transform for r in rows) and not imb_configs(before, transform) + imb_configs(after, transform):
+        if (not any(r["transform"] == transform for r in rows) and not imb_configs(before, transform) + imb_configs(after, transform)
+                and not (transform == GCM and floor)):
             continue
         md.append("## %s\n" % transform)
         if transform == CBC:
@@ -378,6 +477,8 @@ def main():
                       "`-evp aes-256-cbc` plus `-hmac sha256` at the same size, two separate loops: a rough figure, not "
                       "the same work (see the header of the report script).\n")
         md.extend(imb_sections(transform))
+        if transform == GCM and floor:
+            md.extend(floor_section())
         for direction in ("encrypt", "decrypt"):
             md.append("### %s: ours / EVP loop (ours ns/op)\n" % direction)
             md.append(matrix(transform, direction, lambda r: "%s (%s)" % (fmt_ratio(r["loop_ratio"]), fmt_ns(r["score"])),

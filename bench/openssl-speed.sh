@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ESP crypto per packet, ours against OpenSSL's own 'openssl speed', measured side by side in one run.
 #
-#   bench/openssl-speed.sh [--openssl-seconds N] [--no-cbc] [-- JMH options]
+#   bench/openssl-speed.sh [--openssl-seconds N] [--no-cbc] [--no-floor] [-- JMH options]
 #   ./dmvpn crypto-compare [same options]
 #
 # In this order, on the same machine, in one go:
@@ -24,18 +24,25 @@
 #      the GCM sizes with 1 SA, and with 20,000 SAs (keys picked at random per packet) without and
 #      with prefetching the SA's key data 8 packets ahead; AES-256-CBC + HMAC-SHA-256 at the CBC
 #      sizes with 1 SA.
+#   3b. Where the ipsec-mb provider is in the JMH passes: JMH HubForwardingBenchmark.cryptoFloor, the
+#      hub's crypto floor with 10,000 spokes (frames copied in, SA state touched, ESP decrypt with
+#      the sender's SA and encrypt with the receiver's, 20,000 SAs), provider ipsec-mb, sizes 64,
+#      576, 1400 and IMIX (inner packet; the ESP payload is GRE with key, 8 bytes more), -prof gc;
+#      the report sets it against the ipsec-mb loop's decrypt + encrypt with 20,000 SAs, prefetch 8,
+#      of steps 1c and 4, which bracket it. Skipped by --no-floor.
 #   4. The openssl speed and loop runs of step 1 again, so drift of a shared machine shows.
 # Then bench/crypto-compare-report.py prints the comparison table and writes
 # results/crypto-<UTC time>.md (command, commit, machine, load, tables, verbatim JMH and openssl
 # output). JMH JSON goes to results/jmh/ as './dmvpn bench' names it; full console logs to
 # results/tmp/ (not committed). About 12 minutes with the defaults on 2 cores (and the JMH passes
-# of the ipsec-mb provider when it is there).
+# of the ipsec-mb provider when it is there, and about a minute more for step 3b).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ARGS="$*"
 OPENSSL_SECONDS=2
 CBC=1
+FLOOR=1
 JMH_OPTS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 GCM_SIZES=(64 576 1400 1500)
 CBC_SIZES=(64 1400)
@@ -49,6 +56,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --openssl-seconds) [ $# -ge 2 ] || die "--openssl-seconds needs a number."; OPENSSL_SECONDS=$2; shift 2 ;;
     --no-cbc) CBC=0; shift ;;
+    --no-floor) FLOOR=0; shift ;;
     --) shift; [ $# -gt 0 ] && JMH_OPTS=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option '$1' (see --help)." ;;
@@ -75,14 +83,17 @@ if ! { command -v cc >/dev/null 2>&1 && [ -f /usr/include/intel-ipsec-mb.h ] &&
 fi
 
 # The JMH providers: every CryptoProvider (EspCryptoBenchmark's default), less IPSEC_MB where this
-# machine has no libIPSec_MB to load; the CBC pass JDK, OPENSSL and IPSEC_MB where there.
+# machine has no libIPSec_MB to load; the CBC pass JDK, OPENSSL and IPSEC_MB where there. The
+# crypto floor pass (3b) only where the ipsec-mb provider is in them (IMB_JMH=1).
 CBC_PROVIDERS=JDK,OPENSSL
 GCM_PROVIDER_OPTS=()
+IMB_JMH=0
 if grep -Eq '^[[:space:]]*IPSEC_MB[[:space:]]*\(' "$ROOT/crypto/src/main/java/net/dmvpnhub/crypto/CryptoProvider.java" 2>/dev/null; then
   # As the launcher's ipsec_mb_present; a library named by DMVPN_IPSEC_MB_LIBRARY is taken as there.
   if [ -n "${DMVPN_IPSEC_MB_LIBRARY:-}" ] ||
      { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep 'libIPSec_MB\.so\.1 ' >/dev/null; then
     CBC_PROVIDERS=JDK,OPENSSL,IPSEC_MB
+    IMB_JMH=1
   else
     echo "openssl-speed: libIPSec_MB.so.1 not found (Debian package libipsec-mb1): the JMH passes leave the ipsec-mb provider out." >&2
     GCM_PROVIDER_OPTS=(-p "provider=$(sed -n 's/^[[:space:]]*\([A-Z_]*\)[[:space:]]*(".*$/\1/p' \
@@ -176,7 +187,7 @@ jmh_pass() { # name, then JMH arguments
   local name=$1; shift
   local log="$WORK/jmh-$name.log"
   echo "openssl-speed: JMH pass '$name': ./dmvpn bench $*" >&2
-  "$ROOT/dmvpn" bench "$@" 2>&1 | tee "$log" | grep -E --line-buffered '^(# Benchmark:|# Parameters:|Benchmark |EspCrypto|dmvpn:)|rror|xception' >&2
+  "$ROOT/dmvpn" bench "$@" 2>&1 | tee "$log" | grep -E --line-buffered '^(# Benchmark:|# Parameters:|Benchmark |EspCrypto|HubForwarding|dmvpn:)|rror|xception' >&2
   [ "${PIPESTATUS[0]}" = 0 ] || die "JMH pass '$name' failed: see ${log#$ROOT/}"
   local json
   json=$(sed -n 's/^dmvpn: JMH results in //p' "$log" | tail -n 1)
@@ -190,6 +201,13 @@ jmh_pass gcm EspCryptoBenchmark "${GCM_PROVIDER_OPTS[@]}" -prof gc "${JMH_OPTS[@
 if [ "$CBC" = 1 ]; then
   jmh_pass cbc EspCryptoBenchmark -p transform=AES_256_CBC_HMAC_SHA256 -p size=64,1400 -p provider="$CBC_PROVIDERS" \
     -prof gc "${JMH_OPTS[@]}"
+fi
+# The hub's crypto floor, between the native passes that bracket it; the report compares it with the
+# ipsec-mb loop's decrypt + encrypt with $IMB_SAS SAs and prefetch $IMB_PREFETCH.
+if [ "$FLOOR" = 1 ] && [ "$IMB_JMH" = 1 ]; then
+  jmh_pass floor HubForwardingBenchmark.cryptoFloor -p provider=ipsec-mb -p size=64,576,1400,IMIX -prof gc "${JMH_OPTS[@]}"
+elif [ "$FLOOR" = 1 ]; then
+  echo "openssl-speed: the ipsec-mb provider is not in the JMH passes: the crypto floor pass (HubForwardingBenchmark.cryptoFloor) is left out." >&2
 fi
 openssl_pass after
 {
