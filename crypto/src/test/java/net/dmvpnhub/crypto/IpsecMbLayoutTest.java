@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The offsets and constants {@link IpsecMbEngines} reads {@code IMB_MGR} and {@code IMB_JOB}
  * with, against the installed header as a C compiler sees it ({@code offsetof}). The launcher
- * and CI install the header (Debian libipsec-mb-dev) and gcc, so this test runs wherever the
- * suite does; it fails, with what it could not find, where they are missing.
+ * and CI install the header (Debian libipsec-mb-dev) and gcc; on a machine where neither could
+ * install them (DMVPN_NO_INSTALL=1, not root) the test is skipped with a message, as the tshark
+ * cross-checks are, except under CI (DMVPN_REQUIRE_IPSEC_MB=1), where that is a failure.
  */
 class IpsecMbLayoutTest
 {
@@ -26,6 +27,11 @@ class IpsecMbLayoutTest
     void offsetsAndConstantsMatchTheInstalledHeader(@org.junit.jupiter.api.io.TempDir final Path directory)
         throws IOException, InterruptedException
     {
+        if (!CryptoProviderTest.multiBufferLibraryRequired())
+        {
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(HEADER),
+                HEADER + " is missing: install the Debian package libipsec-mb-dev (the launcher does, as root); the layout check is skipped");
+        }
         assertTrue(Files.isReadable(HEADER), HEADER + " is missing: install the Debian package libipsec-mb-dev (the launcher does)");
         final Map<String, Long> expected = new LinkedHashMap<>();
         expected.put("offsetof(IMB_MGR, features)", (long)IpsecMbEngines.MGR_FEATURES);
