@@ -34,7 +34,7 @@ public final class CryptoWorkspace
     /** A received ICV set aside while ESN's high sequence bits take its place for the HMAC. */
     static final int SAVED_ICV = 208;
     static final int FIELDS_LENGTH = 256;
-    /** Room for the largest ESP packet the tests and benchmarks use (9,000-byte payloads). */
+    /** The heap copy area's first size: room for ESP packets with 9,000-byte payloads. */
     static final int HEAP_COPY_LENGTH = 16 * 1024;
 
     private final MemorySegment fieldsMemory;
@@ -77,18 +77,15 @@ public final class CryptoWorkspace
         }
     }
 
+    /** The copy area, made on first use and made larger when a packet needs it (heap frames only). */
     private long heapCopy(final int length)
     {
-        if (length > HEAP_COPY_LENGTH)
+        if (copyBuffer == null || copyBuffer.capacity() < length)
         {
-            throw new IllegalArgumentException("an ESP packet of " + length + " bytes on the heap is larger than the " +
-                HEAP_COPY_LENGTH + " bytes a workspace copies; keep frames in direct memory");
-        }
-        if (copyMemory == null)
-        {
-            copyMemory = Arena.ofAuto().allocate(HEAP_COPY_LENGTH, 64);
+            final int capacity = Math.max(HEAP_COPY_LENGTH, length);
+            copyMemory = Arena.ofAuto().allocate(capacity, 64);
             copyAddress = copyMemory.address();
-            copyBuffer = new UnsafeBuffer(copyAddress, HEAP_COPY_LENGTH);
+            copyBuffer = new UnsafeBuffer(copyAddress, capacity);
         }
         return copyAddress;
     }

@@ -103,6 +103,8 @@ final class IpsecMbEngines
 
     /** {@code struct gcm_key_data}, rounded to whole cache lines; CBC's key schedules and pads fit too. */
     static final int KEY_BLOCK_LENGTH = 1024;
+    /** Room for a raw key or one HMAC pad block while a key is expanded. */
+    static final int SETUP_SCRATCH_LENGTH = 128;
     static final int GCM_KEY_DATA_LENGTH = 1008;
     /** The cache lines a packet's cipher call reads of its SA's key state. */
     static final int KEY_LINES = (GCM_KEY_DATA_LENGTH + 63) / 64;
@@ -160,7 +162,6 @@ final class IpsecMbEngines
         static final RuntimeException FAILURE;
         static final String VERSION;
         static final String ARCH;
-        static final long FEATURES;
         /** The AVX-512 code with VAES, whose GCM key layout {@link Gcm#touchKeyState(int)} knows. */
         static final boolean VAES_LAYOUT;
         static final MethodHandle ALLOC_MGR;
@@ -193,12 +194,11 @@ final class IpsecMbEngines
             String version = null;
             String arch = null;
             long features = 0;
-            final MethodHandle[] handles = new MethodHandle[16];
+            final MethodHandle[] handles = new MethodHandle[17];
             long setupManager = 0;
             long setupScratch = 0;
             MethodHandle jobInitAvx2 = null;
             boolean jobsOnAvx2 = false;
-            long jobFlushProbe = 0;
             final String library = libraryName();
             try
             {
@@ -217,7 +217,7 @@ final class IpsecMbEngines
                 handles[1] = linker.downcallHandle(find(lookup, "free_mb_mgr"), FunctionDescriptor.ofVoid(JAVA_LONG));
                 handles[2] = linker.downcallHandle(find(lookup, "init_mb_mgr_auto"), FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
                 jobInitAvx2 = linker.downcallHandle(find(lookup, "init_mb_mgr_avx2"), FunctionDescriptor.ofVoid(JAVA_LONG));
-                setupScratch = Arena.global().allocate(128, 64).address();
+                setupScratch = Arena.global().allocate(SETUP_SCRATCH_LENGTH, 64).address();
                 setupManager = (long)handles[0].invokeExact(0L);
                 if (setupManager == 0)
                 {
@@ -255,29 +255,15 @@ final class IpsecMbEngines
                 final FunctionDescriptor job = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
                 handles[14] = pointer(linker, jobProbe, MGR_GET_NEXT_JOB, job, critical);
                 handles[15] = pointer(linker, jobProbe, MGR_SUBMIT_JOB, job, critical);
-                jobFlushProbe = jobProbe;
+                handles[16] = pointer(linker, jobProbe, MGR_FLUSH_JOB, job, critical);
             }
             catch (final Throwable ex)
             {
                 failure = new IllegalStateException("the ipsec-mb provider needs " + library +
                     " (Debian package libipsec-mb1) and the JVM flag --enable-native-access=ALL-UNNAMED: " + ex.getMessage(), ex);
             }
-            MethodHandle flush = null;
-            if (failure == null)
-            {
-                try
-                {
-                    flush = pointer(Linker.nativeLinker(), jobFlushProbe, MGR_FLUSH_JOB, FunctionDescriptor.of(JAVA_LONG, JAVA_LONG),
-                        Linker.Option.critical(false));
-                }
-                catch (final RuntimeException ex)
-                {
-                    failure = ex;
-                }
-            }
             VERSION = version;
             ARCH = arch;
-            FEATURES = features;
             VAES_LAYOUT = "AVX512".equals(arch) && (features & IMB_FEATURE_VAES) != 0;
             ALLOC_MGR = handles[0];
             FREE_MGR = handles[1];
@@ -295,7 +281,7 @@ final class IpsecMbEngines
             SHA256_ONE_BLOCK = handles[13];
             GET_NEXT_JOB = handles[14];
             SUBMIT_JOB = handles[15];
-            FLUSH_JOB = flush;
+            FLUSH_JOB = handles[16];
             SETUP_MANAGER = setupManager;
             INIT_AVX2 = jobInitAvx2;
             JOBS_ON_AVX2 = jobsOnAvx2;
@@ -544,6 +530,38 @@ final class IpsecMbEngines
             return transform;
         }
 
+        /** Set-up work on the key: it runs under a lock on the shared scratch, which is zeroed afterwards. */
+        @FunctionalInterface
+        interface SetupStep
+        {
+            void run(UnsafeBuffer scratch) throws Throwable;
+        }
+
+        /**
+         * Runs {@code step} with {@link Native#SETUP_SCRATCH} (a raw key or an HMAC pad goes there
+         * for the library to read), on one control-plane thread at a time, and zeroes the scratch
+         * afterwards so no key material stays behind.
+         */
+        static void withSetupScratch(final SetupStep step)
+        {
+            synchronized (Native.class)
+            {
+                final UnsafeBuffer scratch = new UnsafeBuffer(Native.SETUP_SCRATCH, SETUP_SCRATCH_LENGTH);
+                try
+                {
+                    step.run(scratch);
+                }
+                catch (final Throwable ex)
+                {
+                    throw rethrow(ex);
+                }
+                finally
+                {
+                    scratch.setMemory(0, SETUP_SCRATCH_LENGTH, (byte)0);
+                }
+            }
+        }
+
         /** Reads one word of each of {@code lines} cache lines of the key state from line {@code first}. */
         final long touchLines(final int first, final int lines)
         {
@@ -589,23 +607,11 @@ final class IpsecMbEngines
             roundKeyLines = ((keyLength / 4 + 7) * 16 + 63) / 64;
             final UnsafeBuffer material = new UnsafeBuffer(keyMaterial);
             salt = material.getInt(keyLength, ByteOrder.nativeOrder());
-            synchronized (Native.class)
+            withSetupScratch(scratch ->
             {
-                final UnsafeBuffer scratch = new UnsafeBuffer(Native.SETUP_SCRATCH, 64);
                 scratch.putBytes(0, keyMaterial, 0, keyLength);
-                try
-                {
-                    Native.GCM_PRE[size].invokeExact(Native.SETUP_SCRATCH, key);
-                }
-                catch (final Throwable ex)
-                {
-                    throw rethrow(ex);
-                }
-                finally
-                {
-                    scratch.setMemory(0, 64, (byte)0);
-                }
-            }
+                Native.GCM_PRE[size].invokeExact(scratch.addressOffset(), key);
+            });
         }
 
         @Override
@@ -740,33 +746,21 @@ final class IpsecMbEngines
         CbcHmac(final Transform transform, final byte[] keyMaterial, final boolean esn)
         {
             super(transform, esn);
-            synchronized (Native.class)
+            withSetupScratch(scratch ->
             {
-                final UnsafeBuffer scratch = new UnsafeBuffer(Native.SETUP_SCRATCH, 128);
-                try
+                scratch.putBytes(0, keyMaterial, 0, 32);
+                Native.KEYEXP_256.invokeExact(scratch.addressOffset(), key + ENCRYPT_KEYS, key + DECRYPT_KEYS);
+                // RFC 2104: the hash state after one block of key XOR ipad, and of key XOR opad (a 32-byte key, zero-padded to 64).
+                for (final int pad : new int[]{0x36, 0x5c})
                 {
-                    scratch.putBytes(0, keyMaterial, 0, 32);
-                    Native.KEYEXP_256.invokeExact(Native.SETUP_SCRATCH, key + ENCRYPT_KEYS, key + DECRYPT_KEYS);
-                    // RFC 2104: the hash state after one block of key XOR ipad, and of key XOR opad (a 32-byte key, zero-padded to 64).
-                    for (final int pad : new int[]{0x36, 0x5c})
+                    for (int i = 0; i < 64; i++)
                     {
-                        for (int i = 0; i < 64; i++)
-                        {
-                            final int keyByte = i < transform.authKeyLength() ? keyMaterial[32 + i] : 0;
-                            scratch.putByte(i, (byte)(keyByte ^ pad));
-                        }
-                        Native.SHA256_ONE_BLOCK.invokeExact(Native.SETUP_SCRATCH, key + (pad == 0x36 ? INNER_PAD : OUTER_PAD));
+                        final int keyByte = i < transform.authKeyLength() ? keyMaterial[32 + i] : 0;
+                        scratch.putByte(i, (byte)(keyByte ^ pad));
                     }
+                    Native.SHA256_ONE_BLOCK.invokeExact(scratch.addressOffset(), key + (pad == 0x36 ? INNER_PAD : OUTER_PAD));
                 }
-                catch (final Throwable ex)
-                {
-                    throw rethrow(ex);
-                }
-                finally
-                {
-                    scratch.setMemory(0, 128, (byte)0);
-                }
-            }
+            });
         }
 
         @Override

@@ -255,10 +255,12 @@ final class OpenSslEngines
             {
                 return buffer.addressOffset() + offset;
             }
-            if (scratch == null)
+            if (scratch == null || scratch.capacity() < length)
             {
-                scratchMemory = Arena.ofAuto().allocate(SCRATCH_LENGTH, 64);
-                scratch = new UnsafeBuffer(scratchMemory.address(), SCRATCH_LENGTH);
+                // Made larger when a packet needs it: heap frames only, never the hub's path.
+                final int capacity = Math.max(SCRATCH_LENGTH, length);
+                scratchMemory = Arena.ofAuto().allocate(capacity, 64);
+                scratch = new UnsafeBuffer(scratchMemory.address(), capacity);
             }
             scratch.putBytes(0, buffer, offset, length);
             return scratch.addressOffset();
@@ -502,7 +504,8 @@ final class OpenSslEngines
             try
             {
                 begin(buffer, espOffset, sequence);
-                final long data = load(buffer, dataOffset, ciphertextLength);
+                // The tag goes after the ciphertext: the region loaded (and copied back) holds it.
+                final long data = load(buffer, dataOffset, ciphertextLength + 16);
                 ok((int)Native.CIPHER_UPDATE.invokeExact(context, data, base + OUT_LENGTH, data, ciphertextLength), "EVP_CipherUpdate");
                 ok((int)Native.CIPHER_FINAL.invokeExact(context, data + ciphertextLength, base + OUT_LENGTH), "EVP_CipherFinal_ex");
                 ok((int)Native.CTX_CTRL.invokeExact(context, EVP_CTRL_GCM_GET_TAG, 16, data + ciphertextLength), "EVP_CIPHER_CTX_ctrl");

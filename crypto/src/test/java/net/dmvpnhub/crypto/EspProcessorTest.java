@@ -179,6 +179,41 @@ class EspProcessorTest
             .flatMap(t -> CryptoProvider.available().stream().map(p -> Arguments.of(t, p)));
     }
 
+    /** A packet larger than the native engines' first heap copy area (16 KiB) still round-trips on the heap. */
+    @ParameterizedTest
+    @MethodSource("net.dmvpnhub.crypto.CryptoProviderTest#availableProviders")
+    void aPayloadLargerThanTheHeapCopyAreaRoundTripsOnTheHeap(final CryptoProvider provider)
+    {
+        for (final Transform transform : new Transform[]{Transform.AES_GCM_128, Transform.AES_256_CBC_HMAC_SHA256})
+        {
+            final byte[] key = key(transform, 17);
+            final int payload = 20_000;
+            final MutableDirectBuffer buffer = new UnsafeBuffer(new byte[HEADROOM + payload + 64]);
+            for (int i = 0; i < payload; i++)
+            {
+                buffer.putByte(HEADROOM + i, (byte)(i * 7));
+            }
+            try (SecurityAssociation out = sa(provider, transform, key, Direction.OUTBOUND, false);
+                 SecurityAssociation in = sa(CryptoProvider.BOUNCY_CASTLE, transform, key, Direction.INBOUND, false))
+            {
+                assertEquals(EspStatus.OK, processor.encrypt(out, buffer, HEADROOM, payload, buffer.capacity()), provider + " " + transform);
+                assertEquals(EspStatus.OK, processor.decrypt(in, buffer, processor.espOffset(), processor.espLength()), provider + " " + transform);
+                assertEquals(payload, processor.innerLength());
+                for (int i = 0; i < payload; i += 997)
+                {
+                    assertEquals((byte)(i * 7), buffer.getByte(processor.innerOffset() + i));
+                }
+            }
+            try (SecurityAssociation out = sa(CryptoProvider.BOUNCY_CASTLE, transform, key, Direction.OUTBOUND, false);
+                 SecurityAssociation in = sa(provider, transform, key, Direction.INBOUND, false))
+            {
+                assertEquals(EspStatus.OK, processor.encrypt(out, buffer, HEADROOM, payload, buffer.capacity()));
+                assertEquals(EspStatus.OK, processor.decrypt(in, buffer, processor.espOffset(), processor.espLength()), provider + " " + transform);
+                assertEquals(payload, processor.innerLength());
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("net.dmvpnhub.crypto.CryptoProviderTest#availableProviders")
     void reorderedPacketsInsideTheWindowAreAcceptedOnceAndOldOnesDropped(final CryptoProvider provider)
