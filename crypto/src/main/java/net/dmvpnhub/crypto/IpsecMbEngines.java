@@ -667,25 +667,8 @@ final class IpsecMbEngines
         {
             final int length = 16 + ciphertextLength + 16;
             final long packet = workspace.load(buffer, espOffset, length);
-            final long aad = prepare(workspace, packet, sequence);
             final long data = packet + 16;
-            final long fields = workspace.address;
-            try
-            {
-                switch (size)
-                {
-                    case 0 -> Native.GCM128_ENC.invokeExact(key, fields, data, data, (long)ciphertextLength, fields + CryptoWorkspace.NONCE, aad,
-                        esn ? 12L : 8L, data + ciphertextLength, 16L);
-                    case 1 -> Native.GCM192_ENC.invokeExact(key, fields, data, data, (long)ciphertextLength, fields + CryptoWorkspace.NONCE, aad,
-                        esn ? 12L : 8L, data + ciphertextLength, 16L);
-                    default -> Native.GCM256_ENC.invokeExact(key, fields, data, data, (long)ciphertextLength, fields + CryptoWorkspace.NONCE,
-                        aad, esn ? 12L : 8L, data + ciphertextLength, 16L);
-                }
-            }
-            catch (final Throwable ex)
-            {
-                throw rethrow(ex);
-            }
+            gcm(true, workspace, packet, ciphertextLength, sequence, data + ciphertextLength);
             workspace.storeHeap(buffer, espOffset, length);
         }
 
@@ -695,26 +678,9 @@ final class IpsecMbEngines
         {
             final int length = 16 + ciphertextLength + 16;
             final long packet = workspace.load(buffer, espOffset, length);
-            final long aad = prepare(workspace, packet, sequence);
             final long data = packet + 16;
-            final long fields = workspace.address;
-            final long tag = fields + CryptoWorkspace.TAG;
-            try
-            {
-                switch (size)
-                {
-                    case 0 -> Native.GCM128_DEC.invokeExact(key, fields, data, data, (long)ciphertextLength, fields + CryptoWorkspace.NONCE, aad,
-                        esn ? 12L : 8L, tag, 16L);
-                    case 1 -> Native.GCM192_DEC.invokeExact(key, fields, data, data, (long)ciphertextLength, fields + CryptoWorkspace.NONCE, aad,
-                        esn ? 12L : 8L, tag, 16L);
-                    default -> Native.GCM256_DEC.invokeExact(key, fields, data, data, (long)ciphertextLength, fields + CryptoWorkspace.NONCE,
-                        aad, esn ? 12L : 8L, tag, 16L);
-                }
-            }
-            catch (final Throwable ex)
-            {
-                throw rethrow(ex);
-            }
+            final long tag = workspace.address + CryptoWorkspace.TAG;
+            gcm(false, workspace, packet, ciphertextLength, sequence, tag);
             final long icv = data + ciphertextLength;
             final long difference = UnsafeApi.getLong(tag) ^ UnsafeApi.getLong(icv) | UnsafeApi.getLong(tag + 8) ^ UnsafeApi.getLong(icv + 8);
             if (difference != 0)
@@ -725,6 +691,39 @@ final class IpsecMbEngines
             }
             workspace.storeHeap(buffer, espOffset, length);
             return true;
+        }
+
+        /**
+         * The one library call of a packet, in place on the ciphertext after the 16-byte ESP
+         * header and IV at {@code packet}; the tag goes to {@code tag}. A handle per key size and
+         * direction, each a constant at its call site.
+         */
+        private void gcm(
+            final boolean encrypt, final CryptoWorkspace workspace, final long packet, final int ciphertextLength, final long sequence,
+            final long tag)
+        {
+            final long aad = prepare(workspace, packet, sequence);
+            final long aadLength = esn ? 12L : 8L;
+            final long data = packet + 16;
+            final long length = ciphertextLength;
+            final long context = workspace.address + CryptoWorkspace.GCM_CONTEXT;
+            final long nonce = workspace.address + CryptoWorkspace.NONCE;
+            try
+            {
+                switch (encrypt ? size : size + 3)
+                {
+                    case 0 -> Native.GCM128_ENC.invokeExact(key, context, data, data, length, nonce, aad, aadLength, tag, 16L);
+                    case 1 -> Native.GCM192_ENC.invokeExact(key, context, data, data, length, nonce, aad, aadLength, tag, 16L);
+                    case 2 -> Native.GCM256_ENC.invokeExact(key, context, data, data, length, nonce, aad, aadLength, tag, 16L);
+                    case 3 -> Native.GCM128_DEC.invokeExact(key, context, data, data, length, nonce, aad, aadLength, tag, 16L);
+                    case 4 -> Native.GCM192_DEC.invokeExact(key, context, data, data, length, nonce, aad, aadLength, tag, 16L);
+                    default -> Native.GCM256_DEC.invokeExact(key, context, data, data, length, nonce, aad, aadLength, tag, 16L);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                throw rethrow(ex);
+            }
         }
     }
 
