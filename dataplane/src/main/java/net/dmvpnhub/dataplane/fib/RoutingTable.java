@@ -23,8 +23,8 @@ public final class RoutingTable
     private final ReaderEpochs readers;
 
     // Adjacencies: readers index these arrays; only the writer grows or changes them.
-    private volatile int[] adjacencyKind = new int[64];
-    private volatile int[] adjacencyNextHop = new int[64];
+    /** By adjacency id: its kind's ordinal at {@code 2 * id}, its next hop at {@code 2 * id + 1}, so a frame reads one cache line. */
+    private volatile int[] adjacencyEntries = new int[2 * 64];
     private final Object2IntHashMap<Adjacency> adjacencyIds = new Object2IntHashMap<>(-1);
     private final List<Adjacency> adjacencies = new ArrayList<>();
     private int[] adjacencyUsers = new int[64];
@@ -64,7 +64,7 @@ public final class RoutingTable
      */
     public int adjacencyKind(final int adjacencyId)
     {
-        return adjacencyKind[adjacencyId];
+        return adjacencyEntries[2 * adjacencyId];
     }
 
     /**
@@ -72,7 +72,7 @@ public final class RoutingTable
      */
     public int adjacencyNextHop(final int adjacencyId)
     {
-        return adjacencyNextHop[adjacencyId];
+        return adjacencyEntries[2 * adjacencyId + 1];
     }
 
     /**
@@ -199,12 +199,13 @@ public final class RoutingTable
         if (id < 0)
         {
             id = newAdjacencyId();
-            if (id >= adjacencyKind.length)
+            if (id >= adjacencyUsers.length)
             {
                 growAdjacencies();
             }
-            adjacencyKind[id] = adjacency.kind().ordinal();
-            adjacencyNextHop[id] = adjacency.nextHop();
+            final int[] entries = adjacencyEntries;
+            entries[2 * id] = adjacency.kind().ordinal();
+            entries[2 * id + 1] = adjacency.nextHop();
             while (adjacencies.size() <= id)
             {
                 adjacencies.add(null);
@@ -246,11 +247,8 @@ public final class RoutingTable
 
     private void growAdjacencies()
     {
-        final int length = adjacencyKind.length * 2;
-        final int[] kind = java.util.Arrays.copyOf(adjacencyKind, length);
-        final int[] nextHop = java.util.Arrays.copyOf(adjacencyNextHop, length);
+        final int length = adjacencyUsers.length * 2;
         adjacencyUsers = java.util.Arrays.copyOf(adjacencyUsers, length);
-        adjacencyNextHop = nextHop;
-        adjacencyKind = kind;
+        adjacencyEntries = java.util.Arrays.copyOf(adjacencyEntries, 2 * length);
     }
 }
