@@ -45,6 +45,7 @@ libipsecmb=$(ldconfig -p | awk '/libIPSec_MB\.so\.1 .*x86-64/ {print $NF; exit}'
 # 12.8 MB as it is, 2 MB gzipped (mostly tables of zeros): run.sh unpacks it, keeping the bundle under the carry limit.
 gzip -9 -c "$libipsecmb" > "$out/lib/libIPSec_MB.so.1.gz"
 echo "$(git rev-parse --short HEAD) ($(git status --porcelain --untracked-files=no | wc -l | tr -d ' ') tracked files changed)" > "$out/COMMIT"
+cp jvm.properties "$out/"
 cat > "$out/run.sh" <<'EOF'
 #!/usr/bin/env bash
 # Written by bench/device-bundle.sh. Usage: bash target/device/run.sh OUTDIR (from the repository root).
@@ -57,8 +58,9 @@ cp "$here/lib/libcrypto.so.3" "$lib/"
 gzip -dc "$here/lib/libIPSec_MB.so.1.gz" > "$lib/libIPSec_MB.so.1"
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 java="$here/jdk/bin/java"
-flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
-  --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true -XX:+UseTransparentHugePages)
+# The project's JVM flags, as the launcher reads them.
+read -r -a flags <<< "$(sed -n 's/^dmvpn.jvm.args=//p' "$here/jvm.properties")"
+read -r -a bench_flags <<< "$(sed -n 's/^dmvpn.bench.jvm.args=//p' "$here/jvm.properties")"
 if [ "${DEVICE_QUICK:-}" = "1" ]; then
   jmh=(-f 1 -wi 1 -w 1s -i 1 -r 1s); latency=(--warmup-seconds 1 --saturation-seconds 1 --lead-in-seconds 1 --seconds 2)
   scaling=(--pairs 2 --slice-ms 50 --warmup-ms 200)
@@ -84,11 +86,11 @@ run threaded "$java" "${flags[@]}" -jar "$here/benchmarks.jar" HubThreadedBenchm
 for workers in 1 2; do
   # The heap ./dmvpn latency gives the run (its launcher explains the size); one worker with its floor.
   floor=(); [ "$workers" = 1 ] && floor=(--with-floor)
-  run "latency-rtc-$workers" "$java" "${flags[@]}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC \
+  run "latency-rtc-$workers" "$java" "${flags[@]}" -Xms512m -Xmx512m "${bench_flags[@]}" \
     -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --workers "$workers" --idle busy "${floor[@]}" "${latency[@]}" \
     --out "$dest/latency-rtc-$workers"
 done
-run scaling "$java" "${flags[@]}" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC \
+run scaling "$java" "${flags[@]}" -Xms2g -Xmx2g "${bench_flags[@]}" \
   -cp "$here/benchmarks.jar" net.dmvpnhub.bench.WorkerScalingRun --sizes 64,IMIX "${scaling[@]}"
 echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$dest/machine.txt"
 exit $status

@@ -60,11 +60,6 @@ public final class ReplayWindow
         return size;
     }
 
-    public boolean isExtended()
-    {
-        return extended;
-    }
-
     /**
      * @return the highest sequence number accepted so far (0 before the first).
      */

@@ -5,6 +5,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -81,10 +83,12 @@ class CryptoProviderTest
     void withTheLibraryMissingTheNextProviderTakesOverAndSaysWhy() throws IOException, InterruptedException
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-            "-D" + IpsecMbEngines.LIBRARY_PROPERTY + "=/nonexistent/libIPSec_MB.so.1",
-            "-cp", System.getProperty("java.class.path"), FallbackProbe.class.getName())
+        // This JVM's own flags (jvm.properties, through Surefire), then the library's missing path.
+        final List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-D" + IpsecMbEngines.LIBRARY_PROPERTY + "=/nonexistent/libIPSec_MB.so.1",
+            "-cp", System.getProperty("java.class.path"), FallbackProbe.class.getName()));
+        final Process process = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .start();
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -35,17 +35,6 @@ public final class PacketMix
         return sizes.length == 1 ? sizes[0] : sizes[random.nextInt(sizes.length)];
     }
 
-    /** @return the mean packet size in bytes. */
-    public double meanSize()
-    {
-        long sum = 0;
-        for (final int size : sizes)
-        {
-            sum += size;
-        }
-        return (double)sum / sizes.length;
-    }
-
     @Override
     public String toString()
     {

@@ -108,33 +108,6 @@ public record SpokeConfig(
         return new Builder();
     }
 
-    /** @return a builder holding this configuration, to change some of it. */
-    public Builder toBuilder()
-    {
-        final Builder b = new Builder();
-        b.phase = phase;
-        b.hubNbma = hubNbma;
-        b.hubTunnel = hubTunnel;
-        b.tunnelPrefixLength = tunnelPrefixLength;
-        b.tunnelKey = tunnelKey;
-        b.register = register;
-        b.unique = unique;
-        b.holdingTimeS = holdingTimeS;
-        b.authentication = authentication;
-        b.mtu = mtu;
-        b.summaryPrefix = summaryPrefix;
-        b.summaryLength = summaryLength;
-        b.startJitterNs = startJitterNs;
-        b.registrationTimeoutNs = registrationTimeoutNs;
-        b.retryBaseNs = retryBaseNs;
-        b.retryMaxNs = retryMaxNs;
-        b.ikeTimeoutNs = ikeTimeoutNs;
-        b.resolutionTimeoutNs = resolutionTimeoutNs;
-        b.shortcutRefreshLeadNs = shortcutRefreshLeadNs;
-        b.timerExpiryLimit = timerExpiryLimit;
-        return b;
-    }
-
     /** Collects a {@link SpokeConfig}; every setter returns the builder. */
     public static final class Builder
     {
