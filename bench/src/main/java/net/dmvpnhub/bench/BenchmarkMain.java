@@ -1,6 +1,8 @@
 package net.dmvpnhub.bench;
 
 import org.openjdk.jmh.Main;
+import org.openjdk.jmh.runner.NoBenchmarksException;
+import org.openjdk.jmh.runner.ProfilersFailedException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -60,9 +62,28 @@ public final class BenchmarkMain
         {
             new Runner(options).run();
         }
+        catch (final NoBenchmarksException ex)
+        {
+            System.err.println("No benchmark matches " + command.getIncludes() + " (./dmvpn bench -l lists them)");
+            System.exit(1);
+        }
+        catch (final ProfilersFailedException ex)
+        {
+            // The profiler's own explanation (its options, or why it cannot run here) is in the messages.
+            for (Throwable cause = ex; cause != null; cause = cause.getCause())
+            {
+                System.err.println(cause.getMessage());
+                for (final Throwable suppressed : cause.getSuppressed())
+                {
+                    System.err.println(suppressed.getMessage());
+                }
+            }
+            System.exit(1);
+        }
         catch (final RunnerException ex)
         {
-            System.err.println("ERROR: " + ex.getMessage());
+            System.err.print("ERROR: ");
+            ex.printStackTrace(System.err);
             System.exit(1);
         }
     }
