@@ -12,9 +12,9 @@ import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.NhrpTraffic;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
-import net.dmvpnhub.nhrp.spoke.AddressPlan;
-import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
-import net.dmvpnhub.nhrp.spoke.NhcMessages;
+import net.dmvpnhub.trafficgen.spoke.AddressPlan;
+import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
+import net.dmvpnhub.trafficgen.spoke.NhcMessages;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
@@ -158,8 +158,8 @@ public class NhsChurnBenchmark
         final SimulatedIke ike = new SimulatedIke(CryptoProvider.OPENSSL, HairpinTraffic.TRANSFORM,
             "churn benchmark".getBytes(StandardCharsets.US_ASCII), false);
         final NhsConfig config = NhsConfig.phase3(HairpinTraffic.HUB_NBMA, HUB_TUNNEL, TUNNEL_PREFIX_LENGTH);
-        final LanRouteAdvertiser advertiser = new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), RegistrationListener.NONE)
-            .plan(plan, spokes + transients);
+        final LanRouteAdvertiser advertiser =
+            plan.lans(new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), RegistrationListener.NONE), spokes + transients);
         nhs = new NhrpServer(config, dataplane, tables, ike, () -> nowNs, advertiser);
         punt = dataplane.nhrpPuntRings()[0];
         inject = dataplane.injectFor(0);

@@ -15,7 +15,7 @@ import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.NhrpTraffic;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
-import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
+import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -311,8 +311,8 @@ public final class StormRun
         // signals and sends no Traffic Indication, so the storm is the only control-plane work.
         final NhsConfig config = NhsConfig.phase3(HairpinTraffic.HUB_NBMA, StormSpokes.HUB_TUNNEL, StormSpokes.TUNNEL_PREFIX_LENGTH)
             .withRedirect(false);
-        advertiser = new LanRouteAdvertiser(traffic.tables().routes(), spokes.plan().lanPrefixLength(), RegistrationListener.NONE)
-            .plan(spokes.plan(), spokes.count());
+        advertiser = spokes.plan().lans(
+            new LanRouteAdvertiser(traffic.tables().routes(), spokes.plan().lanPrefixLength(), RegistrationListener.NONE), spokes.count());
         nhs = new NhrpServer(config, dataplane, traffic.tables(), ike, SystemNanoClock.INSTANCE, advertiser);
         // The forwarding spokes' SAs (HairpinTraffic put them under ids 1..N) become the NHS's, so its IKE gives the storm
         // spokes ids after them instead of overwriting them.

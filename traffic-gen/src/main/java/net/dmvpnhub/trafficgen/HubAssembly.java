@@ -13,8 +13,8 @@ import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.nhrp.show.HubShow;
-import net.dmvpnhub.nhrp.spoke.AddressPlan;
-import net.dmvpnhub.nhrp.spoke.LanRouteAdvertiser;
+import net.dmvpnhub.trafficgen.spoke.AddressPlan;
+import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -69,7 +69,7 @@ public final class HubAssembly implements AutoCloseable
         tables.routes().add(new Route(tunnelSubnet, nhsConfig.tunnelPrefixLength(), RouteSource.CONNECTED, 0, Adjacency.ATTACHED));
         tables.routes().add(Route.of(HUB_LAN, HUB_LAN_LENGTH, RouteSource.CONNECTED, Adjacency.LOCAL));
         this.server = new NhrpServer(nhsConfig, dataplane, tables, ike, clock,
-            new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), RegistrationListener.NONE).plan(plan, options.spokes()));
+            plan.lans(new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), RegistrationListener.NONE), options.spokes()));
     }
 
     public FrameSlab slab()

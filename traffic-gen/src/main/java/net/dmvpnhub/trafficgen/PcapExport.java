@@ -3,7 +3,7 @@ package net.dmvpnhub.trafficgen;
 import net.dmvpnhub.crypto.Transform;
 import net.dmvpnhub.crypto.WiresharkEspSa;
 import net.dmvpnhub.nhrp.SimulatedIke;
-import net.dmvpnhub.nhrp.spoke.Spokes;
+import net.dmvpnhub.trafficgen.spoke.Spokes;
 import net.dmvpnhub.wire.Ipv4Flyweight;
 import net.dmvpnhub.wire.PcapWriter;
 import org.agrona.DirectBuffer;

@@ -10,11 +10,11 @@ import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.show.HubShow;
 import net.dmvpnhub.nhrp.show.Json;
-import net.dmvpnhub.nhrp.spoke.AddressPlan;
-import net.dmvpnhub.nhrp.spoke.DataPath;
-import net.dmvpnhub.nhrp.spoke.SpokeConfig;
-import net.dmvpnhub.nhrp.spoke.SpokeCounters.Counter;
-import net.dmvpnhub.nhrp.spoke.Spokes;
+import net.dmvpnhub.trafficgen.spoke.AddressPlan;
+import net.dmvpnhub.trafficgen.spoke.DataPath;
+import net.dmvpnhub.trafficgen.spoke.SpokeConfig;
+import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
+import net.dmvpnhub.trafficgen.spoke.Spokes;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import org.HdrHistogram.Histogram;
@@ -287,7 +287,7 @@ public final class ScaleRun
         Files.writeString(directory.resolve("show-interface.txt"), hub.show().interfaceCounters());
         writeFullShows(directory, hub.show());
         // One spoke's view at the end (the spokes' thread has stopped): its routes, H routes included.
-        final net.dmvpnhub.nhrp.show.SpokeShow spokeShow = new net.dmvpnhub.nhrp.show.SpokeShow(spokes, "Tunnel0", clock.nanoTime());
+        final net.dmvpnhub.trafficgen.spoke.SpokeShow spokeShow = new net.dmvpnhub.trafficgen.spoke.SpokeShow(spokes, "Tunnel0", clock.nanoTime());
         Files.writeString(directory.resolve("show-ip-route-spoke-0.txt"), spokeShow.ipRoute(0));
         Files.writeString(directory.resolve("show-ip-nhrp-spoke-0.txt"), spokeShow.ipNhrp(0));
         hlog.close();

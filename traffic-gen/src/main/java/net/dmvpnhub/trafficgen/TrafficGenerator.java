@@ -1,9 +1,9 @@
 package net.dmvpnhub.trafficgen;
 
 import net.dmvpnhub.dataplane.Dataplane;
-import net.dmvpnhub.nhrp.spoke.DataPath;
-import net.dmvpnhub.nhrp.spoke.SpokeState;
-import net.dmvpnhub.nhrp.spoke.Spokes;
+import net.dmvpnhub.trafficgen.spoke.DataPath;
+import net.dmvpnhub.trafficgen.spoke.SpokeState;
+import net.dmvpnhub.trafficgen.spoke.Spokes;
 import net.dmvpnhub.wire.Ipv4Address;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;

@@ -55,7 +55,7 @@ public final class HubShow
     }
 
     /** IOS's hh:mm:ss below a day, else 1d02h, or "never". */
-    static String duration(final long ns)
+    public static String duration(final long ns)
     {
         if (ns == Long.MAX_VALUE)
         {

@@ -1,0 +1,161 @@
+package net.dmvpnhub.trafficgen.lab;
+
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.HubConfig;
+import net.dmvpnhub.dataplane.HubTables;
+import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
+import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.nhrp.hub.NhrpServer;
+import net.dmvpnhub.nhrp.hub.NhsConfig;
+import net.dmvpnhub.nhrp.hub.RegistrationListener;
+import net.dmvpnhub.trafficgen.spoke.AddressPlan;
+import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
+import net.dmvpnhub.trafficgen.spoke.LockstepDriver;
+import net.dmvpnhub.trafficgen.spoke.SpokeConfig;
+import net.dmvpnhub.trafficgen.spoke.Spokes;
+import org.agrona.concurrent.CachedNanoClock;
+
+/**
+ * A whole simulated DMVPN on the caller's thread: the hub (one run-to-completion dataplane worker
+ * and the NHS, with spoke LANs learned through a {@link LanRouteAdvertiser}) and the {@link Spokes},
+ * run by a {@link LockstepDriver} on a manual clock that starts at 1,000 s. The parts are wired and
+ * nothing more: the caller installs routes, static maps and LAN mappings, adds the spokes and starts
+ * them. Tests build one from settings ({@code Lab}); {@link SimulatedNetwork} from IOS
+ * configuration files.
+ */
+public final class LockstepLab implements AutoCloseable
+{
+    public static final long SECOND = 1_000_000_000L;
+    /** Where the manual clock starts: far enough from 0 that nothing special happens there. */
+    public static final long START_NS = 1_000 * SECOND;
+
+    /**
+     * How big the simulation is.
+     *
+     * @param spokes spokes the tables are sized for.
+     * @param slabSlots frames in the hub's slab.
+     * @param ringCapacity entries per dataplane ring.
+     * @param seed the spokes' jitter and back-off.
+     */
+    public record Sizing(int spokes, int slabSlots, int ringCapacity, long seed)
+    {
+    }
+
+    private final CachedNanoClock clock = new CachedNanoClock();
+    private final SimulatedIke ike;
+    private final FrameSlab slab;
+    private final HubTables tables;
+    private final Dataplane dataplane;
+    private final LanRouteAdvertiser routing;
+    private final NhrpServer server;
+    private final Spokes spokes;
+    private final LockstepDriver driver;
+
+    /**
+     * @param registrations told of every registration and its end after the LAN routes are updated
+     * ({@link RegistrationListener#NONE} for nobody).
+     */
+    public LockstepLab(
+        final NhsConfig nhs,
+        final HubConfig hubConfig,
+        final SpokeConfig spokeConfig,
+        final AddressPlan plan,
+        final Sizing sizing,
+        final SimulatedIke ike,
+        final RegistrationListener registrations)
+    {
+        this.ike = ike;
+        clock.update(START_NS);
+        slab = new FrameSlab(sizing.slabSlots(), FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
+        tables = new HubTables(Math.max(256, sizing.spokes() + 16), 4);
+        dataplane = new Dataplane(slab, tables, hubConfig, Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, sizing.ringCapacity());
+        routing = new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), registrations);
+        server = new NhrpServer(nhs, dataplane, tables, ike, clock, routing);
+        spokes = Spokes.attach(spokeConfig, plan, sizing.spokes(), dataplane, server, ike, clock, sizing.seed());
+        driver = new LockstepDriver(clock, dataplane, server, spokes);
+    }
+
+    public CachedNanoClock clock()
+    {
+        return clock;
+    }
+
+    public SimulatedIke ike()
+    {
+        return ike;
+    }
+
+    public FrameSlab slab()
+    {
+        return slab;
+    }
+
+    public HubTables tables()
+    {
+        return tables;
+    }
+
+    public Dataplane dataplane()
+    {
+        return dataplane;
+    }
+
+    public LanRouteAdvertiser routing()
+    {
+        return routing;
+    }
+
+    public NhrpServer server()
+    {
+        return server;
+    }
+
+    public Spokes spokes()
+    {
+        return spokes;
+    }
+
+    public LockstepDriver driver()
+    {
+        return driver;
+    }
+
+    /**
+     * Runs to quiescence, then: every frame accounted for at the hub and at the spokes, nothing
+     * between spokes, every slot of both slabs back.
+     *
+     * @return null when all holds, else what does not.
+     */
+    public String conservationProblem()
+    {
+        driver.runUntilIdle();
+        if (!dataplane.conserved())
+        {
+            return "dataplane conservation";
+        }
+        if (!spokes.conserved())
+        {
+            return "spokes conservation:\n" + spokes.counters().render();
+        }
+        if (spokes.underlayInFlight() != 0)
+        {
+            return spokes.underlayInFlight() + " frames still between spokes";
+        }
+        if (slab.freeSlots() != slab.slots())
+        {
+            return "hub slab slot leak: " + (slab.slots() - slab.freeSlots()) + " slots held";
+        }
+        if (spokes.underlaySlab().freeSlots() != spokes.underlaySlab().slots())
+        {
+            return "underlay slot leak";
+        }
+        return null;
+    }
+
+    @Override
+    public void close()
+    {
+        spokes.close();
+    }
+}

@@ -1,0 +1,30 @@
+package net.dmvpnhub.trafficgen.spoke;
+
+/**
+ * What happened to a spoke, reported in order to a {@link SpokeEventListener}: enough to replay
+ * and compare runs event for event.
+ */
+public enum SpokeEvent
+{
+    STARTED,
+    IKE_REQUESTED,
+    IKE_DONE,
+    IKE_REFUSED,
+    REGISTRATION_SENT,
+    REGISTERED,
+    REGISTRATION_NAK,
+    REGISTRATION_TIMEOUT,
+    REGISTRATION_LOST,
+    RESOLUTION_SENT,
+    RESOLUTION_ANSWERED,
+    RESOLUTION_NAK,
+    SHORTCUT_INSTALLED,
+    SHORTCUT_REFRESHED,
+    ENTRY_EXPIRED,
+    ENTRY_PURGED,
+    PURGE_SENT,
+    TRAFFIC_INDICATION,
+    ERROR_INDICATION,
+    NBMA_CHANGED,
+    STOPPED
+}

@@ -1,0 +1,1926 @@
+package net.dmvpnhub.trafficgen.spoke;
+
+import net.dmvpnhub.crypto.EspProcessor;
+import net.dmvpnhub.crypto.EspStatus;
+import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.fib.Dir24Fib;
+import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
+import net.dmvpnhub.dataplane.ring.SpscLongRing;
+import net.dmvpnhub.nhrp.CoalescingTimerWheel;
+import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.nhrp.hub.NhrpServer;
+import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
+import net.dmvpnhub.wire.DecodeStatus;
+import net.dmvpnhub.wire.GreFlyweight;
+import net.dmvpnhub.wire.Icmp4Flyweight;
+import net.dmvpnhub.wire.Ipv4Address;
+import net.dmvpnhub.wire.Ipv4Flyweight;
+import net.dmvpnhub.wire.TunnelFrameDecoder;
+import net.dmvpnhub.wire.nhrp.Nhrp;
+import net.dmvpnhub.wire.nhrp.NhrpCieFlyweight;
+import net.dmvpnhub.wire.nhrp.NhrpExtensionFlyweight;
+import net.dmvpnhub.wire.nhrp.NhrpPacket;
+import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.IntArrayQueue;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The simulated spokes of a DMVPN network (NHRP clients, RFC 2332): thousands in one Agrona
+ * {@link Agent}, state in parallel arrays indexed by spoke, driven by one timer wheel (Agrona's
+ * {@code DeadlineTimerWheel}, coalesced by tick: {@link CoalescingTimerWheel}) on an injected
+ * clock, so two hours of holding time pass in milliseconds and a run with the same seed and
+ * inputs replays event for event.
+ * <p>
+ * Memory, measured: about 400 bytes of tables per spoke (arrays, counters, maps, timers, NHRP
+ * cache; {@link #memoryBytes()}), plus its SA pair with the hub, about 1 KB of heap and 7 KB of
+ * native OpenSSL context, and one more pair per spoke it talks to directly.
+ * <p>
+ * Each spoke has a tunnel address, an NBMA address (which may change), a LAN, its IPsec SAs
+ * with the hub and with the spokes it talks to directly, an NHRP client state machine
+ * ({@link SpokeState}) and a routing table: its connected LAN, the tunnel subnet, the route the
+ * hub gives (a summary or default, Phase 3), each other spoke's LAN with the next hop kept
+ * (Phase 2, as a routing protocol would teach it), and NHRP cache entries and shortcut (H) routes
+ * with holding times. The spoke:
+ * <ul>
+ *   <li>runs a (simulated) IKE exchange with the hub, then registers (section 5.2.3), with
+ *   seeded start-up jitter; refreshes at a third of the holding time; retries with exponential,
+ *   jittered back-off when unanswered, refused with NAK 5 (the hub is overloaded), 14 (unique
+ *   address registered from elsewhere) or 4, or answered with an Error Indication;</li>
+ *   <li>reacts to a Traffic Indication (Phase 3) by resolving the target through the hub; when
+ *   the hub forwards it a Resolution Request for its own LAN it answers the requester directly
+ *   with its LAN prefix (section 5.2.2), caching the requester's binding; the requester installs
+ *   an H route and a binding, and later packets go spoke to spoke;</li>
+ *   <li>in Phase 2 resolves the next hop of a route when a packet needs it, sending the packet via
+ *   the hub meanwhile, and installs the hub's authoritative answer;</li>
+ *   <li>marks an entry used when a data packet takes it, renews used entries before they expire
+ *   and lets idle ones expire;</li>
+ *   <li>honours Purge Requests (section 5.2.5), answering unless N is set; on an NBMA address
+ *   change purges the shortcuts others hold to it, does IKE from the new address and
+ *   re-registers;</li>
+ *   <li>counts Error Indications by code and never answers one;</li>
+ *   <li>answers ICMP as a router does: an Echo Request to one of its addresses (tunnel, LAN
+ *   interface) or to a host on its LAN with an Echo Reply, a UDP probe to a traceroute port
+ *   (33434 and up, what IOS and Unix traceroute send) with Port Unreachable, and a packet for its
+ *   LAN whose TTL runs out on arrival with Time Exceeded from its tunnel address; ICMP answers to
+ *   its own probes ({@link #sendPacket}) go to an {@link IcmpReceiver}.</li>
+ * </ul>
+ * Every message is a real frame: NHRP in GRE (tunnel key) in ESP in IPv4. Frames to the hub go in
+ * a slot of the hub's slab onto its receive ring for the sender's NBMA address; frames from the
+ * hub come off its transmit rings; frames between spokes cross an in-process underlay (a slab and
+ * a queue of its own), never the hub. Every received frame ends counted: delivered data, an NHRP
+ * message by type, or a {@link SpokeDrop} reason ({@link #conserved()}).
+ * <p>
+ * Threads: everything runs on the thread that calls {@link #doWork()} and the public methods; it is
+ * the single producer of the hub's receive rings and IKE requests and the single consumer of the
+ * hub's transmit rings and IKE replies. Control-plane code: it allocates when tables grow and when
+ * IKE makes SAs, not per frame.
+ */
+public final class Spokes implements Agent, AutoCloseable
+{
+    /** Frames taken from each hub transmit ring, and from the underlay, per duty cycle. */
+    public static final int RECEIVE_BATCH = 256;
+    /** IKE answers taken per duty cycle. */
+    public static final int IKE_BATCH = 1024;
+    /** Timer resolution: 2^24 ns, about 16.8 ms; back-offs and jitter are tens of milliseconds or more. */
+    static final long TICK_NS = 1L << 24;
+    /** 8192 ticks: one turn of the wheel is about 141 s. */
+    static final int TICKS_PER_WHEEL = 8192;
+    private static final long SECOND_NS = 1_000_000_000L;
+    private static final int NONE = -1;
+    private static final int FIRST_HUB_SPI = 0x2000_0000;
+    private static final int DATA_TTL = 64;
+    private static final int UDP_HEADER_LENGTH = 8;
+    private static final int MAX_ATTEMPTS = 30;
+    /** UDP destination ports of traceroute probes (IOS and Unix start at 33434, one more per probe). */
+    public static final int TRACEROUTE_FIRST_PORT = 33434;
+    private static final int TRACEROUTE_PORTS = 1024;
+    private static final int ICMP_TTL = 255;
+
+    private static final int T_START = 1;
+    private static final int T_IKE_TIMEOUT = 2;
+    private static final int T_REGISTRATION_TIMEOUT = 3;
+    private static final int T_REGISTRATION_RETRY = 4;
+    private static final int T_REFRESH = 5;
+    private static final int T_ENTRY_RENEW = 6;
+    private static final int T_ENTRY_EXPIRE = 7;
+    private static final int T_PENDING_TIMEOUT = 8;
+
+    private static final SpokeState[] STATES = SpokeState.values();
+
+    private final SpokeConfig config;
+    private final AddressPlan plan;
+    private final NanoClock clock;
+    private final SimulatedIke ike;
+    private final Dataplane dataplane;
+    private final FrameSlab hubSlab;
+    private final SpscLongRing ikeRequests;
+    private final SpscLongRing ikeReplies;
+    private final FrameSlab underlaySlab;
+    private final IntArrayQueue underlay;
+    private final SplittableRandom random;
+    private final CoalescingTimerWheel timers;
+    private final CoalescingTimerWheel.Handler onTimer = this::onTimer;
+    private final Int2IntHashMap spokeByNbma = new Int2IntHashMap(NONE);
+    private final Int2IntHashMap spokeByLan = new Int2IntHashMap(NONE);
+    private final Long2LongHashMap requests = new Long2LongHashMap(NONE);
+    private final SpokeCache cache;
+    private final DirectTunnels direct;
+    private final SpokeCounters counters;
+    private SpokeEventListener listener = SpokeEventListener.NONE;
+    private DataReceiver receiver = DataReceiver.NONE;
+    private IcmpReceiver icmpReceiver = IcmpReceiver.NONE;
+    private FrameTap tap;
+
+    /**
+     * Sees every frame the spokes send to the hub, and every frame they receive from it, as it
+     * crosses the wire (encrypted), on the spokes' thread; the bytes are valid only during the call.
+     * For pcap exports.
+     */
+    @FunctionalInterface
+    public interface FrameTap
+    {
+        void frame(boolean toHub, DirectBuffer buffer, int offset, int length);
+    }
+
+    /** Before the spokes run: where to show frames to and from the hub (null: nowhere). */
+    public void tap(final FrameTap tap)
+    {
+        this.tap = tap;
+    }
+
+    private final TunnelFrameDecoder decoder;
+    private final EspProcessor esp = new EspProcessor();
+    private final TunnelEncapsulator encapsulator;
+    private final NhcMessages messages;
+    private final NhrpPacketWriter writer = new NhrpPacketWriter();
+    private final NhrpCieFlyweight cie = new NhrpCieFlyweight();
+    private final NhrpExtensionFlyweight extension = new NhrpExtensionFlyweight();
+    private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final Icmp4Flyweight icmp = new Icmp4Flyweight();
+    /** ICMP answers are built here, then copied into a slot once their route is known. */
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[FrameSlabDescriptor.DEFAULT_SLOT_SIZE]);
+    private PeerSas routedSas;
+    private int routedNbma;
+    private final long[] batch = new long[Math.max(RECEIVE_BATCH, IKE_BATCH)];
+
+    private final int lanLength;
+    private final int lanMask;
+    private final int tunnelMask;
+    private final int tunnelSubnet;
+    private final int summaryMask;
+    private final int summaryPrefix;
+
+    private int count;
+    private int[] tunnel;
+    private int[] nbma;
+    private int[] lan;
+    private int[] lanAddress;
+    private int[] hubInboundSpi;
+    private int[] nextRequestId;
+    private int[] registrationId;
+    private byte[] state;
+    private byte[] attempts;
+    private byte[] lastNak;
+    private int[] spokeTimer;
+    private long[] registeredUntilNs;
+    private PeerSas[] hubSas;
+    private int nextHubSpi = FIRST_HUB_SPI;
+    private int identification;
+    private long nowNs;
+
+    /**
+     * @param capacity spokes to size the tables for (more may be added; the tables grow).
+     * @param ikeRequests where IKE starts (the NHS's {@link NhrpServer#ikeRequests()}); this is its one producer.
+     * @param ikeReplies the NHS's IKE answers; this is its one consumer.
+     * @param seed drives start-up jitter and back-off: the same seed and inputs replay the same run.
+     * @param underlaySlots frames in flight between spokes at most.
+     */
+    public Spokes(
+        final SpokeConfig config,
+        final AddressPlan plan,
+        final int capacity,
+        final Dataplane dataplane,
+        final SpscLongRing ikeRequests,
+        final SpscLongRing ikeReplies,
+        final SimulatedIke ike,
+        final NanoClock clock,
+        final long seed,
+        final int underlaySlots)
+    {
+        this.config = config;
+        this.plan = plan;
+        this.clock = clock;
+        this.ike = ike;
+        this.dataplane = dataplane;
+        this.hubSlab = dataplane.slab();
+        this.ikeRequests = ikeRequests;
+        this.ikeReplies = ikeReplies;
+        this.underlaySlab = new FrameSlab(Math.max(16, Integer.highestOneBit(underlaySlots - 1) << 1), FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
+        this.underlay = new IntArrayQueue(256, NONE);
+        this.random = new SplittableRandom(seed);
+        this.nowNs = clock.nanoTime();
+        final int initial = Math.max(16, capacity);
+        this.timers = new CoalescingTimerWheel(nowNs, TICK_NS, TICKS_PER_WHEEL, initial * 2);
+        this.cache = new SpokeCache(initial, initial * 2);
+        this.direct = new DirectTunnels(ike);
+        this.counters = new SpokeCounters(initial);
+        this.decoder = new TunnelFrameDecoder(ike.transform().ivLength(), ike.transform().icvLength());
+        this.encapsulator = new TunnelEncapsulator(config.tunnelKey());
+        this.messages = new NhcMessages(config.authentication(), config.mtu());
+        this.lanLength = plan.lanPrefixLength();
+        this.lanMask = Dir24Fib.mask(lanLength);
+        this.tunnelMask = Dir24Fib.mask(config.tunnelPrefixLength());
+        this.tunnelSubnet = config.hubTunnel() & tunnelMask;
+        this.summaryMask = Dir24Fib.mask(config.summaryLength());
+        this.summaryPrefix = config.summaryPrefix() & summaryMask;
+        allocate(initial);
+    }
+
+    /**
+     * Spokes attached to a hub's dataplane and NHS, with an underlay of 4096 frames.
+     */
+    public static Spokes attach(
+        final SpokeConfig config, final AddressPlan plan, final int capacity, final Dataplane dataplane, final NhrpServer server,
+        final SimulatedIke ike, final NanoClock clock, final long seed)
+    {
+        return new Spokes(config, plan, capacity, dataplane, server.ikeRequests(), server.ikeReplies(), ike, clock, seed, 4096);
+    }
+
+    private void allocate(final int capacity)
+    {
+        final int old = tunnel == null ? 0 : tunnel.length;
+        tunnel = tunnel == null ? new int[capacity] : Arrays.copyOf(tunnel, capacity);
+        nbma = nbma == null ? new int[capacity] : Arrays.copyOf(nbma, capacity);
+        lan = lan == null ? new int[capacity] : Arrays.copyOf(lan, capacity);
+        lanAddress = lanAddress == null ? new int[capacity] : Arrays.copyOf(lanAddress, capacity);
+        hubInboundSpi = hubInboundSpi == null ? new int[capacity] : Arrays.copyOf(hubInboundSpi, capacity);
+        nextRequestId = nextRequestId == null ? new int[capacity] : Arrays.copyOf(nextRequestId, capacity);
+        registrationId = registrationId == null ? new int[capacity] : Arrays.copyOf(registrationId, capacity);
+        state = state == null ? new byte[capacity] : Arrays.copyOf(state, capacity);
+        attempts = attempts == null ? new byte[capacity] : Arrays.copyOf(attempts, capacity);
+        lastNak = lastNak == null ? new byte[capacity] : Arrays.copyOf(lastNak, capacity);
+        spokeTimer = spokeTimer == null ? new int[capacity] : Arrays.copyOf(spokeTimer, capacity);
+        registeredUntilNs = registeredUntilNs == null ? new long[capacity] : Arrays.copyOf(registeredUntilNs, capacity);
+        hubSas = hubSas == null ? new PeerSas[capacity] : Arrays.copyOf(hubSas, capacity);
+        Arrays.fill(spokeTimer, old, capacity, NONE);
+        if (old > 0)
+        {
+            cache.growSpokes(capacity);
+            counters.grow(capacity);
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "spokes";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Population and commands (the spokes' thread)
+
+    /**
+     * Adds a spoke, down until {@link #start}.
+     *
+     * @param lanPrefix its LAN, of the plan's prefix length.
+     * @return its index.
+     */
+    public int addSpoke(final int tunnelAddress, final int nbmaAddress, final int lanPrefix)
+    {
+        return addSpoke(tunnelAddress, nbmaAddress, lanPrefix, 0);
+    }
+
+    /**
+     * Adds a spoke whose own interface on its LAN has {@code lanAddress} (IOS: the address of a
+     * loopback or LAN interface), which it answers pings and traceroutes to as to its tunnel address.
+     *
+     * @param lanAddress 0 for none.
+     * @return its index.
+     */
+    public int addSpoke(final int tunnelAddress, final int nbmaAddress, final int lanPrefix, final int lanAddress)
+    {
+        if (spokeByNbma.containsKey(nbmaAddress) || nbmaAddress == config.hubNbma())
+        {
+            throw new IllegalArgumentException("NBMA address already in use: " + Ipv4Address.toString(nbmaAddress));
+        }
+        if (count == tunnel.length)
+        {
+            allocate(tunnel.length * 2);
+        }
+        final int s = count++;
+        tunnel[s] = tunnelAddress;
+        nbma[s] = nbmaAddress;
+        lan[s] = lanPrefix & lanMask;
+        this.lanAddress[s] = lanAddress;
+        nextRequestId[s] = 1;
+        state[s] = (byte)SpokeState.DOWN.ordinal();
+        spokeByNbma.put(nbmaAddress, s);
+        if (!spokeByLan.containsKey(lan[s]))
+        {
+            spokeByLan.put(lan[s], s);
+        }
+        return s;
+    }
+
+    /**
+     * Adds {@code n} spokes numbered by the address plan from the current count on.
+     */
+    public void addPlanned(final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final int index = count;
+            addSpoke(plan.tunnel(index), plan.nbma(index), plan.lan(index));
+        }
+    }
+
+    /**
+     * Starts a spoke within the configured jitter: IKE with the hub, then registration.
+     */
+    public void start(final int s)
+    {
+        nowNs = clock.nanoTime();
+        if (state[s] != SpokeState.DOWN.ordinal() || spokeTimer[s] != NONE)
+        {
+            return;
+        }
+        final long jitter = config.startJitterNs() == 0 ? 0 : random.nextLong(config.startJitterNs() + 1);
+        spokeTimer(s, T_START, nowNs + jitter);
+        event(s, SpokeEvent.STARTED, 0);
+    }
+
+    public void startAll()
+    {
+        for (int s = 0; s < count; s++)
+        {
+            start(s);
+        }
+    }
+
+    /**
+     * Powers a spoke off: no more registrations, its cache and SAs gone; the hub finds out only
+     * when its holding time runs out.
+     */
+    public void stop(final int s)
+    {
+        nowNs = clock.nanoTime();
+        cancelSpokeTimer(s);
+        removeAllEntries(s);
+        closeHubSas(s);
+        registrationId[s] = 0;
+        state[s] = (byte)SpokeState.DOWN.ordinal();
+        event(s, SpokeEvent.STOPPED, 0);
+    }
+
+    /**
+     * A dynamic address change: tells the spokes holding shortcuts to this one (those whose
+     * resolutions it answered) with a Purge Request (N set: the old address cannot hear a reply),
+     * drops its cache and SAs, then does IKE from the new address and registers again. With
+     * unique registrations the hub refuses the new address (NAK 14) until the old binding expires;
+     * in no-unique mode it moves the binding and purges those it told of the old one.
+     */
+    public void changeNbma(final int s, final int newNbma)
+    {
+        nowNs = clock.nanoTime();
+        if (spokeByNbma.containsKey(newNbma) || newNbma == config.hubNbma())
+        {
+            throw new IllegalArgumentException("NBMA address already in use: " + Ipv4Address.toString(newNbma));
+        }
+        final int oldNbma = nbma[s];
+        for (int e = cache.first(s); e != NONE; e = cache.next(e))
+        {
+            if (cache.kind(e) == SpokeCache.BINDING && cache.has(e, SpokeCache.FLAG_HOLDS_OUR_MAPPING))
+            {
+                sendPurge(s, cache.prefix(e), cache.nbma(e));
+            }
+        }
+        removeAllEntries(s);
+        closeHubSas(s);
+        registrationId[s] = 0;
+        spokeByNbma.remove(oldNbma);
+        spokeByNbma.put(newNbma, s);
+        nbma[s] = newNbma;
+        hubInboundSpi[s] = 0;
+        counters.add(s, Counter.NBMA_CHANGES);
+        event(s, SpokeEvent.NBMA_CHANGED, newNbma);
+        if (state[s] != SpokeState.DOWN.ordinal())
+        {
+            attempts[s] = 0;
+            beginIke(s);
+        }
+    }
+
+    /**
+     * Sends a UDP packet from a host behind spoke {@code s}: the spoke's routing table decides,
+     * the frame is built and sent. The first 8 payload bytes carry the send time (ns), for latency.
+     *
+     * @param payloadLength UDP payload bytes, at least 0.
+     */
+    public DataPath sendData(final int s, final int source, final int destination, final int payloadLength)
+    {
+        nowNs = clock.nanoTime();
+        if (state[s] == SpokeState.DOWN.ordinal())
+        {
+            counters.drop(s, SpokeDrop.SPOKE_NOT_UP);
+            return DataPath.DROPPED;
+        }
+        if ((destination & lanMask) == lan[s])
+        {
+            counters.add(s, Counter.DATA_LOCAL);
+            return DataPath.LOCAL;
+        }
+        final DataPath path = route(s, destination);
+        if (path == DataPath.DROPPED)
+        {
+            return path;
+        }
+        if (path == DataPath.DIRECT)
+        {
+            final int slot = underlaySlot(s);
+            if (slot < 0)
+            {
+                return DataPath.DROPPED;
+            }
+            final int length = writeData(underlaySlab, slot, source, destination, payloadLength);
+            if (!sendDirect(s, slot, length, GreFlyweight.PROTOCOL_IPV4, routedSas, routedNbma))
+            {
+                return DataPath.DROPPED;
+            }
+            counters.add(s, Counter.DATA_SENT_DIRECT);
+            return DataPath.DIRECT;
+        }
+        final int slot = hubSlot(s);
+        if (slot < 0)
+        {
+            return DataPath.DROPPED;
+        }
+        final int length = writeData(hubSlab, slot, source, destination, payloadLength);
+        if (!sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4))
+        {
+            return DataPath.DROPPED;
+        }
+        counters.add(s, Counter.DATA_SENT_HUB);
+        return DataPath.HUB;
+    }
+
+    /**
+     * The spoke's routing decision for a packet to {@code destination}: by the hub, or spoke to
+     * spoke ({@link #routedSas} and {@link #routedNbma} set), marking the entries it takes used and,
+     * in Phase 2, resolving the next hop while the packet goes by the hub.
+     */
+    private DataPath route(final int s, final int destination)
+    {
+        int nextHop = config.hubTunnel();
+        int routeEntry = NONE;
+        if (config.phase() != SpokeConfig.Phase.PHASE_1)
+        {
+            int bestLength = -1;
+            if ((destination & summaryMask) == summaryPrefix)
+            {
+                bestLength = config.summaryLength();
+            }
+            if ((destination & tunnelMask) == tunnelSubnet && config.tunnelPrefixLength() > bestLength)
+            {
+                bestLength = config.tunnelPrefixLength();
+                nextHop = destination;
+            }
+            if (config.phase() == SpokeConfig.Phase.PHASE_2 && lanLength > bestLength)
+            {
+                final int owner = spokeByLan.get(destination & lanMask);
+                if (owner != NONE && owner != s)
+                {
+                    bestLength = lanLength;
+                    nextHop = tunnel[owner];
+                }
+            }
+            routeEntry = cache.lookup(s, destination, bestLength);
+            if (routeEntry != NONE)
+            {
+                nextHop = cache.kind(routeEntry) == SpokeCache.ROUTE ? cache.nextHop(routeEntry) : cache.prefix(routeEntry);
+            }
+            else if (bestLength < 0)
+            {
+                counters.drop(s, SpokeDrop.NO_ROUTE);
+                return DataPath.DROPPED;
+            }
+        }
+        if (nextHop != config.hubTunnel())
+        {
+            final int binding = cache.binding(s, nextHop);
+            final PeerSas sas = binding == NONE ? null : direct.get(nbma[s], cache.nbma(binding));
+            if (sas != null)
+            {
+                cache.set(binding, SpokeCache.FLAG_USED);
+                if (routeEntry != NONE)
+                {
+                    cache.set(routeEntry, SpokeCache.FLAG_USED);
+                }
+                routedSas = sas;
+                routedNbma = cache.nbma(binding);
+                return DataPath.DIRECT;
+            }
+            if (config.phase() == SpokeConfig.Phase.PHASE_2 && binding == NONE)
+            {
+                // The packet goes by the hub while the next hop is resolved (IOS Phase 2).
+                resolve(s, nextHop);
+            }
+        }
+        return DataPath.HUB;
+    }
+
+    /**
+     * Sends an IPv4 packet the spoke itself originates (a ping or traceroute probe, an ICMP
+     * answer), routed as data is: by the hub or spoke to spoke. Cold path: the packet is copied.
+     *
+     * @return how it left, or {@link DataPath#DROPPED} (counted).
+     */
+    public DataPath sendPacket(final int s, final DirectBuffer packet, final int offset, final int length)
+    {
+        nowNs = clock.nanoTime();
+        if (state[s] == SpokeState.DOWN.ordinal())
+        {
+            counters.drop(s, SpokeDrop.SPOKE_NOT_UP);
+            return DataPath.DROPPED;
+        }
+        final int destination = packet.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+        final DataPath path = route(s, destination);
+        if (path == DataPath.DROPPED)
+        {
+            return path;
+        }
+        final FrameSlab slab = path == DataPath.DIRECT ? underlaySlab : hubSlab;
+        final int slot = path == DataPath.DIRECT ? underlaySlot(s) : hubSlot(s);
+        if (slot < 0)
+        {
+            return DataPath.DROPPED;
+        }
+        if (length > TunnelEncapsulator.payloadCapacity(slab, slot))
+        {
+            slab.release(slot);
+            throw new IllegalArgumentException("a packet of " + length + " bytes does not fit a frame");
+        }
+        slab.buffer().putBytes(TunnelEncapsulator.payloadOffset(slab, slot), packet, offset, length);
+        final boolean sent = path == DataPath.DIRECT ? sendDirect(s, slot, length, GreFlyweight.PROTOCOL_IPV4, routedSas, routedNbma) :
+            sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4);
+        if (!sent)
+        {
+            return DataPath.DROPPED;
+        }
+        counters.add(s, Counter.PACKETS_ORIGINATED);
+        return path;
+    }
+
+    private int writeData(final FrameSlab slab, final int slot, final int source, final int destination, final int payloadLength)
+    {
+        final int total = Ipv4Flyweight.MIN_HEADER_LENGTH + UDP_HEADER_LENGTH + payloadLength;
+        if (payloadLength < 0 || total > TunnelEncapsulator.payloadCapacity(slab, slot))
+        {
+            slab.release(slot);
+            throw new IllegalArgumentException("UDP payload of " + payloadLength + " bytes does not fit a frame");
+        }
+        final UnsafeBuffer buffer = slab.buffer();
+        final int at = TunnelEncapsulator.payloadOffset(slab, slot);
+        ip.wrap(buffer, at, total).writeHeader(0, total, identification++ & 0xFFFF, 0, DATA_TTL, Ipv4Flyweight.PROTOCOL_UDP,
+            source, destination);
+        final int udp = at + Ipv4Flyweight.MIN_HEADER_LENGTH;
+        buffer.putShort(udp, (short)4000, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(udp + 2, (short)5000, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(udp + 4, (short)(UDP_HEADER_LENGTH + payloadLength), ByteOrder.BIG_ENDIAN);
+        buffer.putShort(udp + 6, (short)0);
+        final int payload = udp + UDP_HEADER_LENGTH;
+        if (payloadLength >= Long.BYTES)
+        {
+            buffer.putLong(payload, nowNs, ByteOrder.BIG_ENDIAN);
+            buffer.setMemory(payload + Long.BYTES, payloadLength - Long.BYTES, (byte)0);
+        }
+        else
+        {
+            buffer.setMemory(payload, payloadLength, (byte)0);
+        }
+        return total;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Duty cycle
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int work = ikeAnswers();
+        work += receiveFromHub();
+        work += deliverUnderlay();
+        work += expireTimers();
+        return work;
+    }
+
+    private int ikeAnswers()
+    {
+        final int n = ikeReplies.pollBatch(batch, IKE_BATCH);
+        for (int i = 0; i < n; i++)
+        {
+            final int address = (int)(batch[i] >>> 32);
+            final int hubSpi = (int)batch[i];
+            final int s = spokeByNbma.get(address);
+            if (s == NONE || state[s] == SpokeState.DOWN.ordinal() || hubInboundSpi[s] == 0)
+            {
+                counters.drop(NONE, SpokeDrop.STALE_IKE_REPLY);
+                continue;
+            }
+            if (hubSpi == 0)
+            {
+                event(s, SpokeEvent.IKE_REFUSED, 0);
+                if (state[s] == SpokeState.IKE.ordinal())
+                {
+                    spokeTimer(s, T_START, nowNs + backoffNs(s));
+                }
+                continue;
+            }
+            // Every answer is adopted in order: the hub replaced its SAs for each exchange too.
+            closeHubSas(s);
+            hubSas[s] = ike.pair(nbma[s], hubInboundSpi[s], config.hubNbma(), hubSpi);
+            counters.add(s, Counter.IKE_EXCHANGES);
+            event(s, SpokeEvent.IKE_DONE, hubSpi);
+            if (state[s] == SpokeState.IKE.ordinal())
+            {
+                attempts[s] = 0;
+                if (config.register())
+                {
+                    sendRegistration(s);
+                }
+                else
+                {
+                    cancelSpokeTimer(s);
+                    state[s] = (byte)SpokeState.STATIC.ordinal();
+                }
+            }
+        }
+        return n;
+    }
+
+    private int receiveFromHub()
+    {
+        int work = 0;
+        for (final SpscLongRing ring : dataplane.txRings())
+        {
+            final int n = ring.pollBatch(batch, RECEIVE_BATCH);
+            for (int i = 0; i < n; i++)
+            {
+                final int slot = (int)batch[i];
+                try
+                {
+                    receive(hubSlab, slot, true);
+                }
+                finally
+                {
+                    hubSlab.release(slot);
+                }
+            }
+            work += n;
+        }
+        return work;
+    }
+
+    private int deliverUnderlay()
+    {
+        int work = 0;
+        for (int slot; work < RECEIVE_BATCH && (slot = underlay.pollInt()) != NONE; work++)
+        {
+            try
+            {
+                receive(underlaySlab, slot, false);
+            }
+            finally
+            {
+                underlaySlab.release(slot);
+            }
+        }
+        return work;
+    }
+
+    private int expireTimers()
+    {
+        return timers.poll(nowNs, onTimer, config.timerExpiryLimit());
+    }
+
+    private void onTimer(final long owner)
+    {
+        final int kind = (int)(owner >>> 32);
+        final int index = (int)owner;
+        if (kind <= T_REFRESH)
+        {
+            spokeTimer[index] = NONE;
+            onSpokeTimer(index, kind);
+        }
+        else
+        {
+            cache.timerId(index, NONE);
+            onEntryTimer(index, kind);
+        }
+    }
+
+    private void onSpokeTimer(final int s, final int kind)
+    {
+        switch (kind)
+        {
+            case T_START -> beginIke(s);
+            case T_IKE_TIMEOUT ->
+            {
+                counters.add(s, Counter.IKE_TIMEOUTS);
+                spokeTimer(s, T_START, nowNs + backoffNs(s));
+            }
+            case T_REGISTRATION_TIMEOUT ->
+            {
+                registrationId[s] = 0;
+                counters.add(s, Counter.REGISTRATION_TIMEOUTS);
+                event(s, SpokeEvent.REGISTRATION_TIMEOUT, 0);
+                if (state[s] == SpokeState.REGISTERING.ordinal())
+                {
+                    state[s] = (byte)SpokeState.BACKOFF.ordinal();
+                }
+                scheduleRegistrationRetry(s);
+            }
+            case T_REGISTRATION_RETRY ->
+            {
+                counters.add(s, Counter.REGISTRATION_RETRIES);
+                sendRegistration(s);
+            }
+            case T_REFRESH -> sendRegistration(s);
+            default -> throw new IllegalStateException("spoke timer kind " + kind);
+        }
+    }
+
+    private void onEntryTimer(final int e, final int kind)
+    {
+        final int s = cache.owner(e);
+        switch (kind)
+        {
+            case T_ENTRY_RENEW ->
+            {
+                if (cache.has(e, SpokeCache.FLAG_USED) && cache.requestId(e) == 0)
+                {
+                    cache.clear(e, SpokeCache.FLAG_USED);
+                    final int id = nextRequestId(s);
+                    cache.requestId(e, id);
+                    requests.put(requestKey(s, id), e);
+                    counters.add(s, Counter.SHORTCUT_RENEWALS_SENT);
+                    sendResolutionRequest(s, id, cache.target(e));
+                }
+                entryTimer(e, T_ENTRY_EXPIRE, cache.expiresNs(e));
+            }
+            case T_ENTRY_EXPIRE ->
+            {
+                counters.add(s, Counter.ENTRIES_EXPIRED);
+                if (isShortcut(e))
+                {
+                    counters.add(s, Counter.SHORTCUTS_EXPIRED);
+                }
+                event(s, SpokeEvent.ENTRY_EXPIRED, cache.prefix(e));
+                removeEntry(e);
+            }
+            case T_PENDING_TIMEOUT ->
+            {
+                counters.add(s, Counter.RESOLUTION_TIMEOUTS);
+                removeEntry(e);
+            }
+            default -> throw new IllegalStateException("entry timer kind " + kind);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // IKE and registration (RFC 2332 section 5.2.3)
+
+    private void beginIke(final int s)
+    {
+        if (hubInboundSpi[s] == 0)
+        {
+            // One inbound SPI per NBMA address: a retried exchange keys the same, whichever answer arrives.
+            hubInboundSpi[s] = nextHubSpi++;
+        }
+        state[s] = (byte)SpokeState.IKE.ordinal();
+        if (ikeRequests.offer((long)nbma[s] << 32 | hubInboundSpi[s] & 0xFFFF_FFFFL))
+        {
+            event(s, SpokeEvent.IKE_REQUESTED, hubInboundSpi[s]);
+        }
+        else
+        {
+            counters.drop(s, SpokeDrop.IKE_RING_FULL);
+        }
+        spokeTimer(s, T_IKE_TIMEOUT, nowNs + config.ikeTimeoutNs());
+    }
+
+    private void sendRegistration(final int s)
+    {
+        if (state[s] == SpokeState.REGISTERED.ordinal() && nowNs - registeredUntilNs[s] >= 0)
+        {
+            state[s] = (byte)SpokeState.REGISTERING.ordinal();
+            counters.add(s, Counter.REGISTRATIONS_LOST);
+            event(s, SpokeEvent.REGISTRATION_LOST, 0);
+        }
+        else if (state[s] != SpokeState.REGISTERED.ordinal())
+        {
+            state[s] = (byte)SpokeState.REGISTERING.ordinal();
+        }
+        final int id = nextRequestId(s);
+        registrationId[s] = id;
+        counters.add(s, Counter.REGISTRATIONS_SENT);
+        event(s, SpokeEvent.REGISTRATION_SENT, id);
+        spokeTimer(s, T_REGISTRATION_TIMEOUT, nowNs + config.registrationTimeoutNs());
+        final int slot = hubSlot(s);
+        if (slot >= 0)
+        {
+            nhrpToHub(s, slot, messages.registrationRequest(nhrpWriter(hubSlab, slot), config.unique(), id, nbma[s], tunnel[s],
+                config.hubTunnel(), config.holdingTimeS()), Nhrp.TYPE_REGISTRATION_REQUEST);
+        }
+    }
+
+    private void onRegistrationReply(final int s, final NhrpPacket reply)
+    {
+        if (registrationId[s] == 0 || (int)reply.requestId() != registrationId[s])
+        {
+            counters.drop(s, SpokeDrop.STALE_REPLY);
+            return;
+        }
+        if (reply.cieCount() == 0)
+        {
+            counters.drop(s, SpokeDrop.MALFORMED_REPLY);
+            return;
+        }
+        registrationId[s] = 0;
+        cie.wrap(reply.buffer(), reply.bodyOffset());
+        final int code = cie.code();
+        if (code == Nhrp.CIE_SUCCESS)
+        {
+            final int holdingTimeS = cie.holdingTimeS() > 0 ? cie.holdingTimeS() : config.holdingTimeS();
+            registeredUntilNs[s] = nowNs + holdingTimeS * SECOND_NS;
+            state[s] = (byte)SpokeState.REGISTERED.ordinal();
+            attempts[s] = 0;
+            lastNak[s] = 0;
+            counters.add(s, Counter.REGISTRATIONS_OK);
+            event(s, SpokeEvent.REGISTERED, holdingTimeS);
+            spokeTimer(s, T_REFRESH, nowNs + holdingTimeS * SECOND_NS / 3);
+            return;
+        }
+        counters.add(s, Counter.REGISTRATION_NAKS);
+        counters.registrationNak(code);
+        lastNak[s] = (byte)code;
+        event(s, SpokeEvent.REGISTRATION_NAK, code);
+        if (state[s] != SpokeState.REGISTERED.ordinal())
+        {
+            state[s] = (byte)SpokeState.BACKOFF.ordinal();
+        }
+        scheduleRegistrationRetry(s);
+    }
+
+    private void scheduleRegistrationRetry(final int s)
+    {
+        spokeTimer(s, T_REGISTRATION_RETRY, nowNs + backoffNs(s));
+    }
+
+    /**
+     * @return the next retry delay: the base doubled per consecutive failure up to the cap, then
+     * drawn uniformly from its upper half, so a storm's retries spread out.
+     */
+    private long backoffNs(final int s)
+    {
+        final int failures = Math.min(attempts[s] + 1, MAX_ATTEMPTS);
+        attempts[s] = (byte)failures;
+        final long delay = Math.min(config.retryBaseNs() << Math.min(failures - 1, 20), config.retryMaxNs());
+        return delay - delay / 2 + random.nextLong(delay / 2 + 1);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Receiving
+
+    private void receive(final FrameSlab slab, final int slot, final boolean fromHub)
+    {
+        counters.add(NONE, fromHub ? Counter.FRAMES_RECEIVED_HUB : Counter.FRAMES_RECEIVED_DIRECT);
+        final UnsafeBuffer buffer = slab.buffer();
+        if (tap != null && fromHub)
+        {
+            tap.frame(false, buffer, slab.offset(slot), slab.length(slot));
+        }
+        DecodeStatus status = decoder.decode(buffer, slab.offset(slot), slab.length(slot));
+        if (status != DecodeStatus.OK)
+        {
+            counters.decodeFailure(status);
+            counters.drop(NONE, SpokeDrop.DECODE_FAILED);
+            return;
+        }
+        final int s = spokeByNbma.get(decoder.outer().destination());
+        if (s == NONE)
+        {
+            counters.drop(NONE, SpokeDrop.NO_SPOKE_AT_NBMA);
+            return;
+        }
+        counters.add(s, Counter.FRAMES_RECEIVED);
+        if (decoder.kind() != TunnelFrameDecoder.KIND_ESP)
+        {
+            counters.drop(s, SpokeDrop.PLAINTEXT);
+            return;
+        }
+        if (state[s] == SpokeState.DOWN.ordinal())
+        {
+            counters.drop(s, SpokeDrop.SPOKE_DOWN);
+            return;
+        }
+        final int sender = decoder.outer().source();
+        final PeerSas sas = fromHub ? (sender == config.hubNbma() ? hubSas[s] : null) : direct.get(nbma[s], sender);
+        if (sas == null)
+        {
+            counters.drop(s, SpokeDrop.NO_SA_FOR_SENDER);
+            return;
+        }
+        final SecurityAssociation sa = sas.inbound(decoder.esp().spi());
+        if (sa == null)
+        {
+            counters.drop(s, SpokeDrop.UNKNOWN_SPI);
+            return;
+        }
+        final EspStatus decrypted = esp.decrypt(sa, buffer, decoder.esp().offset(), decoder.esp().capacity());
+        if (decrypted != EspStatus.OK)
+        {
+            counters.espFailure(decrypted);
+            counters.drop(s, SpokeDrop.ESP_REJECTED);
+            return;
+        }
+        status = decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength());
+        if (status != DecodeStatus.OK)
+        {
+            counters.decodeFailure(status);
+            counters.drop(s, SpokeDrop.DECODE_FAILED);
+            return;
+        }
+        if (decoder.gre().key() != config.tunnelKey())
+        {
+            counters.drop(s, SpokeDrop.GRE_KEY_MISMATCH);
+            return;
+        }
+        if (decoder.kind() == TunnelFrameDecoder.KIND_GRE_NHRP)
+        {
+            onNhrp(s, decoder.nhrp(), fromHub, sender);
+            return;
+        }
+        final Ipv4Flyweight inner = decoder.inner();
+        final int destination = inner.destination();
+        if ((destination & lanMask) != lan[s] && destination != tunnel[s])
+        {
+            counters.drop(s, SpokeDrop.DATA_NOT_FOR_SPOKE);
+            return;
+        }
+        final boolean own = destination == tunnel[s] || destination == lanAddress[s] && destination != 0;
+        if (!own && inner.ttl() <= 1)
+        {
+            // Forwarding it to a host on the LAN would take the TTL to 0 (RFC 1812 section 5.3.1).
+            counters.drop(s, SpokeDrop.TTL_EXPIRED);
+            if (errorAllowedAbout(inner))
+            {
+                icmpError(s, inner, Icmp4Flyweight.TYPE_TIME_EXCEEDED, Icmp4Flyweight.CODE_TTL_EXCEEDED_IN_TRANSIT, tunnel[s]);
+                counters.add(s, Counter.TIME_EXCEEDED_SENT);
+            }
+            return;
+        }
+        if (inner.protocol() == Ipv4Flyweight.PROTOCOL_ICMP && inner.headerLength() == Ipv4Flyweight.MIN_HEADER_LENGTH)
+        {
+            final DecodeStatus icmpStatus = icmp.wrap(buffer, inner.payloadOffset(), inner.payloadLength()).validate();
+            if (icmpStatus != DecodeStatus.OK)
+            {
+                counters.decodeFailure(icmpStatus);
+                counters.drop(s, SpokeDrop.DECODE_FAILED);
+                return;
+            }
+            if (icmp.type() == Icmp4Flyweight.TYPE_ECHO_REQUEST)
+            {
+                // The spoke, or the host on its LAN it stands for, answers.
+                counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
+                echoReply(s, inner);
+                return;
+            }
+            if (own)
+            {
+                counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
+                counters.add(s, Counter.ICMP_RECEIVED);
+                icmpReceiver.onIcmp(s, buffer, inner.offset(), inner.totalLength());
+                return;
+            }
+        }
+        else if (inner.protocol() == Ipv4Flyweight.PROTOCOL_UDP && inner.payloadLength() >= UDP_HEADER_LENGTH)
+        {
+            final int port = buffer.getShort(inner.payloadOffset() + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            if (port - TRACEROUTE_FIRST_PORT >= 0 && port - TRACEROUTE_FIRST_PORT < TRACEROUTE_PORTS)
+            {
+                // Nothing listens on a traceroute port: the destination says so, from the address probed.
+                counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
+                icmpError(s, inner, Icmp4Flyweight.TYPE_DESTINATION_UNREACHABLE, Icmp4Flyweight.CODE_PORT_UNREACHABLE, destination);
+                counters.add(s, Counter.PORT_UNREACHABLES_SENT);
+                return;
+            }
+        }
+        counters.add(s, fromHub ? Counter.DATA_RECEIVED_HUB : Counter.DATA_RECEIVED_DIRECT);
+        receiver.onData(s, !fromHub, buffer, inner.offset(), inner.totalLength());
+    }
+
+    /** RFC 1812 section 4.3.2.7: no error about an ICMP error, a non-initial fragment, or a source that is not one host. */
+    private static boolean errorAllowedAbout(final Ipv4Flyweight packet)
+    {
+        final int source = packet.source();
+        if (source == 0 || Integer.compareUnsigned(source, 0xE000_0000) >= 0 ||
+            (packet.flagsAndFragmentOffset() & Ipv4Flyweight.FRAGMENT_OFFSET_MASK) != 0)
+        {
+            return false;
+        }
+        if (packet.protocol() != Ipv4Flyweight.PROTOCOL_ICMP)
+        {
+            return true;
+        }
+        if (packet.payloadLength() < 1)
+        {
+            return false;
+        }
+        final int type = packet.buffer().getByte(packet.payloadOffset()) & 0xFF;
+        return type == Icmp4Flyweight.TYPE_ECHO_REQUEST || type == Icmp4Flyweight.TYPE_ECHO_REPLY;
+    }
+
+    /** An ICMP error about {@code packet} from {@code from}, quoting its header and 8 bytes (RFC 792), back to its source. */
+    private void icmpError(final int s, final Ipv4Flyweight packet, final int type, final int code, final int from)
+    {
+        final int quote = Icmp4Flyweight.quoteLength(packet.headerLength(), packet.totalLength());
+        final int length = Ipv4Flyweight.MIN_HEADER_LENGTH + Icmp4Flyweight.HEADER_LENGTH + quote;
+        scratch.putBytes(Ipv4Flyweight.MIN_HEADER_LENGTH + Icmp4Flyweight.HEADER_LENGTH, packet.buffer(), packet.offset(), quote);
+        icmp.wrap(scratch, Ipv4Flyweight.MIN_HEADER_LENGTH, Icmp4Flyweight.HEADER_LENGTH + quote).writeError(type, code).updateChecksum();
+        ip.wrap(scratch, 0, length).writeHeader(0, length, identification++ & 0xFFFF, 0, ICMP_TTL, Ipv4Flyweight.PROTOCOL_ICMP, from,
+            packet.source());
+        sendPacket(s, scratch, 0, length);
+    }
+
+    /** The Echo Reply to {@code request}: its data back to its source, from the address it asked. */
+    private void echoReply(final int s, final Ipv4Flyweight request)
+    {
+        final int length = request.totalLength();
+        scratch.putBytes(0, request.buffer(), request.offset(), length);
+        icmp.wrap(scratch, Ipv4Flyweight.MIN_HEADER_LENGTH, length - Ipv4Flyweight.MIN_HEADER_LENGTH);
+        scratch.putByte(Ipv4Flyweight.MIN_HEADER_LENGTH + Icmp4Flyweight.TYPE_OFFSET, (byte)Icmp4Flyweight.TYPE_ECHO_REPLY);
+        icmp.updateChecksum();
+        ip.wrap(scratch, 0, length).writeHeader(0, length, identification++ & 0xFFFF, 0, ICMP_TTL, Ipv4Flyweight.PROTOCOL_ICMP,
+            request.destination(), request.source());
+        counters.add(s, Counter.ECHO_REPLIES_SENT);
+        sendPacket(s, scratch, 0, length);
+    }
+
+    private void onNhrp(final int s, final NhrpPacket packet, final boolean fromHub, final int sender)
+    {
+        final int type = packet.type();
+        // Error Indications carry no extensions (the hub's have none), so no authentication either.
+        if (config.authentication() != null && type != Nhrp.TYPE_ERROR_INDICATION && !authenticated(packet))
+        {
+            counters.drop(s, SpokeDrop.AUTHENTICATION_MISMATCH);
+            return;
+        }
+        counters.add(s, Counter.NHRP_RECEIVED);
+        counters.countNhrpReceived(type);
+        switch (type)
+        {
+            case Nhrp.TYPE_REGISTRATION_REPLY ->
+            {
+                if (fromHub)
+                {
+                    onRegistrationReply(s, packet);
+                }
+                else
+                {
+                    counters.drop(s, SpokeDrop.UNEXPECTED_MESSAGE);
+                }
+            }
+            case Nhrp.TYPE_RESOLUTION_REQUEST -> onResolutionRequest(s, packet, fromHub);
+            case Nhrp.TYPE_RESOLUTION_REPLY -> onResolutionReply(s, packet, fromHub, sender);
+            case Nhrp.TYPE_PURGE_REQUEST -> onPurgeRequest(s, packet, fromHub, sender);
+            case Nhrp.TYPE_ERROR_INDICATION -> onErrorIndication(s, packet, fromHub);
+            case Nhrp.TYPE_TRAFFIC_INDICATION -> onTrafficIndication(s, packet, fromHub);
+            // Spokes send purges with N only: a Purge Reply, like a request sent to a spoke, is unexpected.
+            default -> counters.drop(s, SpokeDrop.UNEXPECTED_MESSAGE);
+        }
+    }
+
+    private boolean authenticated(final NhrpPacket packet)
+    {
+        final int at = packet.authenticationExtension();
+        return at >= 0 && extension.wrap(packet.buffer(), at).authenticationMatches(config.authentication());
+    }
+
+    /**
+     * Counted by code, never answered (RFC 2332 section 5.2.7). When the packet in error is this
+     * spoke's outstanding Registration Request, that registration failed: back off now.
+     */
+    private void onErrorIndication(final int s, final NhrpPacket packet, final boolean fromHub)
+    {
+        final int code = packet.errorCode();
+        counters.add(s, Counter.ERROR_INDICATIONS);
+        counters.errorIndication(code);
+        event(s, SpokeEvent.ERROR_INDICATION, code);
+        final int inError = packet.bodyOffset();
+        if (fromHub && registrationId[s] != 0 && packet.bodyLength() >= NhrpPacket.FIXED_HEADER_LENGTH + NhrpPacket.MANDATORY_FIXED_LENGTH)
+        {
+            final int type = packet.buffer().getByte(inError + NhrpPacket.TYPE_OFFSET) & 0xFF;
+            final int id = packet.buffer().getInt(inError + NhrpPacket.FIXED_HEADER_LENGTH + NhrpPacket.REQUEST_ID_OFFSET,
+                ByteOrder.BIG_ENDIAN);
+            if (type == Nhrp.TYPE_REGISTRATION_REQUEST && id == registrationId[s])
+            {
+                registrationId[s] = 0;
+                if (state[s] != SpokeState.REGISTERED.ordinal())
+                {
+                    state[s] = (byte)SpokeState.BACKOFF.ordinal();
+                }
+                scheduleRegistrationRetry(s);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Resolution (RFC 2332 sections 5.2.1 and 5.2.2; Traffic Indication per draft-detienne-dmvpn-01)
+
+    /**
+     * Phase 3: the hub saw a packet from this spoke's LAN hairpin to another spoke; resolve the
+     * packet's destination so later ones go direct.
+     */
+    private void onTrafficIndication(final int s, final NhrpPacket packet, final boolean fromHub)
+    {
+        counters.add(s, Counter.TRAFFIC_INDICATIONS);
+        final int target = packet.buffer().getInt(packet.bodyOffset() + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+        event(s, SpokeEvent.TRAFFIC_INDICATION, target);
+        if (!fromHub || config.phase() != SpokeConfig.Phase.PHASE_3)
+        {
+            counters.drop(s, SpokeDrop.INDICATION_IGNORED);
+            return;
+        }
+        final int entry = cache.lookup(s, target, -1);
+        final int nextHop = entry == NONE ? NONE : cache.kind(entry) == SpokeCache.ROUTE ? cache.nextHop(entry) : cache.prefix(entry);
+        if (entry != NONE && cache.binding(s, nextHop) != NONE || !resolve(s, target))
+        {
+            counters.drop(s, SpokeDrop.INDICATION_REDUNDANT);
+        }
+    }
+
+    /**
+     * Sends a Resolution Request for {@code target} to the NHS unless one is outstanding or the
+     * address is bound already.
+     *
+     * @return true when a request was sent.
+     */
+    private boolean resolve(final int s, final int target)
+    {
+        if (cache.find(s, target, 32) != NONE)
+        {
+            return false;
+        }
+        final int e = cache.add(s, target, 32, SpokeCache.PENDING);
+        final int id = nextRequestId(s);
+        cache.requestId(e, id);
+        cache.target(e, target);
+        requests.put(requestKey(s, id), e);
+        entryTimer(e, T_PENDING_TIMEOUT, nowNs + config.resolutionTimeoutNs());
+        sendResolutionRequest(s, id, target);
+        return true;
+    }
+
+    private void sendResolutionRequest(final int s, final int id, final int target)
+    {
+        counters.add(s, Counter.RESOLUTIONS_SENT);
+        event(s, SpokeEvent.RESOLUTION_SENT, target);
+        final int slot = hubSlot(s);
+        if (slot >= 0)
+        {
+            nhrpToHub(s, slot, messages.resolutionRequest(nhrpWriter(hubSlab, slot), id, nbma[s], tunnel[s], target,
+                config.holdingTimeS()), Nhrp.TYPE_RESOLUTION_REQUEST);
+        }
+    }
+
+    /**
+     * Phase 3: the hub forwarded a request for an address behind this spoke. Answer the requester
+     * directly (simulated IKE with it first), with the whole LAN as the prefix, and cache the
+     * requester's binding from the request (section 5.2.1 lets a responder do so).
+     */
+    private void onResolutionRequest(final int s, final NhrpPacket request, final boolean fromHub)
+    {
+        final int target = request.destinationProtocol();
+        final int prefixLength;
+        if ((target & lanMask) == lan[s])
+        {
+            prefixLength = lanLength;
+        }
+        else if (target == tunnel[s])
+        {
+            prefixLength = 32;
+        }
+        else
+        {
+            counters.drop(s, SpokeDrop.RESOLUTION_NOT_OURS);
+            return;
+        }
+        final int requesterNbma = request.sourceNbma();
+        if (!fromHub || config.phase() == SpokeConfig.Phase.PHASE_1 || requesterNbma == nbma[s])
+        {
+            counters.drop(s, SpokeDrop.UNEXPECTED_MESSAGE);
+            return;
+        }
+        direct.establish(nbma[s], requesterNbma);
+        int holdingTimeS = config.holdingTimeS();
+        if (request.cieCount() > 0 && cie.wrap(request.buffer(), request.bodyOffset()).holdingTimeS() > 0)
+        {
+            holdingTimeS = cie.holdingTimeS();
+        }
+        rememberRequester(s, request.sourceProtocol(), requesterNbma, holdingTimeS);
+        counters.add(s, Counter.RESOLUTIONS_ANSWERED);
+        event(s, SpokeEvent.RESOLUTION_ANSWERED, request.sourceProtocol());
+        final int slot = underlaySlot(s);
+        if (slot >= 0)
+        {
+            final int length = messages.resolutionReply(nhrpWriter(underlaySlab, slot), request, prefixLength, config.holdingTimeS(),
+                nbma[s], tunnel[s]);
+            if (sendDirect(s, slot, length, GreFlyweight.PROTOCOL_NHRP, direct.get(nbma[s], requesterNbma), requesterNbma))
+            {
+                counters.countNhrpSent(Nhrp.TYPE_RESOLUTION_REPLY);
+            }
+        }
+    }
+
+    private void rememberRequester(final int s, final int requesterTunnel, final int requesterNbma, final int holdingTimeS)
+    {
+        int e = cache.find(s, requesterTunnel, 32);
+        final long expiresNs = nowNs + holdingTimeS * SECOND_NS;
+        if (e == NONE)
+        {
+            e = cache.add(s, requesterTunnel, 32, SpokeCache.BINDING);
+            cache.set(e, SpokeCache.FLAG_REQUESTER | SpokeCache.FLAG_HOLDS_OUR_MAPPING);
+            cache.nextHop(e, requesterTunnel);
+            cache.target(e, requesterTunnel);
+            cache.nbma(e, requesterNbma);
+            direct.retain(nbma[s], requesterNbma);
+        }
+        else if (cache.kind(e) == SpokeCache.BINDING)
+        {
+            cache.set(e, SpokeCache.FLAG_HOLDS_OUR_MAPPING);
+            moveBinding(s, e, requesterNbma);
+            if (cache.expiresNs(e) - expiresNs >= 0)
+            {
+                return;
+            }
+        }
+        else
+        {
+            // Resolving the requester ourselves: its answer installs the binding (the flag stays).
+            cache.set(e, SpokeCache.FLAG_HOLDS_OUR_MAPPING);
+            return;
+        }
+        cache.expiresNs(e, expiresNs);
+        scheduleEntry(e);
+    }
+
+    private void onResolutionReply(final int s, final NhrpPacket reply, final boolean fromHub, final int sender)
+    {
+        final long key = requestKey(s, (int)reply.requestId());
+        final int e = (int)requests.get(key);
+        if (e == NONE)
+        {
+            counters.drop(s, SpokeDrop.STALE_REPLY);
+            return;
+        }
+        requests.remove(key);
+        cache.requestId(e, 0);
+        counters.add(s, Counter.RESOLUTION_REPLIES);
+        final boolean pending = cache.kind(e) == SpokeCache.PENDING;
+        if (reply.cieCount() == 0)
+        {
+            counters.drop(s, SpokeDrop.MALFORMED_REPLY);
+            abandon(e, pending);
+            return;
+        }
+        cie.wrap(reply.buffer(), reply.bodyOffset());
+        final int code = cie.code();
+        if (code != Nhrp.CIE_SUCCESS)
+        {
+            counters.add(s, Counter.RESOLUTION_NAKS);
+            counters.resolutionNak(code);
+            event(s, SpokeEvent.RESOLUTION_NAK, code);
+            abandon(e, pending);
+            return;
+        }
+        if (cie.clientNbmaLength() != Nhrp.IPV4_ADDRESS_LENGTH || cie.clientProtocolLength() != Nhrp.IPV4_ADDRESS_LENGTH ||
+            cie.clientNbma() == nbma[s])
+        {
+            counters.drop(s, SpokeDrop.MALFORMED_REPLY);
+            abandon(e, pending);
+            return;
+        }
+        if (!fromHub && sender != cie.clientNbma())
+        {
+            counters.drop(s, SpokeDrop.REPLY_NOT_FROM_CLIENT);
+            abandon(e, pending);
+            return;
+        }
+        final int prefixLength = Math.min(cie.prefixLength(), 32);
+        final int holdingTimeS = cie.holdingTimeS() > 0 ? cie.holdingTimeS() : config.holdingTimeS();
+        install(s, cache.target(e), prefixLength, cie.clientProtocol(), cie.clientNbma(), holdingTimeS, pending ? e : NONE);
+    }
+
+    /** A resolution got no usable answer: a pending one is forgotten, a renewal lets its entry run out. */
+    private void abandon(final int e, final boolean pending)
+    {
+        if (pending)
+        {
+            removeEntry(e);
+        }
+    }
+
+    /**
+     * Installs what a Resolution Reply says: the next hop's binding (its tunnel address to its NBMA
+     * address, with the spoke-to-spoke SAs) and, when the answer covers more than the next hop
+     * itself, the shortcut route for the prefix (Phase 3's H route for a LAN).
+     */
+    private void install(
+        final int s, final int target, final int prefixLength, final int nextHop, final int nextHopNbma, final int holdingTimeS,
+        final int pendingEntry)
+    {
+        final long expiresNs = nowNs + holdingTimeS * SECOND_NS;
+        final boolean withRoute = prefixLength != 32 || target != nextHop;
+        boolean installed = false;
+        direct.establish(nbma[s], nextHopNbma);
+        int b = cache.find(s, nextHop, 32);
+        if (b != NONE && cache.kind(b) == SpokeCache.PENDING)
+        {
+            // Resolving the next hop itself (Phase 2): the pending entry becomes the binding.
+            cancelEntryTimer(b);
+            if (cache.requestId(b) != 0)
+            {
+                requests.remove(requestKey(s, cache.requestId(b)));
+                cache.requestId(b, 0);
+            }
+            cache.becomeBinding(b);
+            cache.nbma(b, nextHopNbma);
+            direct.retain(nbma[s], nextHopNbma);
+            installed = !withRoute;
+        }
+        else if (b != NONE)
+        {
+            moveBinding(s, b, nextHopNbma);
+        }
+        else
+        {
+            b = cache.add(s, nextHop, 32, SpokeCache.BINDING);
+            cache.nbma(b, nextHopNbma);
+            direct.retain(nbma[s], nextHopNbma);
+            installed = !withRoute;
+        }
+        cache.nextHop(b, nextHop);
+        cache.clear(b, SpokeCache.FLAG_REQUESTER);
+        if (withRoute)
+        {
+            cache.set(b, SpokeCache.FLAG_DEPENDENT);
+        }
+        else
+        {
+            cache.clear(b, SpokeCache.FLAG_DEPENDENT);
+            cache.target(b, target);
+        }
+        cache.expiresNs(b, expiresNs);
+        scheduleEntry(b);
+        if (withRoute)
+        {
+            int r = cache.find(s, target, prefixLength);
+            if (r != NONE && cache.kind(r) != SpokeCache.ROUTE)
+            {
+                // The prefix is a host route where a resolution was pending (or a stale binding): replace it.
+                removeEntry(r);
+                r = NONE;
+            }
+            if (r == NONE)
+            {
+                r = cache.add(s, target, prefixLength, SpokeCache.ROUTE);
+                installed = true;
+            }
+            cache.nextHop(r, nextHop);
+            cache.target(r, target);
+            cache.expiresNs(r, expiresNs);
+            scheduleEntry(r);
+        }
+        if (pendingEntry != NONE && cache.kind(pendingEntry) == SpokeCache.PENDING && cache.owner(pendingEntry) == s &&
+            cache.target(pendingEntry) == target)
+        {
+            removeEntry(pendingEntry);
+        }
+        if (installed)
+        {
+            counters.add(s, Counter.SHORTCUTS_INSTALLED);
+            event(s, SpokeEvent.SHORTCUT_INSTALLED, target & Dir24Fib.mask(prefixLength));
+        }
+        else
+        {
+            counters.add(s, Counter.SHORTCUTS_REFRESHED);
+            event(s, SpokeEvent.SHORTCUT_REFRESHED, target & Dir24Fib.mask(prefixLength));
+        }
+    }
+
+    /** Points a binding at a (possibly new) NBMA address, moving its hold on the SAs. */
+    private void moveBinding(final int s, final int b, final int newNbma)
+    {
+        final int old = cache.nbma(b);
+        if (old != newNbma)
+        {
+            direct.retain(nbma[s], newNbma);
+            direct.release(nbma[s], old);
+            cache.nbma(b, newNbma);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Purge (RFC 2332 sections 5.2.5 and 5.2.6)
+
+    private void onPurgeRequest(final int s, final NhrpPacket request, final boolean fromHub, final int sender)
+    {
+        int removed = 0;
+        for (int i = 0, offset = request.bodyOffset(); i < request.cieCount(); i++)
+        {
+            cie.wrap(request.buffer(), offset);
+            final int address = cie.clientProtocolLength() == Nhrp.IPV4_ADDRESS_LENGTH ? cie.clientProtocol() : request.sourceProtocol();
+            removed += purgeVia(s, address);
+            offset += cie.length();
+        }
+        if (removed == 0)
+        {
+            counters.drop(s, SpokeDrop.PURGE_NOTHING);
+        }
+        if ((request.flags() & Nhrp.FLAG_PURGE_N) != 0)
+        {
+            return;
+        }
+        if (fromHub)
+        {
+            final int slot = hubSlot(s);
+            if (slot >= 0)
+            {
+                nhrpToHub(s, slot, messages.purgeReply(nhrpWriter(hubSlab, slot), request), Nhrp.TYPE_PURGE_REPLY);
+                counters.add(s, Counter.PURGE_REPLIES_SENT);
+            }
+            return;
+        }
+        final PeerSas sas = direct.get(nbma[s], sender);
+        final int slot = sas == null ? NONE : underlaySlot(s);
+        if (slot >= 0 && sendDirect(s, slot, messages.purgeReply(nhrpWriter(underlaySlab, slot), request), GreFlyweight.PROTOCOL_NHRP,
+            sas, sender))
+        {
+            counters.countNhrpSent(Nhrp.TYPE_PURGE_REPLY);
+            counters.add(s, Counter.PURGE_REPLIES_SENT);
+        }
+    }
+
+    /** Removes the binding of {@code address} and every route through it. @return entries removed. */
+    private int purgeVia(final int s, final int address)
+    {
+        int removed = 0;
+        for (int e = cache.first(s), next; e != NONE; e = next)
+        {
+            next = cache.next(e);
+            final byte kind = cache.kind(e);
+            if (kind == SpokeCache.ROUTE && cache.nextHop(e) == address || kind == SpokeCache.BINDING && cache.prefix(e) == address)
+            {
+                counters.add(s, Counter.ENTRIES_PURGED);
+                if (isShortcut(e))
+                {
+                    counters.add(s, Counter.SHORTCUTS_PURGED);
+                }
+                event(s, SpokeEvent.ENTRY_PURGED, cache.prefix(e));
+                removeEntry(e);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Tells {@code peerTunnel} at {@code peerNbma}, directly, to forget this spoke's binding (N set). */
+    private void sendPurge(final int s, final int peerTunnel, final int peerNbma)
+    {
+        final PeerSas sas = direct.get(nbma[s], peerNbma);
+        final int slot = sas == null ? NONE : underlaySlot(s);
+        if (slot < 0)
+        {
+            return;
+        }
+        final int length = messages.purgeRequest(nhrpWriter(underlaySlab, slot), true, nextRequestId(s), nbma[s], tunnel[s], peerTunnel,
+            32, nbma[s], tunnel[s]);
+        if (sendDirect(s, slot, length, GreFlyweight.PROTOCOL_NHRP, sas, peerNbma))
+        {
+            counters.countNhrpSent(Nhrp.TYPE_PURGE_REQUEST);
+            counters.add(s, Counter.PURGES_SENT);
+            event(s, SpokeEvent.PURGE_SENT, peerTunnel);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Cache entries and timers
+
+    /** A route, or a binding that stands alone (not a route's next hop, not learned from a request). */
+    private boolean isShortcut(final int e)
+    {
+        return cache.kind(e) == SpokeCache.ROUTE || cache.kind(e) == SpokeCache.BINDING &&
+            !cache.has(e, SpokeCache.FLAG_DEPENDENT) && !cache.has(e, SpokeCache.FLAG_REQUESTER);
+    }
+
+    /**
+     * An entry that renews itself gets a renewal check before it expires (a used one sends a
+     * Resolution Request, an idle one is left to expire); the others only expire.
+     */
+    private void scheduleEntry(final int e)
+    {
+        final long expiresNs = cache.expiresNs(e);
+        final boolean renews = cache.kind(e) == SpokeCache.ROUTE || cache.kind(e) == SpokeCache.BINDING &&
+            !cache.has(e, SpokeCache.FLAG_DEPENDENT) && !cache.has(e, SpokeCache.FLAG_REQUESTER);
+        if (renews)
+        {
+            final long lead = Math.min(config.shortcutRefreshLeadNs(), (expiresNs - nowNs) / 2);
+            entryTimer(e, T_ENTRY_RENEW, expiresNs - lead);
+        }
+        else
+        {
+            entryTimer(e, T_ENTRY_EXPIRE, expiresNs);
+        }
+    }
+
+    private void removeEntry(final int e)
+    {
+        final int s = cache.owner(e);
+        cancelEntryTimer(e);
+        if (cache.requestId(e) != 0)
+        {
+            requests.remove(requestKey(s, cache.requestId(e)));
+        }
+        if (cache.kind(e) == SpokeCache.BINDING)
+        {
+            direct.release(nbma[s], cache.nbma(e));
+        }
+        cache.remove(e);
+    }
+
+    private void removeAllEntries(final int s)
+    {
+        for (int e = cache.first(s), next; e != NONE; e = next)
+        {
+            next = cache.next(e);
+            removeEntry(e);
+        }
+    }
+
+    private void spokeTimer(final int s, final int kind, final long deadlineNs)
+    {
+        cancelSpokeTimer(s);
+        spokeTimer[s] = schedule(kind, s, deadlineNs);
+    }
+
+    private void cancelSpokeTimer(final int s)
+    {
+        timers.cancel(spokeTimer[s]);
+        spokeTimer[s] = NONE;
+    }
+
+    private void entryTimer(final int e, final int kind, final long deadlineNs)
+    {
+        cancelEntryTimer(e);
+        cache.timerId(e, schedule(kind, e, deadlineNs));
+    }
+
+    private void cancelEntryTimer(final int e)
+    {
+        timers.cancel(cache.timerId(e));
+        cache.timerId(e, NONE);
+    }
+
+    private int schedule(final int kind, final int index, final long deadlineNs)
+    {
+        return timers.schedule(deadlineNs, (long)kind << 32 | index);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sending
+
+    private int nextRequestId(final int s)
+    {
+        int id = nextRequestId[s]++;
+        if (id == 0)
+        {
+            id = nextRequestId[s]++;
+        }
+        return id;
+    }
+
+    private static long requestKey(final int s, final int requestId)
+    {
+        return (long)s << 32 | requestId & 0xFFFF_FFFFL;
+    }
+
+    private NhrpPacketWriter nhrpWriter(final FrameSlab slab, final int slot)
+    {
+        return writer.wrap(slab.buffer(), TunnelEncapsulator.payloadOffset(slab, slot), TunnelEncapsulator.payloadCapacity(slab, slot));
+    }
+
+    /** @return a slot of the hub's slab to build a frame to the hub in, or -1 (counted). */
+    private int hubSlot(final int s)
+    {
+        if (hubSas[s] == null)
+        {
+            counters.drop(s, SpokeDrop.NO_HUB_SA);
+            return NONE;
+        }
+        final int slot = hubSlab.allocate();
+        if (slot < 0)
+        {
+            counters.drop(s, SpokeDrop.HUB_SLAB_EXHAUSTED);
+        }
+        return slot;
+    }
+
+    private int underlaySlot(final int s)
+    {
+        final int slot = underlaySlab.allocate();
+        if (slot < 0)
+        {
+            counters.drop(s, SpokeDrop.UNDERLAY_SLAB_EXHAUSTED);
+        }
+        return slot;
+    }
+
+    private void nhrpToHub(final int s, final int slot, final int length, final int type)
+    {
+        if (sendToHub(s, slot, length, GreFlyweight.PROTOCOL_NHRP))
+        {
+            counters.countNhrpSent(type);
+        }
+    }
+
+    /** Encapsulates the payload in the slot for the hub and offers it to the hub's receive ring. */
+    private boolean sendToHub(final int s, final int slot, final int payloadLength, final int greProtocol)
+    {
+        final EspStatus status = encapsulator.encapsulate(hubSlab, slot, payloadLength, greProtocol, hubSas[s].outbound(), nbma[s],
+            config.hubNbma());
+        if (status != EspStatus.OK)
+        {
+            hubSlab.release(slot);
+            counters.drop(s, SpokeDrop.ENCRYPT_FAILED);
+            return false;
+        }
+        if (tap != null)
+        {
+            tap.frame(true, hubSlab.buffer(), hubSlab.offset(slot), hubSlab.length(slot));
+        }
+        // The arrival stamp the hub's time-in-hub latency is measured from (HubWorker.LatencyRecorder).
+        hubSlab.receivedNs(slot, System.nanoTime());
+        if (!dataplane.rxFor(nbma[s]).offer(slot))
+        {
+            hubSlab.release(slot);
+            counters.drop(s, SpokeDrop.HUB_RING_FULL);
+            return false;
+        }
+        counters.add(s, Counter.FRAMES_TO_HUB);
+        return true;
+    }
+
+    /** Encapsulates the payload in the underlay slot for a peer spoke and puts it on the underlay. */
+    private boolean sendDirect(final int s, final int slot, final int payloadLength, final int greProtocol, final PeerSas sas,
+        final int peerNbma)
+    {
+        final EspStatus status = encapsulator.encapsulate(underlaySlab, slot, payloadLength, greProtocol, sas.outbound(), nbma[s],
+            peerNbma);
+        if (status != EspStatus.OK)
+        {
+            underlaySlab.release(slot);
+            counters.drop(s, SpokeDrop.ENCRYPT_FAILED);
+            return false;
+        }
+        underlay.offerInt(slot);
+        counters.add(s, Counter.FRAMES_DIRECT);
+        return true;
+    }
+
+    private void closeHubSas(final int s)
+    {
+        final PeerSas sas = hubSas[s];
+        if (sas != null)
+        {
+            sas.outbound().close();
+            sas.currentInbound().close();
+            hubSas[s] = null;
+        }
+    }
+
+    private void event(final int s, final SpokeEvent event, final int detail)
+    {
+        listener.onEvent(nowNs, s, event, detail);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Queries (the spokes' thread, or any thread while it is idle)
+
+    public SpokeConfig config()
+    {
+        return config;
+    }
+
+    public AddressPlan plan()
+    {
+        return plan;
+    }
+
+    public SpokeCounters counters()
+    {
+        return counters;
+    }
+
+    public void listener(final SpokeEventListener listener)
+    {
+        this.listener = listener == null ? SpokeEventListener.NONE : listener;
+    }
+
+    public void dataReceiver(final DataReceiver receiver)
+    {
+        this.receiver = receiver == null ? DataReceiver.NONE : receiver;
+    }
+
+    /** Where ICMP answers to the spokes' own probes go (null: nowhere). */
+    public void icmpReceiver(final IcmpReceiver receiver)
+    {
+        this.icmpReceiver = receiver == null ? IcmpReceiver.NONE : receiver;
+    }
+
+    /** @return the spoke's own address on its LAN (a loopback's), or 0. */
+    public int lanAddress(final int s)
+    {
+        return lanAddress[s];
+    }
+
+    public int count()
+    {
+        return count;
+    }
+
+    public SpokeState state(final int s)
+    {
+        return STATES[state[s]];
+    }
+
+    public int tunnel(final int s)
+    {
+        return tunnel[s];
+    }
+
+    public int nbma(final int s)
+    {
+        return nbma[s];
+    }
+
+    public int lan(final int s)
+    {
+        return lan[s];
+    }
+
+    /** @return a host address on spoke {@code s}'s LAN ({@code host} from 1). */
+    public int host(final int s, final int host)
+    {
+        return lan[s] + host;
+    }
+
+    /** @return the spoke holding this NBMA address, or -1. */
+    public int indexOfNbma(final int address)
+    {
+        return spokeByNbma.get(address);
+    }
+
+    /** @return the code of the last NAK this spoke's registration got (0 after a success). */
+    public int lastNak(final int s)
+    {
+        return lastNak[s] & 0xFF;
+    }
+
+    public long registeredUntilNs(final int s)
+    {
+        return registeredUntilNs[s];
+    }
+
+    /** @return spokes in {@link SpokeState#REGISTERED}. */
+    public int registeredCount()
+    {
+        int n = 0;
+        for (int s = 0; s < count; s++)
+        {
+            n += state[s] == SpokeState.REGISTERED.ordinal() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** @return the spoke's NHRP cache entries, shortcut routes and pending resolutions (cold path). */
+    public List<SpokeCacheEntry> cache(final int s)
+    {
+        final List<SpokeCacheEntry> entries = new ArrayList<>();
+        for (int e = cache.first(s); e != NONE; e = cache.next(e))
+        {
+            final SpokeCacheEntry.Kind kind = switch (cache.kind(e))
+            {
+                case SpokeCache.BINDING -> SpokeCacheEntry.Kind.BINDING;
+                case SpokeCache.ROUTE -> SpokeCacheEntry.Kind.ROUTE;
+                default -> SpokeCacheEntry.Kind.PENDING;
+            };
+            entries.add(new SpokeCacheEntry(kind, cache.prefix(e), cache.length(e), cache.nextHop(e), cache.nbma(e),
+                cache.expiresNs(e), cache.has(e, SpokeCache.FLAG_USED), cache.has(e, SpokeCache.FLAG_REQUESTER)));
+        }
+        entries.sort((a, b) -> a.length() != b.length() ? b.length() - a.length() : Integer.compareUnsigned(a.prefix(), b.prefix()));
+        return entries;
+    }
+
+    /**
+     * @return the next hop's NBMA address if a packet from spoke {@code s} to {@code destination}
+     * would go spoke to spoke now, else 0 (the hub, or no route).
+     */
+    public int directNbma(final int s, final int destination)
+    {
+        final int entry = cache.lookup(s, destination, -1);
+        if (entry == NONE)
+        {
+            return 0;
+        }
+        final int binding = cache.binding(s, cache.kind(entry) == SpokeCache.ROUTE ? cache.nextHop(entry) : cache.prefix(entry));
+        return binding == NONE ? 0 : cache.nbma(binding);
+    }
+
+    /** @return NHRP cache entries over every spoke. */
+    public int cacheSize()
+    {
+        return cache.size();
+    }
+
+    /** @return SA pairs held between spokes, counting each end. */
+    public int directSaEnds()
+    {
+        return direct.ends();
+    }
+
+    /** @return frames between spokes not yet delivered. */
+    public int underlayInFlight()
+    {
+        return underlay.size();
+    }
+
+    public FrameSlab underlaySlab()
+    {
+        return underlaySlab;
+    }
+
+    /**
+     * Every frame accounted for: frames received = data delivered + NHRP messages handled +
+     * receive drops, and frames sent spoke to spoke = frames received from the underlay + those
+     * still on it. Exact when the spokes are idle.
+     */
+    public boolean conserved()
+    {
+        final long received = counters.get(Counter.FRAMES_RECEIVED_HUB) + counters.get(Counter.FRAMES_RECEIVED_DIRECT);
+        long nhrp = 0;
+        for (int type = Nhrp.TYPE_RESOLUTION_REQUEST; type <= Nhrp.TYPE_TRAFFIC_INDICATION; type++)
+        {
+            nhrp += counters.nhrpReceived(type);
+        }
+        final long delivered = counters.get(Counter.DATA_RECEIVED_HUB) + counters.get(Counter.DATA_RECEIVED_DIRECT);
+        return received == delivered + nhrp + counters.drops(SpokeDrop.Stage.RECEIVE) &&
+            counters.get(Counter.FRAMES_DIRECT) == counters.get(Counter.FRAMES_RECEIVED_DIRECT) + underlay.size();
+    }
+
+    /**
+     * @return bytes of the spokes' own tables as allocated now (per-spoke arrays, counters, NHRP
+     * caches, maps, timers), without the SA objects, which {@link SimulatedIke} makes per peer.
+     */
+    public long memoryBytes()
+    {
+        final long perSpoke = 7L * Integer.BYTES + 3 + Long.BYTES + 8;
+        return tunnel.length * perSpoke + counters.perSpokeBytes() + cache.memoryBytes() +
+            (long)(spokeByNbma.capacity() + spokeByLan.capacity()) * 8 + (long)requests.capacity() * 16 + timers.memoryBytes();
+    }
+
+    /** Closes every SA (their native contexts). The spokes must not run afterwards. */
+    @Override
+    public void close()
+    {
+        for (int s = 0; s < count; s++)
+        {
+            closeHubSas(s);
+        }
+        direct.close();
+    }
+}

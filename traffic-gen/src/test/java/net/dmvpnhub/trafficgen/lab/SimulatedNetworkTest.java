@@ -1,0 +1,332 @@
+package net.dmvpnhub.trafficgen.lab;
+
+import net.dmvpnhub.nhrp.config.ConfigException;
+import net.dmvpnhub.nhrp.config.IosConfigParser;
+import net.dmvpnhub.nhrp.config.RouterConfig;
+import net.dmvpnhub.trafficgen.spoke.SpokeCounters;
+import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
+import net.dmvpnhub.trafficgen.spoke.SpokeDrop;
+import net.dmvpnhub.wire.nhrp.Nhrp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static net.dmvpnhub.trafficgen.lab.SimulatedNetwork.SECOND;
+import static net.dmvpnhub.wire.Ipv4Address.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reference labs built from their configuration files in examples/: goldens of what an
+ * operator sees (show ip nhrp on every router, traceroutes through the hub and, in Phase 3, over
+ * the shortcut), pings, the actions, and the configuration errors between files. Every test ends
+ * with every frame accounted for and no slot held.
+ */
+class SimulatedNetworkTest
+{
+    private SimulatedNetwork network;
+
+    @AfterEach
+    void conservedAndNoLeak()
+    {
+        if (network != null)
+        {
+            assertNull(network.conservationProblem());
+            assertTrue(network.conserved());
+            network.close();
+        }
+    }
+
+    static RouterConfig example(final String file) throws IOException, ConfigException
+    {
+        return IosConfigParser.parse(Path.of("..", "examples", file));
+    }
+
+    /** An example file with some lines changed (a line may become several), parsed under its own name. */
+    static RouterConfig edited(final String file, final String as, final UnaryOperator<String> edit) throws IOException, ConfigException
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final String line : Files.readAllLines(Path.of("..", "examples", file)))
+        {
+            lines.addAll(List.of(edit.apply(line).split("\n", -1)));
+        }
+        return IosConfigParser.parse(as, lines);
+    }
+
+    private static SimulatedNetwork phase1() throws Exception
+    {
+        return SimulatedNetwork.build(List.of(example("phase1-R1.cfg"), example("phase1-R3.cfg"), example("phase1-R4.cfg")));
+    }
+
+    private static SimulatedNetwork phase3() throws Exception
+    {
+        return SimulatedNetwork.build(List.of(example("phase3-hub.cfg"), example("phase3-spoke.cfg"), example("phase3-spoke2.cfg")));
+    }
+
+    @Test
+    void phase1LabShowIpNhrpOnEveryRouterAndTracerouteThroughTheHub() throws Exception
+    {
+        network = phase1();
+        assertEquals(List.of("R1", "R3", "R4"), network.routerNames());
+        network.advance(44 * 60 * SECOND + 19 * SECOND);
+
+        assertEquals("""
+            Type escape sequence to abort.
+            Tracing the route to 192.168.1.2
+            VRF info: (vrf in name/id, vrf out name/id)
+              1 192.168.1.1 0 msec 0 msec 0 msec
+              2 192.168.1.2 0 msec 0 msec 0 msec
+            """, network.traceroute("R4", parse("192.168.1.2")), "R4 to R3: the hub, then R3");
+        network.advance(SECOND);
+
+        assertEquals("""
+            192.168.1.2/32 via 192.168.1.2
+               Tunnel999 created 00:44:20, never expire
+               Type: static, Flags: used
+               NBMA address: 3.3.3.2
+            192.168.1.3/32 via 192.168.1.3
+               Tunnel999 created 00:44:20, never expire
+               Type: static, Flags: used
+               NBMA address: 4.4.4.2
+            """, network.show("R1", "show ip nhrp"));
+        assertEquals("""
+            192.168.1.1/32 via 192.168.1.1
+               Tunnel999 created 00:44:20, never expire
+               Type: static, Flags: used
+               NBMA address: 1.1.1.1
+            """, network.show("R3", "show ip nhrp"));
+        assertEquals("""
+            192.168.1.1/32 via 192.168.1.1
+               Tunnel999 created 00:44:20, never expire
+               Type: static, Flags: used
+               NBMA address: 1.1.1.1
+            """, network.show("R4", "show ip nhrp"));
+
+        assertEquals("""
+            Type escape sequence to abort.
+            Tracing the route to 192.168.1.3
+            VRF info: (vrf in name/id, vrf out name/id)
+              1 192.168.1.3 0 msec 0 msec 0 msec
+            """, network.traceroute("R1", parse("192.168.1.3")), "from the hub itself: one hop");
+        assertEquals(0, network.lab().spokes().counters().get(Counter.REGISTRATIONS_SENT), "statically mapped Phase 1 spokes do not register");
+    }
+
+    @Test
+    void pingsAreRealEchoesThroughTheHub() throws Exception
+    {
+        network = phase1();
+        assertEquals("""
+            Type escape sequence to abort.
+            Sending 5, 100-byte ICMP Echos to 192.168.1.2, timeout is 2 seconds:
+            !!!!!
+            Success rate is 100 percent (5/5), round-trip min/avg/max = 0/0/0 ms
+            """, network.ping("R4", parse("192.168.1.2"), 5, 100));
+        final SpokeCounters counters = network.lab().spokes().counters();
+        assertEquals(5, counters.get(Counter.ECHO_REPLIES_SENT), "R3 answered");
+        assertEquals(5, counters.get(Counter.ICMP_RECEIVED), "R4 heard the replies");
+        assertEquals(10, counters.get(Counter.PACKETS_ORIGINATED), "R4's requests and R3's replies");
+
+        // The hub answers pings to its own address in its dataplane; R1 pings R3's loopback.
+        assertTrue(network.ping("R3", parse("192.168.1.1"), 3, 64).contains("Success rate is 100 percent (3/3)"));
+        assertEquals(3, network.lab().dataplane().totals().echoRepliesSent());
+        assertTrue(network.ping("R1", parse("10.3.3.3"), 2, 100).contains("!!\nSuccess rate is 100 percent (2/2)"));
+
+        // Nobody at 192.168.1.9: each echo times out after 2 simulated seconds.
+        final long before = network.nowNs();
+        assertEquals("""
+            Type escape sequence to abort.
+            Sending 2, 100-byte ICMP Echos to 192.168.1.9, timeout is 2 seconds:
+            ..
+            Success rate is 0 percent (0/2)
+            """, network.ping("R4", parse("192.168.1.9"), 2, 100));
+        assertEquals(4 * SECOND, network.nowNs() - before);
+    }
+
+    @Test
+    void aTracerouteToAHostBehindASpokeEndsAtTheHostAndTheSpokeSaysTimeExceeded() throws Exception
+    {
+        network = phase1();
+        assertEquals("""
+            Type escape sequence to abort.
+            Tracing the route to 10.3.3.50
+            VRF info: (vrf in name/id, vrf out name/id)
+              1 192.168.1.1 0 msec 0 msec 0 msec
+              2 192.168.1.2 0 msec 0 msec 0 msec
+              3 10.3.3.50 0 msec 0 msec 0 msec
+            """, network.traceroute("R4", parse("10.3.3.50")));
+        final SpokeCounters counters = network.lab().spokes().counters();
+        assertEquals(3, counters.get(Counter.TIME_EXCEEDED_SENT), "R3, forwarding to its LAN with TTL 1");
+        assertEquals(3, counters.drops(SpokeDrop.TTL_EXPIRED));
+        assertEquals(3, counters.get(Counter.PORT_UNREACHABLES_SENT), "the host: nothing listens on a traceroute port");
+        assertEquals(3, network.lab().dataplane().totals().timeExceededSent(), "the hub, hop 1");
+        assertTrue(network.show("R1", "show interface Tunnel999").contains("3 ICMP time exceeded sent, 0 echo replies sent, 0 ICMP errors rate-limited"),
+            network.show("R1", "show interface Tunnel999"));
+    }
+
+    @Test
+    void phase3TracerouteCrossesTheHubUntilTheRedirectThenTakesTheShortcut() throws Exception
+    {
+        network = phase3();
+        final String routesBefore = """
+            Codes: L - local, C - connected, S - static, B - BGP, D - EIGRP, O - OSPF, H - NHRP
+
+            C     10.0.0.0/15 is directly connected, Tunnel0
+            S     10.128.0.0/9 [1/0] via 10.0.0.1, Tunnel0
+            C     10.128.0.0/24 is directly connected, LAN
+            """;
+        assertEquals(routesBefore, network.show("SPOKE1", "show ip route"));
+        assertEquals("""
+            Type escape sequence to abort.
+            Tracing the route to 10.128.1.1
+            VRF info: (vrf in name/id, vrf out name/id)
+              1 10.0.0.1 0 msec 0 msec 0 msec
+              2 10.128.1.1 0 msec 0 msec 0 msec
+            """, network.traceroute("SPOKE1", parse("10.128.1.1")), "via the hub");
+        assertTrue(network.lab().server().traffic().sent(Nhrp.TYPE_TRAFFIC_INDICATION) >= 1, "the hub redirected");
+
+        assertEquals(routesBefore + """
+            H     10.128.1.0/24 [250/1] via 10.0.0.3, 02:00:00, Tunnel0
+            """, network.show("SPOKE1", "show ip route"));
+        assertEquals("""
+            Codes: L - local, C - connected, S - static, B - BGP, D - EIGRP, O - OSPF, H - NHRP
+
+            H     10.128.1.0/24 [250/1] via 10.0.0.3, 02:00:00, Tunnel0
+            """, network.show("SPOKE1", "show ip route nhrp"));
+        final long hubForwarded = network.lab().dataplane().totals().transmitted();
+        assertEquals("""
+            Type escape sequence to abort.
+            Tracing the route to 10.128.1.1
+            VRF info: (vrf in name/id, vrf out name/id)
+              1 10.128.1.1 0 msec 0 msec 0 msec
+            """, network.traceroute("SPOKE1", parse("10.128.1.1")), "spoke to spoke over the shortcut");
+        assertEquals(hubForwarded, network.lab().dataplane().totals().transmitted(), "the hub saw none of it");
+        assertEquals("""
+            10.0.0.1/32 via 10.0.0.1
+               Tunnel0 created 00:00:00, never expire
+               Type: static, Flags: used
+               NBMA address: 198.18.0.1
+            10.0.0.3/32 via 10.0.0.3
+               Tunnel0, expire 02:00:00
+               Type: dynamic, Flags: router nhop used
+               NBMA address: 198.18.0.3
+            """, network.show("SPOKE1", "show ip nhrp"));
+    }
+
+    @Test
+    void shutdownChangeOfAddressAndNoShutdownAsTheHubSeesThem() throws Exception
+    {
+        network = phase3();
+        assertTrue(network.show("HUB", "show ip nhrp").contains("NBMA address: 198.18.0.3"));
+        network.shutdown("SPOKE2");
+        assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 2, 100).contains("Success rate is 0 percent (0/2)"));
+        network.advance(7201 * SECOND);
+        assertTrue(!network.show("HUB", "show ip nhrp").contains("10.0.0.3/32"), "its registration expired");
+        network.noShutdown("SPOKE2");
+        assertTrue(network.show("HUB", "show ip nhrp").contains("NBMA address: 198.18.0.3"), "registered again");
+
+        // A unique registration: the hub refuses the new address (NAK 14) until the old one's holding time ends.
+        network.changeNbma("SPOKE2", parse("198.18.0.99"));
+        assertEquals(Nhrp.CIE_ALREADY_REGISTERED, network.lab().spokes().lastNak(1));
+        network.advance(7200 * SECOND + 2 * 64 * SECOND);
+        assertTrue(network.show("HUB", "show ip nhrp").contains("NBMA address: 198.18.0.99"), network.show("HUB", "show ip nhrp"));
+        assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 1, 100).contains("Success rate is 100 percent (1/1)"));
+        assertTrue(network.show("SPOKE2", "show ip nhrp json").contains("\"nbma\": \"198.18.0.1\""), network.show("SPOKE2", "show ip nhrp json"));
+    }
+
+    @Test
+    void noUniqueSpokesMoveToANewAddressAtOnceAndTheHubPurgesTheOld() throws Exception
+    {
+        final UnaryOperator<String> noUnique = line -> line.equals(" ip nhrp nhs 10.0.0.1") ? line + "\n ip nhrp registration no-unique" : line;
+        network = SimulatedNetwork.build(List.of(example("phase3-hub.cfg"),
+            edited("phase3-spoke.cfg", "phase3-spoke.cfg", noUnique), edited("phase3-spoke2.cfg", "phase3-spoke2.cfg", noUnique)));
+        assertTrue(network.show("HUB", "show ip nhrp").contains("Type: dynamic, Flags: registered"), network.show("HUB", "show ip nhrp"));
+        network.traceroute("SPOKE1", parse("10.128.1.1"));
+        assertTrue(network.show("SPOKE1", "show ip route nhrp").contains("H     10.128.1.0/24"), "a shortcut to SPOKE2 before it moves");
+
+        network.changeNbma("SPOKE2", parse("198.18.0.99"));
+        final String hub = network.show("HUB", "show ip nhrp");
+        assertTrue(hub.contains("NBMA address: 198.18.0.99") && !hub.contains("NBMA address: 198.18.0.3"), hub);
+        final String ping = network.ping("SPOKE1", parse("10.128.1.1"), 2, 100);
+        assertTrue(ping.contains("Success rate is 100 percent (2/2)"),
+            "traffic follows the new address (SPOKE2 purged SPOKE1's shortcut to the old one)\n" + ping + network.show("SPOKE1", "show ip nhrp"));
+    }
+
+    @Test
+    void spokesDisagreeingOnNoUniqueAreAConfigurationError() throws Exception
+    {
+        final ConfigException e = assertThrows(ConfigException.class, () -> SimulatedNetwork.build(List.of(example("phase3-hub.cfg"),
+            example("phase3-spoke.cfg"),
+            edited("phase3-spoke2.cfg", "phase3-spoke2.cfg", l -> l.equals(" ip nhrp nhs 10.0.0.1") ? l + "\n ip nhrp registration no-unique" : l))));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith("phase3-spoke2.cfg:") &&
+            e.problems().get(0).endsWith("'ip nhrp registration no-unique' is set, but not on SPOKE1 (phase3-spoke.cfg:23): the simulated spokes share one"),
+            e.getMessage());
+    }
+
+    @Test
+    void unknownRoutersAndCommandsSayWhatIsAccepted() throws Exception
+    {
+        network = phase1();
+        assertEquals("no router named 'R9': the network has R1, R3, R4",
+            assertThrows(IllegalArgumentException.class, () -> network.show("R9", "show ip nhrp")).getMessage());
+        assertEquals("R3 does not know 'show ip bgp': a spoke accepts show ip nhrp, show ip nhrp detail, show dmvpn, show ip route, " +
+                "show ip route nhrp, show interface Tunnel999, each also with json",
+            assertThrows(IllegalArgumentException.class, () -> network.show("R3", "show ip bgp")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> network.show("R1", "show interface Tunnel0"));
+        assertEquals("shutdown is simulated for spokes only, and R1 is the hub",
+            assertThrows(IllegalArgumentException.class, () -> network.shutdown("R1")).getMessage());
+        assertTrue(network.show("R1", "show ip nhrp json").startsWith("{"));
+        assertTrue(network.show("R1", "show  dmvpn ").contains("Type:Hub, NHRP Peers:2"));
+    }
+
+    @Test
+    void inconsistentFilesAreErrorsNamingFileAndLine() throws Exception
+    {
+        final RouterConfig r1 = example("phase1-R1.cfg");
+        final RouterConfig r3 = example("phase1-R3.cfg");
+        final RouterConfig r4 = example("phase1-R4.cfg");
+        assertProblems(List.of("phase1-R2.cfg:10: R2 is a second hub (multipoint, no NHS, no tunnel destination): R1 at phase1-R1.cfg:10 " +
+                "is the hub already"),
+            r1, r3, edited("phase1-R1.cfg", "phase1-R2.cfg", l -> l.replace("hostname R1", "hostname R2")));
+        assertProblems(List.of("phase1-R3.cfg:10: no hub among the files (a router whose tunnel is multipoint, with no 'ip nhrp nhs' and no " +
+            "'tunnel destination')"), r3, r4);
+        assertProblems(List.of("bad-R3.cfg:14: NHS 192.168.1.9 is not the hub's tunnel address 192.168.1.1 (R1)"),
+            r1, edited("phase1-R3.cfg", "bad-R3.cfg", l -> l.replace("nhs 192.168.1.1", "nhs 192.168.1.9")), r4);
+        assertProblems(List.of("bad-R3.cfg:10: tunnel destination 1.1.1.9 is not the hub's NBMA address 1.1.1.1"),
+            r1, edited("phase1-R3.cfg", "bad-R3.cfg", l -> l.replace("tunnel destination 1.1.1.1", "tunnel destination 1.1.1.9")));
+        assertProblems(List.of("bad-R3.cfg:10: tunnel key 5 differs from the hub's tunnel key none (phase1-R1.cfg:10)"),
+            r1, keyed());
+        assertProblems(List.of("SPOKE2.cfg:23: SPOKE2 is a Phase 2 spoke but SPOKE1 (phase3-spoke.cfg:23) is Phase 3: the spokes of one network " +
+                "share a phase"),
+            example("phase3-hub.cfg"), example("phase3-spoke.cfg"),
+            edited("phase3-spoke2.cfg", "SPOKE2.cfg", l -> l.equals(" ip nhrp shortcut") ? "!" : l));
+    }
+
+    private static RouterConfig keyed() throws IOException, ConfigException
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final String line : Files.readAllLines(Path.of("..", "examples", "phase1-R3.cfg")))
+        {
+            lines.add(line);
+            if (line.equals(" tunnel destination 1.1.1.1"))
+            {
+                lines.add(" tunnel key 5");
+            }
+        }
+        return IosConfigParser.parse("bad-R3.cfg", lines);
+    }
+
+    private static void assertProblems(final List<String> expected, final RouterConfig... files)
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> SimulatedNetwork.build(List.of(files)));
+        assertEquals(expected, ex.problems());
+    }
+}
