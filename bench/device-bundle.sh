@@ -87,11 +87,11 @@ for workers in 1 2; do
   # The heap ./dmvpn latency gives the run (its launcher explains the size); one worker with its floor.
   floor=(); [ "$workers" = 1 ] && floor=(--with-floor)
   run "latency-rtc-$workers" "$java" "${flags[@]}" -Xms512m -Xmx512m "${bench_flags[@]}" \
-    -cp "$here/benchmarks.jar" net.dmvpnhub.bench.HubLatencyRun --workers "$workers" --idle busy "${floor[@]}" "${latency[@]}" \
+    -cp "$here/benchmarks.jar" net.dmvpnhub.bench.runners.HubLatencyRun --workers "$workers" --idle busy "${floor[@]}" "${latency[@]}" \
     --out "$dest/latency-rtc-$workers"
 done
 run scaling "$java" "${flags[@]}" -Xms2g -Xmx2g "${bench_flags[@]}" \
-  -cp "$here/benchmarks.jar" net.dmvpnhub.bench.WorkerScalingRun --sizes 64,IMIX "${scaling[@]}"
+  -cp "$here/benchmarks.jar" net.dmvpnhub.bench.runners.WorkerScalingRun --sizes 64,IMIX "${scaling[@]}"
 echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$dest/machine.txt"
 exit $status
 EOF
