@@ -38,6 +38,10 @@ public record HubConfig(
     long icmpErrorIntervalNs,
     int injectWeight)
 {
+    /** At most one redirect signal per (source, next hop) pair per interval. */
+    public static final long DEFAULT_REDIRECT_INTERVAL_NS = 1_000_000_000L;
+    /** At most one resolution request per next hop per interval. */
+    public static final long DEFAULT_RESOLUTION_INTERVAL_NS = 100_000_000L;
     /** IOS's default {@code ip icmp rate-limit unreachable} interval. */
     public static final long DEFAULT_ICMP_ERROR_INTERVAL_NS = 500_000_000L;
     /**
@@ -77,20 +81,100 @@ public record HubConfig(
     }
 
     /**
-     * A hub without a tunnel address of its own for the dataplane (it sends no ICMP errors), the
-     * default ICMP rate limit and the default injection weight.
+     * A hub's tunnel from its NBMA address and the defaults: no GRE key, {@code tunnel protection}
+     * (ESP required), no redirect, redirect signals at most once a second per pair and resolution
+     * requests once per 100 ms per next hop, back-pressure on, no tunnel address (no ICMP errors),
+     * the default ICMP rate limit and injection weight. Change what differs with the builder's setters.
      */
-    public HubConfig(
-        final int hubNbma,
-        final long tunnelKey,
-        final boolean requireEsp,
-        final boolean redirect,
-        final long redirectIntervalNs,
-        final long resolutionIntervalNs,
-        final boolean backPressure)
+    public static Builder builder(final int hubNbma)
     {
-        this(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, 0,
-            DEFAULT_ICMP_ERROR_BURST, DEFAULT_ICMP_ERROR_INTERVAL_NS, DEFAULT_INJECT_WEIGHT);
+        return new Builder(hubNbma);
+    }
+
+    /** Builds a {@link HubConfig} from named settings; every one not set keeps its default ({@link #builder}). */
+    public static final class Builder
+    {
+        private final int hubNbma;
+        private long tunnelKey = -1;
+        private boolean requireEsp = true;
+        private boolean redirect;
+        private long redirectIntervalNs = DEFAULT_REDIRECT_INTERVAL_NS;
+        private long resolutionIntervalNs = DEFAULT_RESOLUTION_INTERVAL_NS;
+        private boolean backPressure = true;
+        private int hubTunnel;
+        private int icmpErrorBurst = DEFAULT_ICMP_ERROR_BURST;
+        private long icmpErrorIntervalNs = DEFAULT_ICMP_ERROR_INTERVAL_NS;
+        private int injectWeight = DEFAULT_INJECT_WEIGHT;
+
+        private Builder(final int hubNbma)
+        {
+            this.hubNbma = hubNbma;
+        }
+
+        /** {@code tunnel key}; -1: none. */
+        public Builder tunnelKey(final long key)
+        {
+            this.tunnelKey = key;
+            return this;
+        }
+
+        /** {@code tunnel protection ipsec}: GRE without ESP is dropped. */
+        public Builder requireEsp(final boolean require)
+        {
+            this.requireEsp = require;
+            return this;
+        }
+
+        /** {@code ip nhrp redirect}: hairpinned packets signal a Traffic Indication. */
+        public Builder redirect(final boolean on)
+        {
+            this.redirect = on;
+            return this;
+        }
+
+        public Builder redirectIntervalNs(final long intervalNs)
+        {
+            this.redirectIntervalNs = intervalNs;
+            return this;
+        }
+
+        public Builder resolutionIntervalNs(final long intervalNs)
+        {
+            this.resolutionIntervalNs = intervalNs;
+            return this;
+        }
+
+        public Builder backPressure(final boolean on)
+        {
+            this.backPressure = on;
+            return this;
+        }
+
+        /** The hub's own tunnel address, source of the ICMP it sends; 0: none. */
+        public Builder hubTunnel(final int address)
+        {
+            this.hubTunnel = address;
+            return this;
+        }
+
+        public Builder icmpErrorRateLimit(final int burst, final long intervalNs)
+        {
+            this.icmpErrorBurst = burst;
+            this.icmpErrorIntervalNs = intervalNs;
+            return this;
+        }
+
+        public Builder injectWeight(final int weight)
+        {
+            this.injectWeight = weight;
+            return this;
+        }
+
+        public HubConfig build()
+        {
+            return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure,
+                hubTunnel, icmpErrorBurst, icmpErrorIntervalNs, injectWeight);
+        }
     }
 
     /** @return this configuration with the hub's tunnel address, so it answers with ICMP. */

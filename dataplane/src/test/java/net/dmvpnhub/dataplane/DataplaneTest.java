@@ -125,7 +125,7 @@ class DataplaneTest
     @EnumSource(ThreadingMode.class)
     void workerThreadsWithBackPressureForwardEveryFrameOnce(final ThreadingMode mode) throws Exception
     {
-        final HubConfig lossless = new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, true, true, 1_000_000_000L, 100_000_000L, true);
+        final HubConfig lossless = HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY).redirect(true).build();
         try (Dataplane dataplane = new Dataplane(hub.slab, hub.tables, lossless, mode, 2, 1024))
         {
             dataplane.start(() -> new BackoffIdleStrategy(1, 1, 1_000, 100_000), SystemNanoClock.INSTANCE);
@@ -174,7 +174,7 @@ class DataplaneTest
     @Test
     void backPressureWithRingsTooSmallForABatchPerInputIsRefused()
     {
-        final HubConfig lossless = new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, true, true, 1_000_000_000L, 100_000_000L, true);
+        final HubConfig lossless = HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY).redirect(true).build();
         // Two workers: each admits a batch from its injection ring and one handoff ring only with room for three batches (192).
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
             () -> new Dataplane(hub.slab, hub.tables, lossless, ThreadingMode.RUN_TO_COMPLETION, 2, 128));

@@ -95,7 +95,7 @@ final class HubHarness
 
     HubHarness()
     {
-        this(new HubConfig(HUB_NBMA, KEY, true, true, 1_000_000_000L, 100_000_000L, false));
+        this(HubConfig.builder(HUB_NBMA).tunnelKey(KEY).redirect(true).backPressure(false).build());
     }
 
     HubConfig config()

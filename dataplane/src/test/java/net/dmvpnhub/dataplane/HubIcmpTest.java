@@ -47,7 +47,7 @@ class HubIcmpTest
 
     private void start(final int burst, final long intervalNs)
     {
-        hub = new HubHarness(new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, true, true, SECOND, SECOND / 10, false)
+        hub = new HubHarness(HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY).redirect(true).backPressure(false).build()
             .withHubTunnel(HubHarness.HUB_TUNNEL).withIcmpErrorRateLimit(burst, intervalNs));
         a = hub.spoke(1);
         b = hub.spoke(2);

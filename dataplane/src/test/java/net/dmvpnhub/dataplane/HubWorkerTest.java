@@ -110,7 +110,8 @@ class HubWorkerTest
     void withoutTunnelProtectionFramesLeaveAsPlainGre()
     {
         hub.assertConservedAndNoLeak();
-        hub = new HubHarness(new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, false, false, 0, 0, false));
+        hub = new HubHarness(HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY).requireEsp(false)
+            .redirectIntervalNs(0).resolutionIntervalNs(0).backPressure(false).build());
         a = hub.spoke(1);
         b = hub.spoke(2);
         hub.tables.routes().add(new Route(b.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(b.tunnel)));
@@ -159,7 +160,8 @@ class HubWorkerTest
         assertEquals(3, hub.worker.counters().redirectsSignalled());
 
         // Redirect off: no signal at all.
-        final HubHarness quiet = new HubHarness(new HubConfig(HubHarness.HUB_NBMA, HubHarness.KEY, true, false, SECOND, SECOND, false));
+        final HubHarness quiet = new HubHarness(HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY)
+            .resolutionIntervalNs(SECOND).backPressure(false).build());
         final Spoke qa = quiet.spoke(1);
         final Spoke qb = quiet.spoke(2);
         quiet.tables.routes().add(new Route(qb.lan, 24, RouteSource.EIGRP, 90, Adjacency.tunnel(qb.tunnel)));

@@ -5,16 +5,17 @@ import net.dmvpnhub.crypto.PeerSas;
 import net.dmvpnhub.crypto.SecurityAssociation;
 import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.DropReasons;
-import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.WorkerCounters;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.config.ConfigException;
-import net.dmvpnhub.nhrp.config.HubBuilder;
+import net.dmvpnhub.nhrp.config.HubConfiguration;
 import net.dmvpnhub.nhrp.config.IosConfigParser;
 import net.dmvpnhub.nhrp.config.RouterConfig;
+import net.dmvpnhub.nhrp.hub.Hub;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.wire.PcapReader;
@@ -27,7 +28,6 @@ import java.io.PrintStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -89,20 +89,19 @@ public final class PcapReplay
         throws IOException, ConfigException
     {
         final RouterConfig config = IosConfigParser.parse(configFile);
-        final HubBuilder hub = HubBuilder.of(config);
+        final HubSpec spec = HubConfiguration.spec(config);
         final PcapReader.Capture capture = PcapReader.read(input);
         final CachedNanoClock clock = new CachedNanoClock();
         clock.update(capture.packets().isEmpty() ? 0 : capture.packets().get(0).timestampNs());
-        final FrameSlab slab = new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-        final HubTables tables = new HubTables(Math.max(64, config.manualSas().size() + 16), 2);
-        final Dataplane dataplane = new Dataplane(slab, tables, hub.hubConfig(), Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, RING);
         final String key = config.isakmpKeys().isEmpty() ? "replay" : config.isakmpKeys().get(0).key();
         final SimulatedIke ike = new SimulatedIke(CryptoProvider.preferred(),
-            hub.transform() == null ? net.dmvpnhub.crypto.Transform.AES_GCM_128 : hub.transform(), key.getBytes(StandardCharsets.US_ASCII),
+            spec.transform() == null ? net.dmvpnhub.crypto.Transform.AES_GCM_128 : spec.transform(), key.getBytes(StandardCharsets.US_ASCII),
             false);
-        final NhrpServer server = new NhrpServer(hub.nhsConfig(), dataplane, tables, ike, clock, RegistrationListener.NONE);
-        hub.installRoutes(tables);
-        hub.installStaticMaps(server);
+        final Hub hub = new Hub(spec.withSizing(spec.sizing().withPeers(Math.max(64, config.manualSas().size())).withFrames(SLOTS, RING)),
+            ike, clock, RegistrationListener.NONE);
+        final FrameSlab slab = hub.slab();
+        final Dataplane dataplane = hub.dataplane();
+        final NhrpServer server = hub.server();
         for (final RouterConfig.ManualSa manual : config.manualSas())
         {
             final var transform = config.transformSets().get(manual.transformSet()).transform();
@@ -159,7 +158,7 @@ public final class PcapReplay
                     DropReasons.description(reason));
             }
         }
-        console.print(server.traffic().render(hub.interfaceName()));
+        console.print(server.traffic().render(spec.interfaceName()));
         console.println(conserved ? "dmvpn replay: every frame accounted for" :
             "dmvpn replay: CONSERVATION FAILED: received != transmitted + punted + dropped");
         return conserved && written == t.transmitted();

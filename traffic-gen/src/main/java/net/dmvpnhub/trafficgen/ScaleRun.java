@@ -5,9 +5,15 @@ import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.HubConfig;
 import net.dmvpnhub.dataplane.WorkerCounters;
+import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.dataplane.fib.Route;
+import net.dmvpnhub.dataplane.fib.RouteSource;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.nhrp.hub.Hub;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
+import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.nhrp.show.HubShow;
 import net.dmvpnhub.nhrp.show.Json;
 import net.dmvpnhub.trafficgen.spoke.AddressPlan;
@@ -59,6 +65,9 @@ public final class ScaleRun
 {
     static final String HUB_NBMA = "198.18.0.1";
     static final String HUB_TUNNEL = "10.0.0.1";
+    /** The hub-side LAN behind the hub itself (a data centre), delivered locally. */
+    public static final String HUB_LAN = "172.16.0.0";
+    public static final int HUB_LAN_LENGTH = 16;
     static final long GRE_KEY = 100;
     static final byte[] PSK = "dmvpn-hub scale run".getBytes(StandardCharsets.US_ASCII);
     private static final long SECOND = 1_000_000_000L;
@@ -126,7 +135,7 @@ public final class ScaleRun
         final int hubTunnel = Ipv4Address.parse(HUB_TUNNEL);
         final SimulatedIke ike = new SimulatedIke(options.provider(), options.transform(), PSK, false);
         final boolean phase3 = options.phase() == 3;
-        final HubConfig hubConfig = new HubConfig(hubNbma, GRE_KEY, true, phase3, SECOND, 100_000_000L, true);
+        final HubConfig hubConfig = HubConfig.builder(hubNbma).tunnelKey(GRE_KEY).redirect(phase3).hubTunnel(hubTunnel).build();
         final NhsConfig nhsConfig = NhsConfig.phase3(hubNbma, hubTunnel, tunnelLength).withRedirect(phase3)
             .withAdmissionBound(Math.max(256, ringCapacity(spokeCount) / 2));
 
@@ -142,7 +151,14 @@ public final class ScaleRun
         final int slots = slabSlots(spokeCount);
         // The storm's SAs: a pair at the hub and a pair at each spoke, keyed from contexts made now (before the clock starts).
         ike.provider().reserve(options.transform(), 4 * spokeCount);
-        final HubAssembly hub = new HubAssembly(options, hubConfig, nhsConfig, ike, clock, slots, ringCapacity(spokeCount), plan);
+        // The hub's tunnel routes (as IOS derives them from Tunnel0's address) and its own LAN behind it, delivered locally.
+        final HubSpec spec = HubSpec.of(hubConfig, nhsConfig)
+            .withTunnelRoutes()
+            .withRoute(Route.of(HUB_LAN, HUB_LAN_LENGTH, RouteSource.CONNECTED, Adjacency.LOCAL))
+            .withSizing(HubSpec.Sizing.SMALL.withPeers(spokeCount).withFrames(slots, ringCapacity(spokeCount))
+                .withThreads(options.mode(), options.workers()).withLanPrefixLength(plan.lanPrefixLength()));
+        final Hub hub = new Hub(spec, ike, clock, RegistrationListener.NONE);
+        plan.lans(hub.routing(), spokeCount);
         final SpokeConfig spokeConfig = SpokeConfig.builder()
             .phase(SpokeConfig.Phase.values()[options.phase() - 1])
             // Phase 1 spokes register too (ip nhrp nhs with a dynamic hub), with no resolution.
@@ -415,7 +431,7 @@ public final class ScaleRun
         final RunOptions o, final String command, final String loadBefore, final String stamp, final int spokeCount, final long stormNs, final long stormNhsCpuNs, final long stormNhrpNs, final long stormIkeNs,
         final long naks, final double workerBusy,
         final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
-        final HubAssembly hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
+        final Hub hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
         final boolean hubConserved, final boolean spokesConserved, final List<SchedStat.ThreadStat> threads)
     {
         final Map<String, Object> s = new LinkedHashMap<>();

@@ -90,7 +90,7 @@ public final class TrafficGenerator implements Agent
                 peerTable[s * peers + k] = d;
             }
         }
-        this.hubLan = Ipv4Address.parse(HubAssembly.HUB_LAN);
+        this.hubLan = Ipv4Address.parse(ScaleRun.HUB_LAN);
         this.upSpokes = new int[spokes.count()];
         spokes.dataReceiver(this::onData);
     }

@@ -121,7 +121,8 @@ public class HubForwardingBenchmark
         tx = new SpscLongRing(1024);
         controlRings = new SpscLongRing[]{new SpscLongRing(1024), new SpscLongRing(1024), new SpscLongRing(1024),
             new SpscLongRing(1024), new SpscLongRing(1024)};
-        final HubConfig config = new HubConfig(HUB_NBMA, KEY, true, true, 1_000_000_000L, 1_000_000_000L, false);
+        final HubConfig config = HubConfig.builder(HUB_NBMA).tunnelKey(KEY).redirect(true).resolutionIntervalNs(1_000_000_000L)
+            .backPressure(false).build();
         worker = new HubWorker(slab, tables, config, rx, tx, controlRings[0], controlRings[1], controlRings[2], controlRings[3],
             controlRings[4]);
         worker.touchKeyState(touchKeyState);

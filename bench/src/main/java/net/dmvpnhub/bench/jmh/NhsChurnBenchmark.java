@@ -4,7 +4,6 @@ import net.dmvpnhub.bench.fixtures.HairpinTraffic;
 
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.dataplane.Dataplane;
-import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
@@ -15,7 +14,8 @@ import net.dmvpnhub.nhrp.hub.NhrpTraffic;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.trafficgen.spoke.AddressPlan;
-import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
+import net.dmvpnhub.nhrp.hub.Hub;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.trafficgen.spoke.NhcMessages;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.nhrp.Nhrp;
@@ -154,15 +154,16 @@ public class NhsChurnBenchmark
             throw new IllegalArgumentException("transients re-register before they expire: more transients or a longer step");
         }
         plan = AddressPlan.forSpokes(spokes + transients);
-        slab = new FrameSlab(2048, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-        final HubTables tables = new HubTables(2 * spokes + transients + 16, 1);
-        dataplane = new Dataplane(slab, tables, HairpinTraffic.config(), Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, 4096);
         final SimulatedIke ike = new SimulatedIke(CryptoProvider.OPENSSL, HairpinTraffic.TRANSFORM,
             "churn benchmark".getBytes(StandardCharsets.US_ASCII), false);
         final NhsConfig config = NhsConfig.phase3(HairpinTraffic.HUB_NBMA, HUB_TUNNEL, TUNNEL_PREFIX_LENGTH);
-        final LanRouteAdvertiser advertiser =
-            plan.lans(new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), RegistrationListener.NONE), spokes + transients);
-        nhs = new NhrpServer(config, dataplane, tables, ike, () -> nowNs, advertiser);
+        final Hub hub = new Hub(HubSpec.of(HairpinTraffic.config(), config)
+            .withSizing(HubSpec.Sizing.SMALL.withPeers(2 * spokes + transients).withFrames(2048, 4096).withLanPrefixLength(plan.lanPrefixLength())),
+            ike, () -> nowNs, RegistrationListener.NONE);
+        slab = hub.slab();
+        dataplane = hub.dataplane();
+        plan.lans(hub.routing(), spokes + transients);
+        nhs = hub.server();
         punt = dataplane.nhrpPuntRings()[0];
         inject = dataplane.injectFor(0);
         ikeRequests = nhs.ikeRequests();

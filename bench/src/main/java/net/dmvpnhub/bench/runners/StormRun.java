@@ -12,13 +12,14 @@ import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.HubWorker;
 import net.dmvpnhub.dataplane.WorkerCounters;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
-import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.NhrpTraffic;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
+import net.dmvpnhub.nhrp.hub.Hub;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import org.agrona.concurrent.AgentRunner;
@@ -51,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  *   the worker (the NHS's injected replies, then the received batch) and takes what it
  *   transmitted off the transmit ring. It never waits: the hairpin frames are always there.</li>
  *   <li>the NHS ({@link NhrpServer}) on its own Agrona agent thread, backing off to sleep when idle
- *   as in the main job ({@code HubAssembly}), or busy-spinning ({@code --nhs-idle busy}).</li>
+ *   as in the main job ({@code Hub}), or busy-spinning ({@code --nhs-idle busy}).</li>
  * </ul>
  * Each round is a hub restart: a new hub (tables, dataplane, NHS; the forwarding spokes
  * provisioned again, identically), then a steady window (a fixed time, no storm), a storm window
@@ -303,21 +304,22 @@ public final class StormRun
     {
         final int peers = options.forwardingSpokes() + options.stormSpokes() + 16;
         traffic = new HairpinTraffic(options.forwardingSpokes(), options.frames(), options.size(), 1, options.seed(), peers);
-        slab = new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-        buffer = slab.buffer();
-        dataplane = new Dataplane(slab, traffic.tables(), HairpinTraffic.config().withInjectWeight(options.injectWeight()),
-            Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, RING);
-        worker = dataplane.workers()[0];
-        rx = dataplane.rxFor(0);
-        tx = dataplane.txRings()[0];
-        cursor = 0;
         // Phase 2 behaviour: the dataplane still signals hairpins (as in every forwarding benchmark), the NHS takes the
         // signals and sends no Traffic Indication, so the storm is the only control-plane work.
         final NhsConfig config = NhsConfig.phase3(HairpinTraffic.HUB_NBMA, StormSpokes.HUB_TUNNEL, StormSpokes.TUNNEL_PREFIX_LENGTH)
             .withRedirect(false);
-        advertiser = spokes.plan().lans(
-            new LanRouteAdvertiser(traffic.tables().routes(), spokes.plan().lanPrefixLength(), RegistrationListener.NONE), spokes.count());
-        nhs = new NhrpServer(config, dataplane, traffic.tables(), ike, SystemNanoClock.INSTANCE, advertiser);
+        final HubSpec spec = HubSpec.of(HairpinTraffic.config().withInjectWeight(options.injectWeight()), config)
+            .withSizing(HubSpec.Sizing.SMALL.withPeers(peers).withFrames(SLOTS, RING).withLanPrefixLength(spokes.plan().lanPrefixLength()));
+        final Hub hub = new Hub(spec, traffic.tables(), ike, SystemNanoClock.INSTANCE, RegistrationListener.NONE);
+        slab = hub.slab();
+        buffer = slab.buffer();
+        dataplane = hub.dataplane();
+        worker = dataplane.workers()[0];
+        rx = dataplane.rxFor(0);
+        tx = dataplane.txRings()[0];
+        cursor = 0;
+        advertiser = spokes.plan().lans(hub.routing(), spokes.count());
+        nhs = hub.server();
         // The forwarding spokes' SAs (HairpinTraffic put them under ids 1..N) become the NHS's, so its IKE gives the storm
         // spokes ids after them instead of overwriting them.
         for (int spoke = 1; spoke <= options.forwardingSpokes(); spoke++)

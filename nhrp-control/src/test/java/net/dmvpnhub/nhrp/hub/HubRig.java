@@ -77,7 +77,7 @@ final class HubRig
     {
         clock.update(1_000_000_000L);
         dataplane = new Dataplane(slab, tables,
-            new HubConfig(HUB_NBMA, KEY, true, config.redirect(), 1_000_000_000L, 100_000_000L, false),
+            HubConfig.builder(HUB_NBMA).tunnelKey(KEY).redirect(config.redirect()).backPressure(false).build(),
             Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, 256);
         server = new NhrpServer(config, dataplane, tables, ike, clock, new RegistrationListener()
         {

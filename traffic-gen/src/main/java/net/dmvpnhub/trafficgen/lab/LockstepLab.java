@@ -1,16 +1,15 @@
 package net.dmvpnhub.trafficgen.lab;
 
 import net.dmvpnhub.dataplane.Dataplane;
-import net.dmvpnhub.dataplane.HubConfig;
 import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
-import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.nhrp.hub.Hub;
+import net.dmvpnhub.nhrp.hub.HubSpec;
+import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
 import net.dmvpnhub.nhrp.hub.NhrpServer;
-import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.trafficgen.spoke.AddressPlan;
-import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
 import net.dmvpnhub.trafficgen.spoke.LockstepDriver;
 import net.dmvpnhub.trafficgen.spoke.SpokeConfig;
 import net.dmvpnhub.trafficgen.spoke.Spokes;
@@ -44,21 +43,18 @@ public final class LockstepLab implements AutoCloseable
 
     private final CachedNanoClock clock = new CachedNanoClock();
     private final SimulatedIke ike;
-    private final FrameSlab slab;
-    private final HubTables tables;
-    private final Dataplane dataplane;
-    private final LanRouteAdvertiser routing;
-    private final NhrpServer server;
+    private final Hub hub;
     private final Spokes spokes;
     private final LockstepDriver driver;
 
     /**
+     * @param hubSpec the hub (its routes and static mappings are installed; its sizing is the lab's:
+     * one run-to-completion worker, the slab and rings of {@code sizing}).
      * @param registrations told of every registration and its end after the LAN routes are updated
      * ({@link RegistrationListener#NONE} for nobody).
      */
     public LockstepLab(
-        final NhsConfig nhs,
-        final HubConfig hubConfig,
+        final HubSpec hubSpec,
         final SpokeConfig spokeConfig,
         final AddressPlan plan,
         final Sizing sizing,
@@ -67,13 +63,17 @@ public final class LockstepLab implements AutoCloseable
     {
         this.ike = ike;
         clock.update(START_NS);
-        slab = new FrameSlab(sizing.slabSlots(), FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-        tables = new HubTables(Math.max(256, sizing.spokes() + 16), 4);
-        dataplane = new Dataplane(slab, tables, hubConfig, Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1, sizing.ringCapacity());
-        routing = new LanRouteAdvertiser(tables.routes(), plan.lanPrefixLength(), registrations);
-        server = new NhrpServer(nhs, dataplane, tables, ike, clock, routing);
-        spokes = Spokes.attach(spokeConfig, plan, sizing.spokes(), dataplane, server, ike, clock, sizing.seed());
-        driver = new LockstepDriver(clock, dataplane, server, spokes);
+        hub = new Hub(hubSpec.withSizing(hubSpec.sizing().withPeers(Math.max(256, sizing.spokes()))
+            .withFrames(sizing.slabSlots(), sizing.ringCapacity())
+            .withThreads(Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1)
+            .withLanPrefixLength(plan.lanPrefixLength())), ike, clock, registrations);
+        spokes = Spokes.attach(spokeConfig, plan, sizing.spokes(), hub.dataplane(), hub.server(), ike, clock, sizing.seed());
+        driver = new LockstepDriver(clock, hub.dataplane(), hub.server(), spokes);
+    }
+
+    public Hub hub()
+    {
+        return hub;
     }
 
     public CachedNanoClock clock()
@@ -88,27 +88,27 @@ public final class LockstepLab implements AutoCloseable
 
     public FrameSlab slab()
     {
-        return slab;
+        return hub.slab();
     }
 
     public HubTables tables()
     {
-        return tables;
+        return hub.tables();
     }
 
     public Dataplane dataplane()
     {
-        return dataplane;
+        return hub.dataplane();
     }
 
     public LanRouteAdvertiser routing()
     {
-        return routing;
+        return hub.routing();
     }
 
     public NhrpServer server()
     {
-        return server;
+        return hub.server();
     }
 
     public Spokes spokes()
@@ -130,7 +130,7 @@ public final class LockstepLab implements AutoCloseable
     public String conservationProblem()
     {
         driver.runUntilIdle();
-        if (!dataplane.conserved())
+        if (!hub.dataplane().conserved())
         {
             return "dataplane conservation";
         }
@@ -142,6 +142,7 @@ public final class LockstepLab implements AutoCloseable
         {
             return spokes.underlayInFlight() + " frames still between spokes";
         }
+        final FrameSlab slab = hub.slab();
         if (slab.freeSlots() != slab.slots())
         {
             return "hub slab slot leak: " + (slab.slots() - slab.freeSlots()) + " slots held";

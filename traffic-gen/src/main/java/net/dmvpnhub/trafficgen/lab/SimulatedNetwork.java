@@ -10,7 +10,8 @@ import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.config.ConfigException;
-import net.dmvpnhub.nhrp.config.HubBuilder;
+import net.dmvpnhub.nhrp.config.HubConfiguration;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.nhrp.config.RouterConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.nhrp.show.HubShow;
@@ -41,7 +42,7 @@ import java.util.Map;
  * A DMVPN network built from IOS configuration files, one router per file: exactly one hub (the
  * router whose tunnel is multipoint with no {@code tunnel destination} and no {@code ip nhrp nhs})
  * and any number of spokes, each from its own file. The hub is the real one (its dataplane and
- * NHS, {@link HubBuilder}); the spokes are simulated ({@link Spokes}), all on one manual clock run
+ * NHS, {@link HubConfiguration}); the spokes are simulated ({@link Spokes}), all on one manual clock run
  * in lockstep ({@link LockstepLab}), so the same files and actions give the same output every time.
  * <p>
  * What a spoke's file sets: its tunnel address, its NBMA address (its {@code tunnel source}
@@ -94,7 +95,7 @@ public final class SimulatedNetwork implements AutoCloseable
     }
 
     private final LockstepLab lab;
-    private final HubBuilder hub;
+    private final HubSpec hub;
     private final List<Router> routers;
     private final Map<String, Router> byName = new LinkedHashMap<>();
     private final long builtNs;
@@ -107,7 +108,7 @@ public final class SimulatedNetwork implements AutoCloseable
     private int nextProbePort = Spokes.TRACEROUTE_FIRST_PORT;
     private int nextPingSequence;
 
-    private SimulatedNetwork(final LockstepLab lab, final HubBuilder hub, final List<Router> routers)
+    private SimulatedNetwork(final LockstepLab lab, final HubSpec hub, final List<Router> routers)
     {
         this.lab = lab;
         this.hub = hub;
@@ -178,7 +179,7 @@ public final class SimulatedNetwork implements AutoCloseable
         {
             throw new ConfigException(problems);
         }
-        final HubBuilder hub = HubBuilder.of(hubConfig);
+        final HubSpec hub = HubConfiguration.spec(hubConfig);
         final List<SpokeFile> spokes = new ArrayList<>();
         for (final RouterConfig config : routers)
         {
@@ -220,7 +221,7 @@ public final class SimulatedNetwork implements AutoCloseable
     }
 
     private static SpokeFile spokeFile(
-        final RouterConfig config, final RouterConfig.Interface tunnel, final HubBuilder hub, final RouterConfig hubConfig,
+        final RouterConfig config, final RouterConfig.Interface tunnel, final HubSpec hub, final RouterConfig hubConfig,
         final RouterConfig.Interface hubTunnel, final List<String> problems)
     {
         final int before = problems.size();
@@ -431,7 +432,7 @@ public final class SimulatedNetwork implements AutoCloseable
     }
 
     private static SimulatedNetwork assemble(
-        final List<RouterConfig> files, final RouterConfig hubConfig, final HubBuilder hub, final List<SpokeFile> spokes)
+        final List<RouterConfig> files, final RouterConfig hubConfig, final HubSpec hub, final List<SpokeFile> spokes)
     {
         final SpokeFile first = spokes.isEmpty() ? null : spokes.get(0);
         final SpokeConfig.Phase phase = first == null ? SpokeConfig.Phase.PHASE_3 : first.phase();
@@ -460,10 +461,8 @@ public final class SimulatedNetwork implements AutoCloseable
         }
         final Transform transform = hub.transform() == null ? Transform.AES_GCM_128 : hub.transform();
         final SimulatedIke ike = new SimulatedIke(CryptoProvider.OPENSSL, transform, psk, false);
-        final LockstepLab lab = new LockstepLab(hub.nhsConfig(), hub.hubConfig(), spokeConfig.build(), plan,
-            new LockstepLab.Sizing(spokes.size(), 1024, 256, 1), ike, RegistrationListener.NONE);
-        hub.installRoutes(lab.tables());
-        hub.installStaticMaps(lab.server());
+        final LockstepLab lab = new LockstepLab(hub, spokeConfig.build(), plan, new LockstepLab.Sizing(spokes.size(), 1024, 256, 1), ike,
+            RegistrationListener.NONE);
         final List<Router> routers = new ArrayList<>();
         final Map<RouterConfig, Integer> index = new LinkedHashMap<>();
         for (final SpokeFile s : spokes)

@@ -15,6 +15,7 @@ import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.trafficgen.lab.LockstepLab;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.nhrp.hub.LanRouteAdvertiser;
 import org.agrona.concurrent.CachedNanoClock;
 
@@ -57,8 +58,8 @@ final class Lab implements AutoCloseable
 
     Lab(final NhsConfig nhs, final SpokeConfig spokeConfig, final AddressPlan plan, final Sizing sizing)
     {
-        lab = new LockstepLab(nhs,
-            new HubConfig(nhs.hubNbma(), spokeConfig.tunnelKey(), true, nhs.redirect(), SECOND, SECOND / 10, sizing.backPressure()),
+        lab = new LockstepLab(HubSpec.of(HubConfig.builder(nhs.hubNbma()).tunnelKey(spokeConfig.tunnelKey()).redirect(nhs.redirect())
+                .backPressure(sizing.backPressure()).build(), nhs),
             spokeConfig, plan, new LockstepLab.Sizing(sizing.spokes(), sizing.slabSlots(), sizing.ringCapacity(), sizing.seed()), ike,
             new RegistrationListener()
             {

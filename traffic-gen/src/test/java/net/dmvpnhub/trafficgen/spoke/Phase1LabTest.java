@@ -1,6 +1,7 @@
 package net.dmvpnhub.trafficgen.spoke;
 
-import net.dmvpnhub.nhrp.config.HubBuilder;
+import net.dmvpnhub.nhrp.config.HubConfiguration;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.nhrp.config.IosConfigParser;
 import net.dmvpnhub.nhrp.hub.NhrpBinding;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
@@ -70,7 +71,7 @@ class Phase1LabTest extends LabTest
     @Test
     void showIpNhrpOnTheHubBuiltFromItsConfigurationMatchesIos() throws Exception
     {
-        final HubBuilder r1 = HubBuilder.of(IosConfigParser.parse(Path.of("..", "examples", "phase1-R1.cfg")));
+        final HubSpec r1 = HubConfiguration.spec(IosConfigParser.parse(Path.of("..", "examples", "phase1-R1.cfg")));
         assertEquals("Tunnel999", r1.interfaceName());
         assertEquals(parse("1.1.1.1"), r1.hubConfig().hubNbma());
         assertEquals(List.of("0.0.0.0/0 via 1.1.1.254"), r1.underlayRoutes().stream()

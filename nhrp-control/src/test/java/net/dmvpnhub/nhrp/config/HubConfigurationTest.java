@@ -2,6 +2,7 @@ package net.dmvpnhub.nhrp.config;
 
 import net.dmvpnhub.crypto.Transform;
 import net.dmvpnhub.dataplane.fib.Adjacency;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.dataplane.fib.Route;
 import net.dmvpnhub.dataplane.fib.RouteSource;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class HubBuilderTest
+class HubConfigurationTest
 {
     @Test
     void thePhase3HubConfigurationGivesProtectionRedirectAuthenticationAndItsRoutes() throws Exception
     {
-        final HubBuilder hub = HubBuilder.of(IosConfigParser.parse(Path.of("..", "examples", "phase3-hub.cfg")));
+        final HubSpec hub = HubConfiguration.spec(IosConfigParser.parse(Path.of("..", "examples", "phase3-hub.cfg")));
         assertEquals("Tunnel0", hub.interfaceName());
         assertEquals(parse("198.18.0.1"), hub.hubConfig().hubNbma());
         assertEquals(100, hub.hubConfig().tunnelKey());
@@ -46,7 +47,7 @@ class HubBuilderTest
     void aRouterWithoutAMultipointTunnelIsNotAHub()
     {
         final ConfigException ex = assertThrows(ConfigException.class,
-            () -> HubBuilder.of(IosConfigParser.parse(Path.of("..", "examples", "phase1-R3.cfg"))));
+            () -> HubConfiguration.spec(IosConfigParser.parse(Path.of("..", "examples", "phase1-R3.cfg"))));
         assertEquals(List.of("phase1-R3.cfg: a hub needs a 'tunnel mode gre multipoint' interface"), ex.problems());
     }
 }

@@ -2,12 +2,11 @@ package net.dmvpnhub.nhrp.config;
 
 import net.dmvpnhub.crypto.Transform;
 import net.dmvpnhub.dataplane.HubConfig;
-import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.fib.Adjacency;
 import net.dmvpnhub.dataplane.fib.Dir24Fib;
 import net.dmvpnhub.dataplane.fib.Route;
 import net.dmvpnhub.dataplane.fib.RouteSource;
-import net.dmvpnhub.nhrp.hub.NhrpServer;
+import net.dmvpnhub.nhrp.hub.HubSpec;
 import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.wire.Ipv4Address;
 
@@ -16,36 +15,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a hub router's configuration means for the simulated hub: the dataplane's tunnel
- * ({@link HubConfig}), the NHS's settings ({@link NhsConfig}), the ESP transform, the routes, and
- * the static NHRP mappings. {@link #of} reads them from a parsed {@link RouterConfig}; {@link
- * #installRoutes} and {@link #installStaticMaps} apply them once the tables and the server exist.
- *
- * @param interfaceName the mGRE tunnel interface (for show commands).
- * @param transform the transform of the tunnel's IPsec profile, or null without protection.
- * @param routes the overlay routes: connected subnets (the tunnel's, attached, and its own address,
- * local; the router's other interfaces, local), and static routes via a tunnel next hop or to Null0. Static routes via an
- * underlay next hop (a default route to the provider) are the underlay's business, not the
- * tunnel's: they are listed in {@code underlayRoutes} and not installed.
+ * What a hub router's configuration means for the simulated hub, as a {@link HubSpec}: the
+ * dataplane's tunnel ({@link HubConfig}), the NHS's settings ({@link NhsConfig}), the ESP
+ * transform, the routes and the static NHRP mappings.
+ * <p>
+ * The routes: connected subnets (the tunnel's, attached, and its own address, local; the router's
+ * other interfaces, local), and static routes via a tunnel next hop or to Null0. Static routes via
+ * an underlay next hop (a default route to the provider) are the underlay's business, not the
+ * tunnel's: they are listed in {@link HubSpec#underlayRoutes()} and not installed.
  */
-public record HubBuilder(
-    String interfaceName,
-    HubConfig hubConfig,
-    NhsConfig nhsConfig,
-    Transform transform,
-    List<Route> routes,
-    List<RouterConfig.StaticRoute> underlayRoutes,
-    List<RouterConfig.NhrpMap> staticMaps)
+public final class HubConfiguration
 {
-    /** Redirect signals per (source, next hop) and resolution triggers per next hop, as IOS rate-limits them. */
-    private static final long REDIRECT_INTERVAL_NS = 1_000_000_000L;
-    private static final long RESOLUTION_INTERVAL_NS = 100_000_000L;
+    private HubConfiguration()
+    {
+    }
 
     /**
      * @throws ConfigException when the configuration has no multipoint tunnel, or its tunnel source
      * has no address.
      */
-    public static HubBuilder of(final RouterConfig config) throws ConfigException
+    public static HubSpec spec(final RouterConfig config) throws ConfigException
     {
         final RouterConfig.Interface tunnel = config.tunnels().stream()
             .filter(t -> t.tunnel().multipoint())
@@ -73,15 +62,15 @@ public record HubBuilder(
             final RouterConfig.IpsecProfile profile = config.ipsecProfiles().get(tunnel.tunnel().protectionProfile());
             transform = config.transformSets().get(profile.transformSet()).transform();
         }
-        final HubConfig hubConfig = new HubConfig(nbma, tunnel.tunnel().key(), transform != null, nhrp.redirect(), REDIRECT_INTERVAL_NS,
-            RESOLUTION_INTERVAL_NS, true).withHubTunnel(tunnel.address());
+        final HubConfig hubConfig = HubConfig.builder(nbma).tunnelKey(tunnel.tunnel().key()).requireEsp(transform != null)
+            .redirect(nhrp.redirect()).hubTunnel(tunnel.address()).build();
         final NhsConfig defaults = NhsConfig.phase3(nbma, tunnel.address(), tunnel.prefixLength());
         final NhsConfig nhsConfig = new NhsConfig(nbma, tunnel.address(), tunnel.prefixLength(), nhrp.networkId(), nhrp.holdtimeS(),
             nhrp.authentication() == null ? null : nhrp.authentication().getBytes(StandardCharsets.US_ASCII), nhrp.redirect(),
             defaults.trafficIndicationIntervalNs(), defaults.admissionBound(), defaults.mtu());
 
         final List<Route> routes = new ArrayList<>();
-        final List<RouterConfig.StaticRoute> underlay = new ArrayList<>();
+        final List<HubSpec.UnderlayRoute> underlay = new ArrayList<>();
         final int tunnelMask = Dir24Fib.mask(tunnel.prefixLength());
         routes.add(new Route(tunnel.address() & tunnelMask, tunnel.prefixLength(), RouteSource.CONNECTED, 0, Adjacency.ATTACHED));
         // IOS's "L" route: the tunnel address itself is the hub's (pings and traceroutes to it, answers to its own probes).
@@ -107,24 +96,10 @@ public record HubBuilder(
             }
             else
             {
-                underlay.add(route);
+                underlay.add(new HubSpec.UnderlayRoute(route.prefix(), route.prefixLength(), route.nextHop()));
             }
         }
-        return new HubBuilder(tunnel.name(), hubConfig, nhsConfig, transform, List.copyOf(routes), List.copyOf(underlay), nhrp.maps());
-    }
-
-    /** Writes the routes into the hub's tables (the tables' one writer, before the agents run). */
-    public void installRoutes(final HubTables tables)
-    {
-        routes.forEach(tables.routes()::add);
-    }
-
-    /** Gives the server the static mappings ({@code ip nhrp map}). */
-    public void installStaticMaps(final NhrpServer server)
-    {
-        for (final RouterConfig.NhrpMap map : staticMaps)
-        {
-            server.addStatic(map.tunnel(), map.nbma());
-        }
+        final List<HubSpec.StaticMap> maps = nhrp.maps().stream().map(m -> new HubSpec.StaticMap(m.tunnel(), m.nbma())).toList();
+        return new HubSpec(tunnel.name(), hubConfig, nhsConfig, transform, routes, underlay, maps, HubSpec.Sizing.SMALL);
     }
 }
