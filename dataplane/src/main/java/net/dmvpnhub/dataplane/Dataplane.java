@@ -152,8 +152,31 @@ public final class Dataplane implements AutoCloseable
     }
 
     /**
-     * @return the injection ring of the worker that sends for {@code saId} (the control plane's
-     * way out, with {@link HubWorker#inject}).
+     * Control plane, one thread: queues an NHRP packet built in {@code slot} (its data set to the
+     * packet, with headroom for the tunnel headers) for the worker that owns the SA {@code saId}
+     * to encapsulate, encrypt and send to {@code peerNbma}.
+     *
+     * @return false when that worker's injection ring is full; the slot is still the caller's.
+     */
+    public boolean inject(final int slot, final int saId, final int peerNbma)
+    {
+        return HubWorker.inject(injectFor(saId), slot, saId, peerNbma);
+    }
+
+    /**
+     * Control plane, one thread: as {@link #inject}, for an IPv4 packet the hub itself originates
+     * (a ping or traceroute probe from the hub, an answer of its host stack).
+     *
+     * @return false when that worker's injection ring is full; the slot is still the caller's.
+     */
+    public boolean injectIpv4(final int slot, final int saId, final int peerNbma)
+    {
+        return HubWorker.injectIpv4(injectFor(saId), slot, saId, peerNbma);
+    }
+
+    /**
+     * @return the injection ring of the worker that sends for {@code saId} (where {@link #inject}
+     * puts a packet; for a test or benchmark that drives the ring itself).
      */
     public SpscLongRing injectFor(final int saId)
     {
@@ -171,7 +194,7 @@ public final class Dataplane implements AutoCloseable
         int room = Integer.MAX_VALUE;
         for (final SpscLongRing ring : inject)
         {
-            // Two longs per packet (HubWorker.inject).
+            // Two longs per packet (see inject).
             room = Math.min(room, (ring.capacity() - ring.size()) / 2);
         }
         return room;

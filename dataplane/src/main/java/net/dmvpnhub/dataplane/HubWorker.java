@@ -295,13 +295,13 @@ public final class HubWorker
     }
 
     /**
-     * Control plane, any thread: queues an NHRP packet it built in {@code slot} (its data set to
+     * Control plane, any thread ({@link Dataplane#inject}): queues an NHRP packet it built in {@code slot} (its data set to
      * the NHRP packet, with headroom for the tunnel headers) for this worker to encapsulate and
      * send to {@code peerNbma} under the peer's SAs {@code saId}.
      *
      * @return false when the injection ring is full; the slot is still the caller's.
      */
-    public static boolean inject(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
+    static boolean inject(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
     {
         return queueForSend(ring, slot, GreFlyweight.PROTOCOL_NHRP, saId, peerNbma);
     }
@@ -313,7 +313,7 @@ public final class HubWorker
      *
      * @return false when the injection ring is full; the slot is still the caller's.
      */
-    public static boolean injectIpv4(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
+    static boolean injectIpv4(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
     {
         return queueForSend(ring, slot, GreFlyweight.PROTOCOL_IPV4, saId, peerNbma);
     }

@@ -3,13 +3,11 @@ package net.dmvpnhub.nhrp.hub;
 import net.dmvpnhub.crypto.PeerSas;
 import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.HubTables;
-import net.dmvpnhub.dataplane.HubWorker;
 import net.dmvpnhub.dataplane.PairRateLimiter;
 import net.dmvpnhub.dataplane.fib.Adjacency;
 import net.dmvpnhub.dataplane.fib.Dir24Fib;
 import net.dmvpnhub.dataplane.fib.RoutingTable;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
-import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.nhrp.CoalescingTimerWheel;
@@ -23,14 +21,12 @@ import net.dmvpnhub.wire.nhrp.NhrpPacket;
 import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.IntArrayQueue;
 import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +61,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Simulated IKE ({@link SimulatedIke}): a spoke's first step, before any NHRP, gets its SA
  *   pair with the hub installed here, on the writer thread.</li>
  * </ul>
+ * Each request is handled by the method for its type, given the request; every packet the server
+ * sends is built by {@link NhsMessages} (one header writer, one extension copier), and which SA id
+ * each peer has, with the retiring of replaced SAs, is {@link PeerSaRegistry}'s.
+ * <p>
  * Control-plane code: it allocates on cache changes (entries, map growth) but not per packet
  * otherwise; its cost is measured by the registration-storm benchmark.
  */
@@ -112,14 +112,11 @@ public final class NhrpServer implements Agent
     private final SpscLongRing ikeReplies = new SpscLongRing(IKE_RING_CAPACITY);
 
     private final Int2ObjectHashMap<CacheEntry> cache = new Int2ObjectHashMap<>();
-    private final Int2IntHashMap saByNbma = new Int2IntHashMap(0);
-    private final Int2IntHashMap nbmaBySa = new Int2IntHashMap(0);
+    private final PeerSaRegistry saRegistry;
+    private final NhsMessages messages;
     /** Cache entries per NBMA address, so withdrawing an address's SAs needs no walk of the cache. */
     private final Int2IntHashMap entriesByNbma = new Int2IntHashMap(0);
     private final List<CacheEntry> staticEntries = new ArrayList<>();
-    private final IntArrayQueue freeSaIds = new IntArrayQueue();
-    private final ArrayDeque<Retired> retired = new ArrayDeque<>();
-    private int nextSaId = 1;
     private int nextSpi = 0x0001_0000;
     private long nextRequestId = 1;
 
@@ -130,7 +127,6 @@ public final class NhrpServer implements Agent
 
     private final NhrpTraffic traffic = new NhrpTraffic();
     private final NhrpPacket packet = new NhrpPacket();
-    private final NhrpPacketWriter writer = new NhrpPacketWriter();
     private final NhrpExtensionFlyweight extension = new NhrpExtensionFlyweight();
     private final NhrpCieFlyweight cie = new NhrpCieFlyweight();
     private final PeerTable.View peerView = new PeerTable.View();
@@ -140,10 +136,6 @@ public final class NhrpServer implements Agent
     private final long[] pair = new long[2];
     private long nowNs;
     private long nextHarvestNs;
-
-    private record Retired(long ticket, int saId, PeerSas sas)
-    {
-    }
 
     /** The NHS thread's shortest park, after a busy cycle. */
     static final long IDLE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -177,6 +169,8 @@ public final class NhrpServer implements Agent
         this.config = config;
         this.dataplane = dataplane;
         this.tables = tables;
+        this.saRegistry = new PeerSaRegistry(tables);
+        this.messages = new NhsMessages(config, dataplane.slab(), dataplane, traffic);
         this.routes = tables.routes();
         this.peers = tables.peers();
         this.slab = dataplane.slab();
@@ -243,18 +237,16 @@ public final class NhrpServer implements Agent
      */
     public int addManualSas(final int nbma, final PeerSas sas)
     {
-        if (saByNbma.get(nbma) != 0)
+        if (saRegistry.saIdOf(nbma) != 0)
         {
             throw new IllegalStateException("the peer at " + net.dmvpnhub.wire.Ipv4Address.toString(nbma) + " already has SAs");
         }
-        final int saId = allocateSaId();
+        final int saId = saRegistry.assign(nbma);
         if (saId == 0)
         {
             throw new IllegalStateException("no SA id left");
         }
-        saByNbma.put(nbma, saId);
-        nbmaBySa.put(saId, nbma);
-        tables.peerSas(saId, sas);
+        saRegistry.install(saId, sas);
         for (final CacheEntry entry : staticEntries)
         {
             if (entry.nbma == nbma)
@@ -279,7 +271,7 @@ public final class NhrpServer implements Agent
         countNbma(nbma, 1);
         staticEntries.add(entry);
         entry.claimedNbma = nbma;
-        entry.saId = saByNbma.get(nbma);
+        entry.saId = saRegistry.saIdOf(nbma);
         entry.createdNs = clock.nanoTime();
         entry.expiresNs = PeerTable.NEVER;
         entry.holdingTimeS = config.holdingTimeS();
@@ -341,7 +333,7 @@ public final class NhrpServer implements Agent
         work += resolutionTriggers();
         work += localPackets();
         work += expireTimers();
-        work += reclaimRetired();
+        work += saRegistry.reclaim();
         work += harvestUsedMarks();
         return work;
     }
@@ -429,24 +421,13 @@ public final class NhrpServer implements Agent
 
     private int ikeExchange(final int peerNbma, final int peerSpi)
     {
-        int saId = saByNbma.get(peerNbma);
+        final int saId = saRegistry.assign(peerNbma);
         if (saId == 0)
         {
-            saId = allocateSaId();
-            if (saId == 0)
-            {
-                return 0;
-            }
-            saByNbma.put(peerNbma, saId);
-            nbmaBySa.put(saId, peerNbma);
+            return 0;
         }
         final int hubSpi = nextSpi++;
-        final PeerSas old = tables.removePeerSas(saId);
-        if (old != null)
-        {
-            retired.add(new Retired(tables.readers().retire(), 0, old));
-        }
-        tables.peerSas(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi));
+        saRegistry.install(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi));
         traffic.ikeExchanges++;
         // Static entries waiting for this peer's SA (dynamic ones are made after IKE, with its id).
         for (final CacheEntry entry : staticEntries)
@@ -460,53 +441,13 @@ public final class NhrpServer implements Agent
         return hubSpi;
     }
 
-    private int allocateSaId()
-    {
-        if (!freeSaIds.isEmpty())
-        {
-            return freeSaIds.pollInt();
-        }
-        return nextSaId < tables.saCapacity() ? nextSaId++ : 0;
-    }
-
     /** Withdraws the SAs with {@code nbma} (an address a spoke moved away from) when no cache entry uses it. */
     private void releaseSaIfUnused(final int nbma)
     {
-        if (entriesByNbma.get(nbma) > 0)
+        if (entriesByNbma.get(nbma) <= 0)
         {
-            return;
+            saRegistry.release(nbma);
         }
-        final int saId = saByNbma.remove(nbma);
-        if (saId != 0)
-        {
-            nbmaBySa.remove(saId);
-            final PeerSas old = tables.removePeerSas(saId);
-            retired.add(new Retired(tables.readers().retire(), saId, old));
-        }
-    }
-
-    private int reclaimRetired()
-    {
-        int work = 0;
-        while (!retired.isEmpty() && tables.readers().isSafe(retired.peekFirst().ticket()))
-        {
-            final Retired r = retired.pollFirst();
-            if (r.sas() != null)
-            {
-                r.sas().outbound().close();
-                r.sas().currentInbound().close();
-                if (r.sas().previousInbound() != null)
-                {
-                    r.sas().previousInbound().close();
-                }
-            }
-            if (r.saId() != 0)
-            {
-                freeSaIds.addInt(r.saId());
-            }
-            work++;
-        }
-        return work;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -610,7 +551,7 @@ public final class NhrpServer implements Agent
             traffic.ignored[NhrpTraffic.Ignored.ERROR_INDICATION_RECEIVED.ordinal()]++;
             return;
         }
-        final int saId = saByNbma.get(ingressNbma);
+        final int saId = saRegistry.saIdOf(ingressNbma);
         if (saId == 0 && requireEsp)
         {
             traffic.ignored[NhrpTraffic.Ignored.NO_SA_FOR_SENDER.ordinal()]++;
@@ -619,25 +560,25 @@ public final class NhrpServer implements Agent
         final int unknown = packet.unrecognizedCompulsoryExtension();
         if (unknown >= 0)
         {
-            sendError(Nhrp.ERROR_UNRECOGNIZED_EXTENSION, unknown - packet.offset(), saId, ingressNbma);
+            sendError(packet, Nhrp.ERROR_UNRECOGNIZED_EXTENSION, unknown - packet.offset(), saId, ingressNbma);
             return;
         }
         if (config.authentication() != null && !authenticated(packet))
         {
             final int at = packet.authenticationExtension();
-            sendError(Nhrp.ERROR_AUTHENTICATION_FAILURE, at < 0 ? NhrpPacket.EXTENSION_OFFSET_OFFSET : at - packet.offset(), saId,
+            sendError(packet, Nhrp.ERROR_AUTHENTICATION_FAILURE, at < 0 ? NhrpPacket.EXTENSION_OFFSET_OFFSET : at - packet.offset(), saId,
                 ingressNbma);
             return;
         }
         if (packet.hopCount() == 0)
         {
-            sendError(Nhrp.ERROR_HOP_COUNT_EXCEEDED, NhrpPacket.HOP_COUNT_OFFSET, saId, ingressNbma);
+            sendError(packet, Nhrp.ERROR_HOP_COUNT_EXCEEDED, NhrpPacket.HOP_COUNT_OFFSET, saId, ingressNbma);
             return;
         }
         final int loop = loopOffset(packet);
         if (loop >= 0)
         {
-            sendError(Nhrp.ERROR_LOOP_DETECTED, loop - packet.offset(), saId, ingressNbma);
+            sendError(packet, Nhrp.ERROR_LOOP_DETECTED, loop - packet.offset(), saId, ingressNbma);
             return;
         }
         switch (type)
@@ -646,25 +587,25 @@ public final class NhrpServer implements Agent
             {
                 if (overloaded)
                 {
-                    refuseOverloaded(Nhrp.TYPE_REGISTRATION_REPLY, saId, ingressNbma);
+                    refuseOverloaded(packet, Nhrp.TYPE_REGISTRATION_REPLY, saId, ingressNbma);
                 }
                 else
                 {
-                    register(saId, ingressNbma);
+                    register(packet, saId, ingressNbma);
                 }
             }
             case Nhrp.TYPE_RESOLUTION_REQUEST ->
             {
                 if (overloaded)
                 {
-                    refuseOverloaded(Nhrp.TYPE_RESOLUTION_REPLY, saId, ingressNbma);
+                    refuseOverloaded(packet, Nhrp.TYPE_RESOLUTION_REPLY, saId, ingressNbma);
                 }
                 else
                 {
-                    resolve(saId, ingressNbma);
+                    resolve(packet, saId, ingressNbma);
                 }
             }
-            case Nhrp.TYPE_PURGE_REQUEST -> purge(saId, ingressNbma);
+            case Nhrp.TYPE_PURGE_REQUEST -> purge(packet, saId, ingressNbma);
             // The answer to a Purge Request this hub sent without N (purgeResolvers): expected, and
             // counted in received[] already; nothing else to do.
             case Nhrp.TYPE_PURGE_REPLY ->
@@ -705,9 +646,8 @@ public final class NhrpServer implements Agent
     // ---------------------------------------------------------------------------------------
     // Registration
 
-    private void register(final int saId, final int ingressNbma)
+    private void register(final NhrpPacket request, final int saId, final int ingressNbma)
     {
-        final NhrpPacket request = packet;
         final int tunnel = request.sourceProtocol();
         final boolean unique = (request.flags() & Nhrp.FLAG_REGISTRATION_U) != 0;
         int prefixLength = 32;
@@ -739,7 +679,7 @@ public final class NhrpServer implements Agent
         {
             traffic.naksSent[code]++;
         }
-        answerRegistration(code, prefixLength, holdingTimeS, saId, ingressNbma);
+        answerRegistration(request, code, prefixLength, holdingTimeS, saId, ingressNbma);
     }
 
     private boolean inTunnelSubnet(final int address)
@@ -828,99 +768,45 @@ public final class NhrpServer implements Agent
         // them); they go when the peer's address moves or a new IKE exchange replaces them.
     }
 
-    private void answerRegistration(final int code, final int prefixLength, final int holdingTimeS, final int saId, final int nbma)
+    private void answerRegistration(
+        final NhrpPacket request, final int code, final int prefixLength, final int holdingTimeS, final int saId, final int nbma)
     {
-        final NhrpPacket request = packet;
-        final int slot = newPacket();
-        if (slot < 0)
+        if (messages.openAnswer(request, Nhrp.TYPE_REGISTRATION_REPLY, Nhrp.DEFAULT_HOP_COUNT, 0))
         {
-            return;
+            messages.writer().cie(code, prefixLength, config.mtu(), holdingTimeS, 0);
+            messages.copyExtensions(request, nbma, false);
+            messages.send(Nhrp.TYPE_REGISTRATION_REPLY, saId, nbma);
         }
-        final NhrpPacketWriter w = writer
-            .header(Nhrp.TYPE_REGISTRATION_REPLY, Nhrp.DEFAULT_HOP_COUNT)
-            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
-                request.destinationProtocol())
-            .cie(code, prefixLength, config.mtu(), holdingTimeS, 0);
-        answerExtensions(request, nbma);
-        send(slot, w.finish(), Nhrp.TYPE_REGISTRATION_REPLY, saId, nbma);
     }
 
-    /**
-     * A reply's extensions: the request's, in order, with the Responder Address filled in with
-     * this hub, this hub's authentication, and a Cisco NAT Address when the packet's NBMA source
-     * differs from the address it came from.
-     */
-    private void answerExtensions(final NhrpPacket request, final int ingressNbma)
+    private void refuseOverloaded(final NhrpPacket request, final int replyType, final int saId, final int nbma)
     {
-        final boolean natted = ingressNbma != request.sourceNbma();
-        if (request.extensionsOffset() >= 0)
-        {
-            for (int i = 0, offset = request.extensionsOffset(); i < request.extensionCount(); i++)
-            {
-                extension.wrap(buffer, offset);
-                final int type = extension.type();
-                final int next = extension.nextOffset();
-                if (type == Nhrp.EXTENSION_RESPONDER_ADDRESS)
-                {
-                    writer.openExtension(type, extension.isCompulsory())
-                        .cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, config.hubNbma(), config.hubTunnel())
-                        .closeExtension();
-                }
-                else if (type == Nhrp.EXTENSION_AUTHENTICATION && config.authentication() != null)
-                {
-                    writer.authenticationExtension(config.authentication(), extension.isCompulsory());
-                }
-                else if (type != Nhrp.EXTENSION_END && !(type == Nhrp.EXTENSION_CISCO_NAT_ADDRESS && natted))
-                {
-                    writer.copyExtension(buffer, offset, next - offset);
-                }
-                offset = next;
-            }
-        }
-        if (natted)
-        {
-            writer.openExtension(Nhrp.EXTENSION_CISCO_NAT_ADDRESS, false)
-                .cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, ingressNbma, request.sourceProtocol())
-                .closeExtension();
-        }
-        writer.endExtensions();
-    }
-
-    private void refuseOverloaded(final int replyType, final int saId, final int nbma)
-    {
-        final NhrpPacket request = packet;
         traffic.admissionNaks++;
         traffic.naksSent[Nhrp.CIE_INSUFFICIENT_RESOURCES]++;
-        final int slot = newPacket();
-        if (slot < 0)
+        if (messages.openAnswer(request, replyType, Nhrp.DEFAULT_HOP_COUNT, 0))
         {
-            return;
+            messages.writer().cie(Nhrp.CIE_INSUFFICIENT_RESOURCES, 32, config.mtu(), 0, 0);
+            messages.copyExtensions(request, nbma, false);
+            messages.send(replyType, saId, nbma);
         }
-        writer.header(replyType, Nhrp.DEFAULT_HOP_COUNT)
-            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
-                request.destinationProtocol())
-            .cie(Nhrp.CIE_INSUFFICIENT_RESOURCES, 32, config.mtu(), 0, 0);
-        answerExtensions(request, nbma);
-        send(slot, writer.finish(), replyType, saId, nbma);
     }
 
     // ---------------------------------------------------------------------------------------
     // Resolution
 
-    private void resolve(final int saId, final int ingressNbma)
+    private void resolve(final NhrpPacket request, final int saId, final int ingressNbma)
     {
-        final NhrpPacket request = packet;
         final int target = request.destinationProtocol();
         final CacheEntry exact = cache.get(target);
         if (exact != null)
         {
-            answerResolution(exact.nbma, exact.tunnel, exact.prefixLength, exact, saId, ingressNbma);
+            answerResolution(request, exact.nbma, exact.tunnel, exact.prefixLength, exact, saId, ingressNbma);
             return;
         }
         final int adjacency = routes.lookup(target);
         if (adjacency == Dir24Fib.MISS || routes.adjacencyKind(adjacency) == Adjacency.Kind.DISCARD.ordinal())
         {
-            sendError(Nhrp.ERROR_PROTOCOL_ADDRESS_UNREACHABLE, NhrpPacket.FIXED_HEADER_LENGTH + NhrpPacket.MANDATORY_FIXED_LENGTH + 8,
+            sendError(request, Nhrp.ERROR_PROTOCOL_ADDRESS_UNREACHABLE, NhrpPacket.FIXED_HEADER_LENGTH + NhrpPacket.MANDATORY_FIXED_LENGTH + 8,
                 saId, ingressNbma);
             return;
         }
@@ -928,23 +814,23 @@ public final class NhrpServer implements Agent
         if (kind == Adjacency.Kind.LOCAL.ordinal())
         {
             // Behind the hub itself: the hub is the answer.
-            answerResolution(config.hubNbma(), config.hubTunnel(), coveringLength(target), null, saId, ingressNbma);
+            answerResolution(request, config.hubNbma(), config.hubTunnel(), coveringLength(target), null, saId, ingressNbma);
             return;
         }
         final int nextHop = kind == Adjacency.Kind.TUNNEL.ordinal() ? routes.adjacencyNextHop(adjacency) : target;
         final CacheEntry owner = cache.get(nextHop);
         if (owner == null || owner.nbma == ingressNbma)
         {
-            answerNak(Nhrp.CIE_NO_BINDING, saId, ingressNbma);
+            answerNak(request, Nhrp.CIE_NO_BINDING, saId, ingressNbma);
             return;
         }
         if (config.redirect() && (owner.saId != 0 || !requireEsp))
         {
-            forwardResolution(owner, saId, ingressNbma);
+            forwardResolution(request, owner, saId, ingressNbma);
         }
         else
         {
-            answerResolution(owner.nbma, owner.tunnel, coveringLength(target), owner, saId, ingressNbma);
+            answerResolution(request, owner.nbma, owner.tunnel, coveringLength(target), owner, saId, ingressNbma);
         }
     }
 
@@ -956,9 +842,9 @@ public final class NhrpServer implements Agent
     }
 
     private void answerResolution(
-        final int clientNbma, final int clientTunnel, final int prefixLength, final CacheEntry entry, final int saId, final int nbma)
+        final NhrpPacket request, final int clientNbma, final int clientTunnel, final int prefixLength, final CacheEntry entry,
+        final int saId, final int nbma)
     {
-        final NhrpPacket request = packet;
         if (entry != null && entry.kind == CacheEntry.Kind.DYNAMIC)
         {
             if (entry.resolvers == null)
@@ -972,109 +858,57 @@ public final class NhrpServer implements Agent
         }
         final int holdingTimeS = entry == null || entry.kind == CacheEntry.Kind.STATIC ? config.holdingTimeS() :
             (int)Math.max(1, (entry.expiresNs - nowNs) / 1_000_000_000L);
-        final int slot = newPacket();
-        if (slot < 0)
+        if (!messages.openAnswer(request, Nhrp.TYPE_RESOLUTION_REPLY, Nhrp.DEFAULT_HOP_COUNT, Nhrp.FLAG_RESOLUTION_A))
         {
             return;
         }
-        writer.header(Nhrp.TYPE_RESOLUTION_REPLY, Nhrp.DEFAULT_HOP_COUNT)
-            .mandatory(request.flags() | Nhrp.FLAG_RESOLUTION_A, request.requestId(), request.sourceNbma(),
-                request.sourceProtocol(), request.destinationProtocol())
-            .cie(Nhrp.CIE_SUCCESS, prefixLength, config.mtu(), holdingTimeS, 0, clientNbma, clientTunnel);
-        answerExtensions(request, nbma);
-        send(slot, writer.finish(), Nhrp.TYPE_RESOLUTION_REPLY, saId, nbma);
+        messages.writer().cie(Nhrp.CIE_SUCCESS, prefixLength, config.mtu(), holdingTimeS, 0, clientNbma, clientTunnel);
+        messages.copyExtensions(request, nbma, false);
+        messages.send(Nhrp.TYPE_RESOLUTION_REPLY, saId, nbma);
         traffic.resolutionsAnswered++;
     }
 
-    private void answerNak(final int code, final int saId, final int nbma)
+    private void answerNak(final NhrpPacket request, final int code, final int saId, final int nbma)
     {
-        final NhrpPacket request = packet;
         traffic.naksSent[code]++;
-        final int slot = newPacket();
-        if (slot < 0)
+        if (messages.openAnswer(request, Nhrp.TYPE_RESOLUTION_REPLY, Nhrp.DEFAULT_HOP_COUNT, 0))
         {
-            return;
+            messages.writer().cie(code, 32, config.mtu(), 0, 0);
+            messages.copyExtensions(request, nbma, false);
+            messages.send(Nhrp.TYPE_RESOLUTION_REPLY, saId, nbma);
         }
-        writer.header(Nhrp.TYPE_RESOLUTION_REPLY, Nhrp.DEFAULT_HOP_COUNT)
-            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
-                request.destinationProtocol())
-            .cie(code, 32, config.mtu(), 0, 0);
-        answerExtensions(request, nbma);
-        send(slot, writer.finish(), Nhrp.TYPE_RESOLUTION_REPLY, saId, nbma);
     }
 
     /**
      * Phase 3: the request goes on to the spoke that owns the target, one hop fewer, with this hub
      * added to the Forward Transit NHS Record; the spoke answers the requester directly.
      */
-    private void forwardResolution(final CacheEntry owner, final int saId, final int ingressNbma)
+    private void forwardResolution(final NhrpPacket request, final CacheEntry owner, final int saId, final int ingressNbma)
     {
-        final NhrpPacket request = packet;
         final int hops = request.hopCount() - 1;
         if (hops <= 0)
         {
-            sendError(Nhrp.ERROR_HOP_COUNT_EXCEEDED, NhrpPacket.HOP_COUNT_OFFSET, saId, ingressNbma);
+            sendError(request, Nhrp.ERROR_HOP_COUNT_EXCEEDED, NhrpPacket.HOP_COUNT_OFFSET, saId, ingressNbma);
             return;
         }
-        final int slot = newPacket();
-        if (slot < 0)
+        if (!messages.openAnswer(request, Nhrp.TYPE_RESOLUTION_REQUEST, hops, 0))
         {
             return;
         }
-        writer.header(Nhrp.TYPE_RESOLUTION_REQUEST, hops)
-            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
-                request.destinationProtocol());
         if (request.bodyLength() > 0)
         {
-            writer.contents(buffer, request.bodyOffset(), request.bodyLength());
+            messages.writer().contents(buffer, request.bodyOffset(), request.bodyLength());
         }
-        boolean recorded = false;
-        if (request.extensionsOffset() >= 0)
-        {
-            for (int i = 0, offset = request.extensionsOffset(); i < request.extensionCount(); i++)
-            {
-                extension.wrap(buffer, offset);
-                final int type = extension.type();
-                final int next = extension.nextOffset();
-                if (type == Nhrp.EXTENSION_FORWARD_TRANSIT_NHS_RECORD && !recorded)
-                {
-                    writer.openExtension(type, extension.isCompulsory());
-                    if (extension.length() > 0)
-                    {
-                        writer.contents(buffer, extension.valueOffset(), extension.length());
-                    }
-                    writer.cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, config.hubNbma(), config.hubTunnel())
-                        .closeExtension();
-                    recorded = true;
-                }
-                else if (type == Nhrp.EXTENSION_AUTHENTICATION && config.authentication() != null)
-                {
-                    writer.authenticationExtension(config.authentication(), extension.isCompulsory());
-                }
-                else if (type != Nhrp.EXTENSION_END)
-                {
-                    writer.copyExtension(buffer, offset, next - offset);
-                }
-                offset = next;
-            }
-        }
-        if (!recorded)
-        {
-            writer.openExtension(Nhrp.EXTENSION_FORWARD_TRANSIT_NHS_RECORD, false)
-                .cie(Nhrp.CIE_SUCCESS, 32, config.mtu(), config.holdingTimeS(), 0, config.hubNbma(), config.hubTunnel())
-                .closeExtension();
-        }
-        writer.endExtensions();
-        send(slot, writer.finish(), Nhrp.TYPE_RESOLUTION_REQUEST, owner.saId, owner.nbma);
+        messages.copyExtensions(request, ingressNbma, true);
+        messages.send(Nhrp.TYPE_RESOLUTION_REQUEST, owner.saId, owner.nbma);
         traffic.resolutionsForwarded++;
     }
 
     // ---------------------------------------------------------------------------------------
     // Purge
 
-    private void purge(final int saId, final int ingressNbma)
+    private void purge(final NhrpPacket request, final int saId, final int ingressNbma)
     {
-        final NhrpPacket request = packet;
         for (int i = 0, offset = request.bodyOffset(); i < request.cieCount(); i++)
         {
             cie.wrap(buffer, offset);
@@ -1095,20 +929,16 @@ public final class NhrpServer implements Agent
         {
             return;
         }
-        final int slot = newPacket();
-        if (slot < 0)
+        if (!messages.openAnswer(request, Nhrp.TYPE_PURGE_REPLY, Nhrp.DEFAULT_HOP_COUNT, 0))
         {
             return;
         }
-        writer.header(Nhrp.TYPE_PURGE_REPLY, Nhrp.DEFAULT_HOP_COUNT)
-            .mandatory(request.flags(), request.requestId(), request.sourceNbma(), request.sourceProtocol(),
-                request.destinationProtocol());
         if (request.bodyLength() > 0)
         {
-            writer.contents(buffer, request.bodyOffset(), request.bodyLength());
+            messages.writer().contents(buffer, request.bodyOffset(), request.bodyLength());
         }
-        answerExtensions(request, ingressNbma);
-        send(slot, writer.finish(), Nhrp.TYPE_PURGE_REPLY, saId, ingressNbma);
+        messages.copyExtensions(request, ingressNbma, false);
+        messages.send(Nhrp.TYPE_PURGE_REPLY, saId, ingressNbma);
     }
 
     /** Tells everyone the hub gave this entry's binding to that it no longer holds. */
@@ -1128,12 +958,11 @@ public final class NhrpServer implements Agent
                 traffic.ignored[NhrpTraffic.Ignored.NO_BINDING_FOR_RECEIVER.ordinal()]++;
                 continue;
             }
-            final int slot = newPacket();
-            if (slot < 0)
+            if (!messages.open(Nhrp.TYPE_PURGE_REQUEST, Nhrp.DEFAULT_HOP_COUNT))
             {
                 return;
             }
-            writer.header(Nhrp.TYPE_PURGE_REQUEST, Nhrp.DEFAULT_HOP_COUNT)
+            final NhrpPacketWriter writer = messages.writer()
                 .mandatory(0, nextRequestId++, config.hubNbma(), config.hubTunnel(), resolver)
                 .cie(Nhrp.CIE_SUCCESS, entry.prefixLength, config.mtu(), 0, 0, entry.nbma, entry.tunnel);
             if (config.authentication() != null)
@@ -1141,7 +970,7 @@ public final class NhrpServer implements Agent
                 writer.authenticationExtension(config.authentication(), true);
             }
             writer.endExtensions();
-            send(slot, writer.finish(), Nhrp.TYPE_PURGE_REQUEST, to.saId, to.nbma);
+            messages.send(Nhrp.TYPE_PURGE_REQUEST, to.saId, to.nbma);
             traffic.purgesSent++;
         }
         entry.resolvers.clear();
@@ -1151,24 +980,22 @@ public final class NhrpServer implements Agent
     // Error Indication
 
     /**
-     * Sends an Error Indication about the packet in {@link #packet} to where it came from.
+     * Sends an Error Indication about {@code bad} to where it came from.
      *
      * @param errorOffset where in the packet in error the problem is.
      */
-    private void sendError(final int code, final int errorOffset, final int saId, final int nbma)
+    private void sendError(final NhrpPacket bad, final int code, final int errorOffset, final int saId, final int nbma)
     {
-        final NhrpPacket bad = packet;
         traffic.errorsSent[code]++;
-        final int slot = newPacket();
-        if (slot < 0)
+        if (!messages.open(Nhrp.TYPE_ERROR_INDICATION, Nhrp.DEFAULT_HOP_COUNT))
         {
             return;
         }
         final int contents = Math.min(bad.packetSize(), ERROR_CONTENTS_MAX);
-        writer.header(Nhrp.TYPE_ERROR_INDICATION, Nhrp.DEFAULT_HOP_COUNT)
+        messages.writer()
             .errorIndication(code, Math.min(errorOffset, contents - 1), config.hubNbma(), config.hubTunnel(), bad.sourceProtocol())
             .contents(buffer, bad.offset(), contents);
-        send(slot, writer.finish(), Nhrp.TYPE_ERROR_INDICATION, saId, nbma);
+        messages.send(Nhrp.TYPE_ERROR_INDICATION, saId, nbma);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -1202,28 +1029,27 @@ public final class NhrpServer implements Agent
 
     private void sendTrafficIndication(final int spokeNbma, final int source, final int destination)
     {
-        final int saId = saByNbma.get(spokeNbma);
+        final int saId = saRegistry.saIdOf(spokeNbma);
         if (saId == 0 && requireEsp)
         {
             traffic.ignored[NhrpTraffic.Ignored.NO_BINDING_FOR_RECEIVER.ordinal()]++;
             return;
         }
-        final int slot = newPacket();
-        if (slot < 0)
+        if (!messages.open(Nhrp.TYPE_TRAFFIC_INDICATION, Nhrp.DEFAULT_HOP_COUNT))
         {
             return;
         }
         // The start of the packet that took the long way: its IPv4 header as the hub saw it.
         scratchIp.wrap(scratch, 0, Ipv4Flyweight.MIN_HEADER_LENGTH)
             .writeHeader(0, Ipv4Flyweight.MIN_HEADER_LENGTH, 0, 0, 254, Ipv4Flyweight.PROTOCOL_UDP, source, destination);
-        writer.header(Nhrp.TYPE_TRAFFIC_INDICATION, Nhrp.DEFAULT_HOP_COUNT)
+        final NhrpPacketWriter writer = messages.writer()
             .trafficIndication(Nhrp.TRAFFIC_CODE_REDIRECT, config.hubNbma(), config.hubTunnel(), source)
             .contents(scratch, 0, Ipv4Flyweight.MIN_HEADER_LENGTH);
         if (config.authentication() != null)
         {
             writer.authenticationExtension(config.authentication(), true).endExtensions();
         }
-        send(slot, writer.finish(), Nhrp.TYPE_TRAFFIC_INDICATION, saId, spokeNbma);
+        messages.send(Nhrp.TYPE_TRAFFIC_INDICATION, saId, spokeNbma);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -1307,40 +1133,6 @@ public final class NhrpServer implements Agent
             entry.timerId = -1;
             traffic.registrationsExpired++;
             unbind(entry);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Building and sending
-
-    /**
-     * @return a slot with the writer wrapped at its payload position, or -1 (counted).
-     */
-    private int newPacket()
-    {
-        final int slot = slab.allocate();
-        if (slot < 0)
-        {
-            traffic.ignored[NhrpTraffic.Ignored.SLAB_EXHAUSTED.ordinal()]++;
-            return -1;
-        }
-        final int offset = slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
-        // Leave the tail for ESP's padding, trailer and ICV.
-        writer.wrap(buffer, offset, slab.limit(slot) - offset - 64);
-        return slot;
-    }
-
-    private void send(final int slot, final int length, final int type, final int saId, final int nbma)
-    {
-        slab.data(slot, slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS, length);
-        if (HubWorker.inject(dataplane.injectFor(saId), slot, saId, nbma))
-        {
-            traffic.sent[type]++;
-        }
-        else
-        {
-            slab.release(slot);
-            traffic.ignored[NhrpTraffic.Ignored.INJECT_RING_FULL.ordinal()]++;
         }
     }
 }

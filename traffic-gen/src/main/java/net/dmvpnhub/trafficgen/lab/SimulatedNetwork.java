@@ -2,7 +2,6 @@ package net.dmvpnhub.trafficgen.lab;
 
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.Transform;
-import net.dmvpnhub.dataplane.HubWorker;
 import net.dmvpnhub.dataplane.fib.Adjacency;
 import net.dmvpnhub.dataplane.fib.Dir24Fib;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
@@ -980,7 +979,7 @@ public final class SimulatedNetwork implements AutoCloseable
         final int at = slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
         slab.buffer().putBytes(at, bytes, offset, length);
         slab.data(slot, at, length);
-        if (!HubWorker.injectIpv4(lab.dataplane().injectFor(peer.saId), slot, peer.saId, peer.nbma))
+        if (!lab.dataplane().injectIpv4(slot, peer.saId, peer.nbma))
         {
             slab.release(slot);
             return false;
