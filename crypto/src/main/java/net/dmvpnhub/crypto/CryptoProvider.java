@@ -73,8 +73,8 @@ public enum CryptoProvider
 
     /**
      * The default: the first provider of the fallback order (ipsec-mb, openssl, jdk) that can
-     * make engines on this machine. Intel's multi-buffer library is the fastest here by several
-     * times per packet (results/crypto-*.md); OpenSSL next; the JDK's always loads.
+     * make engines on this machine: Intel's multi-buffer library, the one the fastest software
+     * dataplanes use; OpenSSL next; the JDK's always loads.
      */
     public static CryptoProvider preferred()
     {

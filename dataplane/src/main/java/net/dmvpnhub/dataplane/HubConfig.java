@@ -53,14 +53,11 @@ public record HubConfig(
     /**
      * Control-plane packets a worker sends per duty cycle while frames to forward wait, against
      * the up to 64 it receives. Each answer brings the next request on the receive ring, so a
-     * storm takes about twice the weight's share of a busy worker: with 4, {@code ./dmvpn storm}
-     * (10,000 spokes registering while the hub forwards) kept forwarding at 0.887 to 0.941 of
-     * steady state over three recordings, at the 0.90 goal within the machine's spread, the storm
-     * lasting about 0.4 s; with 3 forwarding stays clear of the goal and the storm lasts longer
-     * (0.943 and 763.8 ms against 0.897 and 406.7 ms with 4, side by side in
-     * results/storm-bench-20261205T224035Z.md); with 64 (weighed alike) the storm lasted under
-     * 0.1 s and forwarding fell to 0.5 to 0.7. With nothing to forward
-     * waiting the weight does not apply, so an idle hub's storm (the main job's) is not slowed.
+     * storm takes about twice the weight's share of a busy worker: a low weight keeps forwarding
+     * close to steady state during a registration storm and makes the storm last longer; a batch
+     * (weighed alike) ends the storm soonest and halves forwarding meanwhile. {@code ./dmvpn storm}
+     * measures both sides at any weight ({@code --inject-weight}). With nothing to forward waiting
+     * the weight does not apply, so an idle hub's storm is not slowed.
      */
     public static final int DEFAULT_INJECT_WEIGHT = 3;
 

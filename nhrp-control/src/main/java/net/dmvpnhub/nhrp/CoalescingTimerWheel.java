@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Why: a {@link DeadlineTimerWheel} sizes every one of its slots for the most timers any tick
  * ever held (its allocation only grows) and scans that many entries on each poll of a tick. A
- * storm puts every client's timer in the same tick: measured with 5,000 spokes registering at
- * once, a 4096-tick wheel grew to 268 MB of {@code long[]} and each later tick cost an 8,192-entry
- * scan. Coalesced, the wheel holds one timer per busy tick, so its slots stay a few entries deep
+ * storm puts every client's timer in the same tick, so with thousands of spokes registering at
+ * once every slot of such a wheel grows to thousands of entries, and every later tick scans them
+ * all. Coalesced, the wheel holds one timer per busy tick, so its slots stay a few entries deep
  * and memory stays proportional to the timers.
  * <p>
  * A timer fires at the end of its deadline's tick at the latest, never before its deadline; timers

@@ -1,4 +1,6 @@
 /**
- * The hub's NHRP server (NHS) agent and the simulated spokes (NHCs). Delivered by issue 6.
+ * The hub's control plane and its operator view: the NHRP server (NHS) and the hub's assembly
+ * ({@code hub}), IOS configuration ({@code config}), show commands ({@code show}), and the
+ * simulated IKE exchange through which a spoke gets its SAs with the hub.
  */
 package net.dmvpnhub.nhrp;

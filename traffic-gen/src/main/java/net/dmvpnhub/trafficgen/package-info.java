@@ -1,4 +1,6 @@
 /**
- * Seeded spoke traffic, the 10k-spoke scale run and its reports. Delivered by issue 7.
+ * The simulated world around the hub: the spokes ({@code spoke}), a network built from
+ * configuration files ({@code lab}), scenario scripts ({@code scenario}), seeded traffic, and the
+ * main job (the 10,000-spoke scale run) with its reports, charts, pcap export and replay.
  */
 package net.dmvpnhub.trafficgen;

@@ -39,10 +39,7 @@ import java.util.concurrent.TimeUnit;
  * <b>The rings compared</b>, each with room for {@link #CAPACITY} indices:
  * <ul>
  *     <li>{@code ours}: {@link SpscLongRing}, one {@code offer} against one
- *     {@code pollBatch(into, 1)} (it has no single poll). Runs before 2026-11-22T07 measured a
- *     version whose producer and consumer fields shared a cache line, next to an
- *     {@code oursPadded} diagnostic without that sharing; the padding has since moved into
- *     {@code SpscLongRing} and the diagnostic is gone;</li>
+ *     {@code pollBatch(into, 1)} (it has no single poll);</li>
  *     <li>{@code oursBatch32}: {@link SpscLongRing#offerBatch} and {@link SpscLongRing#pollBatch}
  *     of 32, as a worker's duty cycle uses them;</li>
  *     <li>{@code agrona}: Agrona's {@link OneToOneRingBuffer}, one 8-byte message per index

@@ -9,11 +9,11 @@ import java.util.Map;
 
 /**
  * The markdown summary of {@link HubLatencyRun}: one row per offered load, drops by reason, and
- * whether the issue's latency goal holds at 70% of the maximum rate.
+ * whether the latency goal holds at 70% of the maximum rate.
  */
 public final class LatencyReport
 {
-    /** Issue 5's goal, at {@link #GOAL_LOAD_PERCENT} of the maximum rate. */
+    /** The latency goal, at {@link #GOAL_LOAD_PERCENT} of the maximum rate. */
     public static final long GOAL_P99_9_NS = 50_000;
     public static final long GOAL_P99_99_NS = 200_000;
     public static final int GOAL_LOAD_PERCENT = 70;

@@ -36,7 +36,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class PairedRatioRun
 {
-    /** Issue 5: the hub path at least 0.85 of the crypto floor. */
+    /** The goal: the hub path at least 0.85 of the crypto floor. */
     static final double GOAL = 0.85;
     static final double QUIET_PRESSURE_PERCENT = 1.0;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

@@ -9,13 +9,13 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The markdown summary of a {@link StormRun}: the set-up, one row per round, medians over the
- * measured rounds against the issue's goals, and the final checks. Every figure says what it is.
+ * measured rounds against the project's goals, and the final checks. Every figure says what it is.
  */
 final class StormReport
 {
-    /** Issue 6: 10,000 spokes in at most 100 ms of control-plane CPU, 100,000 in at most 1 s. */
+    /** The goal: 10,000 spokes in at most 100 ms of control-plane CPU, 100,000 in at most 1 s. */
     static final double GOAL_CPU_NS_PER_SPOKE = 10_000;
-    /** Issue 6: the dataplane at least 90% of steady state during a storm. */
+    /** The goal: the dataplane at least 90% of steady state during a storm. */
     static final double GOAL_RATIO = 0.90;
 
     private final StormRun.Options options;

@@ -586,9 +586,9 @@ public final class StormRun
      * Starts the next pass over the pre-encrypted hairpin frames when the last one is all sent and
      * the receive ring is empty, so no frame of the last pass is still to be decrypted when its
      * sender's anti-replay window is reset for the next. Called at the start of a cycle, before
-     * that cycle's storm requests arrive: checked after them (as it was until 2026-12-05), a
-     * request on the ring kept the hairpin frames from wrapping, and during a storm the hairpin
-     * stream stalled at the end of each pass for as long as requests kept arriving.
+     * that cycle's storm requests arrive: checked after them, a request on the ring would keep the
+     * hairpin frames from wrapping, and during a storm the hairpin stream would stall at the end
+     * of each pass for as long as requests kept arriving.
      */
     private void wrapHairpin()
     {

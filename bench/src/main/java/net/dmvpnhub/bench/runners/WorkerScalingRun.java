@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two run-to-completion workers against one, with one busy thread per worker and no other
- * ({@code ./dmvpn scaling}): the issue's scaling aim (2 workers at least 1.7 times one) measured
+ * ({@code ./dmvpn scaling}): the scaling aim (2 workers at least 1.7 times one) measured
  * on a machine with two processors.
  * <p>
  * {@link net.dmvpnhub.bench.jmh.HubThreadedBenchmark} adds a source thread to the workers, so two workers there are
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerScalingRun implements AutoCloseable
 {
-    /** Issue 5: 2 workers at least 1.7 times one worker. */
+    /** The scaling aim: 2 workers at least 1.7 times one worker. */
     static final double GOAL = 1.7;
     static final int DEFAULT_SPOKES = 10_000;
     static final int FRAMES = 32_768;

@@ -55,8 +55,8 @@ class StormRunTest
                 assertEquals(n, run.nhs().cacheSize());
                 assertEquals(n, run.nhs().traffic().ikeExchanges(), "a new hub: one IKE exchange per storm spoke");
                 assertEquals(0, run.nhs().traffic().admissionNaks());
-                // The hairpin stream never runs dry, storm or not (before 2026-12-05 it stalled at the end of each pass of its ring
-                // for as long as storm requests kept arriving).
+                // The hairpin stream never runs dry, storm or not (it must not stall at the end of each pass of its ring for as
+                // long as storm requests keep arriving).
                 assertEquals(0, r.steady().hairpinStalls() + r.storm().hairpinStalls() + r.steadyAfter().hairpinStalls());
                 // At most one redirect signal per hairpinning pair (64 frames: at most 64 pairs) per 1 s interval.
                 final long intervals = 1 + (r.steady().ns() + r.storm().ns() + r.steadyAfter().ns()) / 1_000_000_000L;

@@ -13,9 +13,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The producer's private fields ({@code producerTail}, {@code cachedHead}) and the consumer's
  * ({@code consumerHead}, {@code cachedTail}) live in padded superclasses (the JVM lays out a
- * superclass's fields first), so they sit on different cache lines: when they shared one, every
- * single offer and poll invalidated the other core's line and single-value handoffs ran 3-5x
- * slower (RingBenchmark, results/rings-20261122T062034Z.md, {@code ours} vs {@code oursPadded}).
+ * superclass's fields first), so they sit on different cache lines: were they to share one, every
+ * single offer and poll would invalidate the other core's line.
  */
 public final class SpscLongRing extends SpscLongRingConsumerFieldsPad
 {
