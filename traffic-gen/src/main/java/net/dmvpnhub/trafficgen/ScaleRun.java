@@ -169,7 +169,8 @@ public final class ScaleRun
             .summary(0, 0)
             .startJitterNs(SECOND)
             .build();
-        final Spokes spokes = Spokes.attach(spokeConfig, plan, spokeCount, hub.dataplane(), hub.server(), ike, clock, options.seed());
+        final Spokes spokes = Spokes.attach(spokeConfig, plan, spokeCount, hub.dataplane(), hub.server().ikeRequests(),
+            hub.server().ikeReplies(), ike, clock, options.seed());
         for (int s = 0; s < spokeCount; s++)
         {
             spokes.addSpoke(plan.tunnel(s), plan.nbma(s), plan.lan(s));

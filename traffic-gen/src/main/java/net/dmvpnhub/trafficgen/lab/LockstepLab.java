@@ -67,7 +67,8 @@ public final class LockstepLab implements AutoCloseable
             .withFrames(sizing.slabSlots(), sizing.ringCapacity())
             .withThreads(Dataplane.ThreadingMode.RUN_TO_COMPLETION, 1)
             .withLanPrefixLength(plan.lanPrefixLength())), ike, clock, registrations);
-        spokes = Spokes.attach(spokeConfig, plan, sizing.spokes(), hub.dataplane(), hub.server(), ike, clock, sizing.seed());
+        spokes = Spokes.attach(spokeConfig, plan, sizing.spokes(), hub.dataplane(), hub.server().ikeRequests(), hub.server().ikeReplies(),
+            ike, clock, sizing.seed());
         driver = new LockstepDriver(clock, hub.dataplane(), hub.server(), spokes);
     }
 

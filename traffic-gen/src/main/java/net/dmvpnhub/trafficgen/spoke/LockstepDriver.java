@@ -1,7 +1,7 @@
 package net.dmvpnhub.trafficgen.spoke;
 
 import net.dmvpnhub.dataplane.Dataplane;
-import net.dmvpnhub.nhrp.hub.NhrpServer;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 
 /**
@@ -23,18 +23,19 @@ public final class LockstepDriver
 
     private final CachedNanoClock clock;
     private final Dataplane dataplane;
-    private final NhrpServer server;
+    private final Agent nhs;
     private final Spokes spokes;
     private long rounds;
 
     /**
      * @param clock the clock every part was built with; only this driver moves it.
+     * @param nhs the hub's control plane, run one duty cycle per round.
      */
-    public LockstepDriver(final CachedNanoClock clock, final Dataplane dataplane, final NhrpServer server, final Spokes spokes)
+    public LockstepDriver(final CachedNanoClock clock, final Dataplane dataplane, final Agent nhs, final Spokes spokes)
     {
         this.clock = clock;
         this.dataplane = dataplane;
-        this.server = server;
+        this.nhs = nhs;
         this.spokes = spokes;
     }
 
@@ -47,6 +48,22 @@ public final class LockstepDriver
     public long rounds()
     {
         return rounds;
+    }
+
+    private int nhsDutyCycle()
+    {
+        try
+        {
+            return nhs.doWork();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("the hub's NHS failed a duty cycle", ex);
+        }
     }
 
     /**
@@ -62,7 +79,7 @@ public final class LockstepDriver
         {
             work += n;
         }
-        work += server.doWork();
+        work += nhsDutyCycle();
         rounds++;
         return work;
     }

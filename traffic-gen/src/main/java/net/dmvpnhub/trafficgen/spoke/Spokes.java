@@ -11,7 +11,6 @@ import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.nhrp.CoalescingTimerWheel;
 import net.dmvpnhub.nhrp.SimulatedIke;
-import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.GreFlyweight;
@@ -204,7 +203,7 @@ public final class Spokes implements Agent, AutoCloseable
 
     /**
      * @param capacity spokes to size the tables for (more may be added; the tables grow).
-     * @param ikeRequests where IKE starts (the NHS's {@link NhrpServer#ikeRequests()}); this is its one producer.
+     * @param ikeRequests where IKE starts (the hub's IKE requests); this is its one producer.
      * @param ikeReplies the NHS's IKE answers; this is its one consumer.
      * @param seed drives start-up jitter and back-off: the same seed and inputs replay the same run.
      * @param underlaySlots frames in flight between spokes at most.
@@ -251,13 +250,14 @@ public final class Spokes implements Agent, AutoCloseable
     }
 
     /**
-     * Spokes attached to a hub's dataplane and NHS, with an underlay of 4096 frames.
+     * Spokes attached to a hub as real spokes are: frames on its dataplane's rings, and its IKE
+     * requests and replies; with an underlay of 4096 frames.
      */
     public static Spokes attach(
-        final SpokeConfig config, final AddressPlan plan, final int capacity, final Dataplane dataplane, final NhrpServer server,
-        final SimulatedIke ike, final NanoClock clock, final long seed)
+        final SpokeConfig config, final AddressPlan plan, final int capacity, final Dataplane dataplane, final SpscLongRing ikeRequests,
+        final SpscLongRing ikeReplies, final SimulatedIke ike, final NanoClock clock, final long seed)
     {
-        return new Spokes(config, plan, capacity, dataplane, server.ikeRequests(), server.ikeReplies(), ike, clock, seed, 4096);
+        return new Spokes(config, plan, capacity, dataplane, ikeRequests, ikeReplies, ike, clock, seed, 4096);
     }
 
     private void allocate(final int capacity)
