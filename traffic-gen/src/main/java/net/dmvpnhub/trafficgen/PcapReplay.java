@@ -1,5 +1,7 @@
 package net.dmvpnhub.trafficgen;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.PeerSas;
 import net.dmvpnhub.crypto.SecurityAssociation;
@@ -28,6 +30,7 @@ import java.io.PrintStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -49,21 +52,26 @@ public final class PcapReplay
 
     public static void main(final String[] args)
     {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")))
+        final String usage = "Usage: ./dmvpn replay HUB-CONFIG IN.pcap OUT.pcap\n\n" +
+            "Runs the frames of IN.pcap (classic pcap, raw IP or Ethernet) through a hub built from HUB-CONFIG (IOS subset;\n" +
+            "keys from 'crypto map ... ipsec-manual') and writes the frames the hub sends to OUT.pcap.\n";
+        final List<String> files = Arguments.parseOrExit("replay", usage, args, a ->
         {
-            System.out.println("Usage: ./dmvpn replay HUB-CONFIG IN.pcap OUT.pcap\n\n" +
-                "Runs the frames of IN.pcap (classic pcap, raw IP or Ethernet) through a hub built from HUB-CONFIG (IOS subset;\n" +
-                "keys from 'crypto map ... ipsec-manual') and writes the frames the hub sends to OUT.pcap.");
+            final Arguments read = Arguments.read(a, List.of(), List.of(), 3);
+            if (read != null && read.positionals().size() != 3)
+            {
+                throw new Arguments.UsageException("expected HUB-CONFIG IN.pcap OUT.pcap, got " + read.positionals().size() +
+                    " arguments, see --help");
+            }
+            return read == null ? null : read.positionals();
+        });
+        if (files == null)
+        {
             return;
-        }
-        if (args.length != 3)
-        {
-            System.err.println("dmvpn replay: expected HUB-CONFIG IN.pcap OUT.pcap (see --help), got " + args.length + " arguments");
-            System.exit(2);
         }
         try
         {
-            System.exit(replay(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), System.out) ? 0 : 1);
+            System.exit(replay(Path.of(files.get(0)), Path.of(files.get(1)), Path.of(files.get(2)), System.out) ? 0 : 1);
         }
         catch (final ConfigException ex)
         {

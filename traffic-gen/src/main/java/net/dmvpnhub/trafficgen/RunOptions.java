@@ -1,12 +1,14 @@
 package net.dmvpnhub.trafficgen;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.Transform;
 import net.dmvpnhub.dataplane.Dataplane;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * The scale run's options ({@code ./dmvpn run --help}), parsed from the command line with one
@@ -53,15 +55,6 @@ public record RunOptions(
 
     public static final int MAX_SPOKES = 100_000;
 
-    /** Thrown for a bad command line; its message is the one sentence to print. */
-    public static final class UsageException extends Exception
-    {
-        public UsageException(final String message)
-        {
-            super(message);
-        }
-    }
-
     public static RunOptions defaults()
     {
         return new RunOptions(10_000, 20, 3, 1, Dataplane.ThreadingMode.RUN_TO_COMPLETION, PacketMix.IMIX,
@@ -101,92 +94,53 @@ public record RunOptions(
             "  --help              this text");
     }
 
+    /** The options that take a value, as {@link #help()} lists them. */
+    private static final List<String> OPTIONS = List.of("--spokes", "--duration", "--phase", "--workers", "--mode", "--mix",
+        "--provider", "--transform", "--spoke-to-spoke", "--peers", "--zipf", "--rate", "--seed", "--pcap", "--idle", "--out");
+
+    private static final Map<String, Dataplane.ThreadingMode> MODES = Arguments.choices(
+        "rtc", Dataplane.ThreadingMode.RUN_TO_COMPLETION, "pipelined", Dataplane.ThreadingMode.PIPELINED);
+    private static final Map<String, CryptoProvider> PROVIDERS = Arguments.choices(
+        "ipsec-mb", CryptoProvider.IPSEC_MB, "openssl", CryptoProvider.OPENSSL, "jdk", CryptoProvider.JDK, "bc", CryptoProvider.BOUNCY_CASTLE);
+    private static final Map<String, Transform> TRANSFORMS = Arguments.choices(
+        "gcm128", Transform.AES_GCM_128, "gcm256", Transform.AES_GCM_256, "cbc-sha256", Transform.AES_256_CBC_HMAC_SHA256);
+
     /**
      * @return the options, or null when {@code --help} was asked for.
+     * @throws Arguments.UsageException with one sentence naming the option and the problem.
      */
-    public static RunOptions parse(final List<String> args) throws UsageException
+    public static RunOptions parse(final List<String> args)
     {
-        final RunOptions d = defaults();
-        int spokes = d.spokes();
-        double durationS = d.durationS();
-        int phase = d.phase();
-        int workers = d.workers();
-        Dataplane.ThreadingMode mode = d.mode();
-        PacketMix mix = d.mix();
-        CryptoProvider provider = d.provider();
-        Transform transform = d.transform();
-        double spokeToSpoke = d.spokeToSpoke();
-        int peers = d.peers();
-        double zipf = d.zipf();
-        long rate = d.rate();
-        long seed = d.seed();
-        int pcapFrames = d.pcapFrames();
-        String idle = d.idle();
-        Path out = d.out();
-        for (int i = 0; i < args.size(); i++)
+        final Arguments a = Arguments.read(args, OPTIONS, List.of(), 0);
+        if (a == null)
         {
-            final String option = args.get(i);
-            if (option.equals("--help") || option.equals("-h"))
-            {
-                return null;
-            }
-            if (!option.startsWith("--"))
-            {
-                throw new UsageException("unexpected argument '" + option + "': options start with --, see --help");
-            }
-            if (i + 1 >= args.size())
-            {
-                throw new UsageException(option + " needs a value, see --help");
-            }
-            final String value = args.get(++i);
-            switch (option)
-            {
-                case "--spokes" -> spokes = (int)integer(option, value, 1, MAX_SPOKES);
-                case "--duration" -> durationS = decimal(option, value, 0.1, 86_400);
-                case "--phase" -> phase = (int)integer(option, value, 1, 3);
-                case "--workers" -> workers = (int)integer(option, value, 1, 64);
-                case "--mode" -> mode = switch (value)
-                {
-                    case "rtc", "run-to-completion" -> Dataplane.ThreadingMode.RUN_TO_COMPLETION;
-                    case "pipelined" -> Dataplane.ThreadingMode.PIPELINED;
-                    default -> throw new UsageException("--mode must be rtc or pipelined, not '" + value + "'");
-                };
-                case "--mix" -> mix = mix(value);
-                case "--provider" -> provider = switch (value)
-                {
-                    case "ipsec-mb" -> available(CryptoProvider.IPSEC_MB);
-                    case "openssl" -> available(CryptoProvider.OPENSSL);
-                    case "jdk" -> CryptoProvider.JDK;
-                    case "bc" -> CryptoProvider.BOUNCY_CASTLE;
-                    default -> throw new UsageException("--provider must be ipsec-mb, openssl, jdk or bc, not '" + value + "'");
-                };
-                case "--transform" -> transform = switch (value)
-                {
-                    case "gcm128" -> Transform.AES_GCM_128;
-                    case "gcm256" -> Transform.AES_GCM_256;
-                    case "cbc-sha256" -> Transform.AES_256_CBC_HMAC_SHA256;
-                    default -> throw new UsageException("--transform must be gcm128, gcm256 or cbc-sha256, not '" + value + "'");
-                };
-                case "--spoke-to-spoke" -> spokeToSpoke = decimal(option, value, 0, 1);
-                case "--peers" -> peers = (int)integer(option, value, 1, 1000);
-                case "--zipf" -> zipf = decimal(option, value, 0, 10);
-                case "--rate" -> rate = integer(option, value, 0, 1_000_000_000L);
-                case "--seed" -> seed = integer(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
-                case "--pcap" -> pcapFrames = (int)integer(option, value, 0, 1_000_000);
-                case "--idle" ->
-                {
-                    if (!value.equals(AUTO_IDLE) && IdleStrategies.byName(value) == null)
-                    {
-                        throw new UsageException("--idle must be " + AUTO_IDLE + ", " + IdleStrategies.NAMES + ", not '" + value + "'");
-                    }
-                    idle = value;
-                }
-                case "--out" -> out = Path.of(value);
-                default -> throw new UsageException("unknown option " + option + ", see --help");
-            }
+            return null;
         }
-        return new RunOptions(spokes, durationS, phase, workers, mode, mix, provider, transform, spokeToSpoke, peers, zipf, rate, seed,
-            pcapFrames, idle, out);
+        final RunOptions d = defaults();
+        final Dataplane.ThreadingMode mode = a.has("--mode") && a.text("--mode", "").equals("run-to-completion") ?
+            Dataplane.ThreadingMode.RUN_TO_COMPLETION : a.choice("--mode", d.mode(), MODES);
+        final String idle = a.text("--idle", d.idle());
+        if (!idle.equals(AUTO_IDLE) && IdleStrategies.byName(idle) == null)
+        {
+            throw new Arguments.UsageException("--idle must be " + AUTO_IDLE + ", " + IdleStrategies.NAMES + ", not '" + idle + "'");
+        }
+        return new RunOptions(
+            a.whole("--spokes", d.spokes(), 1, MAX_SPOKES),
+            a.decimal("--duration", d.durationS(), 0.1, 86_400),
+            a.whole("--phase", d.phase(), 1, 3),
+            a.whole("--workers", d.workers(), 1, 64),
+            mode,
+            a.has("--mix") ? mix(a.text("--mix", null)) : d.mix(),
+            available(a.choice("--provider", d.provider(), PROVIDERS)),
+            a.choice("--transform", d.transform(), TRANSFORMS),
+            a.decimal("--spoke-to-spoke", d.spokeToSpoke(), 0, 1),
+            a.whole("--peers", d.peers(), 1, 1000),
+            a.decimal("--zipf", d.zipf(), 0, 10),
+            a.whole("--rate", d.rate(), 0, 1_000_000_000L),
+            a.whole("--seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE),
+            a.whole("--pcap", d.pcapFrames(), 0, 1_000_000),
+            idle,
+            Path.of(a.text("--out", d.out().toString())));
     }
 
     /** Threads that poll without sleeping when idle strategies are busy: the workers and the spokes' thread. */
@@ -211,52 +165,16 @@ public record RunOptions(
         return processors > busyThreads() ? "busy" : "backoff";
     }
 
-    private static CryptoProvider available(final CryptoProvider provider) throws UsageException
+    private static CryptoProvider available(final CryptoProvider provider)
     {
         if (!provider.isAvailable())
         {
-            throw new UsageException("--provider " + provider.shortName() + " cannot be used here: " + provider.unavailableReason());
+            throw new Arguments.UsageException("--provider " + provider.shortName() + " cannot be used here: " + provider.unavailableReason());
         }
         return provider;
     }
 
-    private static long integer(final String option, final String value, final long min, final long max) throws UsageException
-    {
-        final long n;
-        try
-        {
-            n = Long.parseLong(value.replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new UsageException(option + " must be a whole number, not '" + value + "'");
-        }
-        if (n < min || n > max)
-        {
-            throw new UsageException(option + " must be from " + min + " to " + max + ", not " + n);
-        }
-        return n;
-    }
-
-    private static double decimal(final String option, final String value, final double min, final double max) throws UsageException
-    {
-        final double n;
-        try
-        {
-            n = Double.parseDouble(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new UsageException(option + " must be a number, not '" + value + "'");
-        }
-        if (!(n >= min && n <= max))
-        {
-            throw new UsageException(option + " must be from " + min + " to " + max + ", not " + value);
-        }
-        return n;
-    }
-
-    private static PacketMix mix(final String value) throws UsageException
+    private static PacketMix mix(final String value)
     {
         if (value.equalsIgnoreCase("imix"))
         {
@@ -274,7 +192,7 @@ public record RunOptions(
         {
             // falls through to the message below
         }
-        throw new UsageException("--mix must be imix or a packet size from " + PacketMix.MIN_SIZE + " to " + PacketMix.MAX_SIZE +
+        throw new Arguments.UsageException("--mix must be imix or a packet size from " + PacketMix.MIN_SIZE + " to " + PacketMix.MAX_SIZE +
             " bytes, not '" + value + "'");
     }
 }

@@ -16,6 +16,7 @@ import net.dmvpnhub.nhrp.hub.NhsConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.nhrp.show.HubShow;
 import net.dmvpnhub.nhrp.show.Json;
+import net.dmvpnhub.trafficgen.cli.Arguments;
 import net.dmvpnhub.trafficgen.spoke.AddressPlan;
 import net.dmvpnhub.trafficgen.spoke.DataPath;
 import net.dmvpnhub.trafficgen.spoke.SpokeConfig;
@@ -89,20 +90,9 @@ public final class ScaleRun
     public static void main(final String[] args)
     {
         System.setProperty("chronicle.analytics.disable", "true");
-        final RunOptions options;
-        try
-        {
-            options = RunOptions.parse(List.of(args));
-        }
-        catch (final RunOptions.UsageException ex)
-        {
-            System.err.println("dmvpn run: " + ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final RunOptions options = Arguments.parseOrExit("run", RunOptions.help(), args, RunOptions::parse);
         if (options == null)
         {
-            System.out.println(RunOptions.help());
             return;
         }
         try

@@ -1,5 +1,7 @@
 package net.dmvpnhub.trafficgen;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.Transform;
 import net.dmvpnhub.dataplane.Dataplane;
@@ -76,21 +78,21 @@ class RunOptionsTest
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--spokes 0|--spokes must be from 1 to 100000, not 0",
-        "--spokes many|--spokes must be a whole number, not 'many'",
-        "--phase 4|--phase must be from 1 to 3, not 4",
+        "--spokes 0|--spokes must be a whole number from 1 to 100000, not '0'",
+        "--spokes many|--spokes must be a whole number from 1 to 100000, not 'many'",
+        "--phase 4|--phase must be a whole number from 1 to 3, not '4'",
         "--mode fast|--mode must be rtc or pipelined, not 'fast'",
         "--mix 40|--mix must be imix or a packet size from 64 to 1500 bytes, not '40'",
         "--provider aws|--provider must be ipsec-mb, openssl, jdk or bc, not 'aws'",
-        "--spoke-to-spoke 1.5|--spoke-to-spoke must be from 0.0 to 1.0, not 1.5",
-        "--duration NaN|--duration must be from 0.1 to 86400.0, not NaN",
+        "--spoke-to-spoke 1.5|--spoke-to-spoke must be a number from 0.0 to 1.0, not '1.5'",
+        "--duration NaN|--duration must be a number from 0.1 to 86400.0, not 'NaN'",
         "--colour red|unknown option --colour, see --help",
         "spokes|unexpected argument 'spokes': options start with --, see --help",
         "--seed|--seed needs a value, see --help",
         "--idle lazy|--idle must be auto, busy, yield or backoff, not 'lazy'"})
     void aMistakeGetsOneSentenceNamingTheOptionAndTheProblem(final String args, final String message)
     {
-        final RunOptions.UsageException ex = assertThrows(RunOptions.UsageException.class, () -> RunOptions.parse(List.of(args.split(" "))));
+        final Arguments.UsageException ex = assertThrows(Arguments.UsageException.class, () -> RunOptions.parse(List.of(args.split(" "))));
         assertEquals(message, ex.getMessage());
     }
 }

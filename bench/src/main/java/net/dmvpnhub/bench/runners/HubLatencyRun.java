@@ -1,5 +1,7 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.bench.fixtures.HairpinTraffic;
 import net.dmvpnhub.bench.fixtures.TrafficPort;
 import net.dmvpnhub.bench.jmh.HubThreadedBenchmark;
@@ -115,21 +117,14 @@ public final class HubLatencyRun
 
     public static void main(final String[] args)
     {
-        final LatencyOptions options;
-        try
+        final String defaultOut = "results/tmp/hub-latency-" +
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+        final LatencyOptions options = Arguments.parseOrExit("latency", LatencyOptions.USAGE, args, a -> {
+            final LatencyOptions o = LatencyOptions.parse(a.toArray(String[]::new), defaultOut);
+            return o.help() ? null : o;
+        });
+        if (options == null)
         {
-            options = LatencyOptions.parse(args, "results/tmp/hub-latency-" +
-                DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now()));
-        }
-        catch (final LatencyOptions.UsageException e)
-        {
-            System.err.println("dmvpn latency: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        if (options.help())
-        {
-            System.out.print(LatencyOptions.USAGE);
             return;
         }
         try

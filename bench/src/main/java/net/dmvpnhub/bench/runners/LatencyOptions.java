@@ -1,11 +1,12 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.dataplane.Dataplane.ThreadingMode;
 import net.dmvpnhub.trafficgen.IdleStrategies;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Options of {@code ./dmvpn latency} ({@link HubLatencyRun}). Every mistake is one sentence.
@@ -91,160 +92,76 @@ public record LatencyOptions(
     /** Spokes of the hub unless {@code --spokes} says otherwise. */
     public static final int DEFAULT_SPOKES = 10_000;
 
-    private static final Set<String> OPTIONS = Set.of("--mode", "--spokes", "--workers", "--size", "--loads", "--max-rate", "--warmup-seconds",
-        "--saturation-seconds", "--lead-in-seconds", "--seconds", "--idle", "--stop-us", "--out");
-
-    /** A command line that cannot run; the message is one sentence. */
-    public static final class UsageException extends Exception
-    {
-        private static final long serialVersionUID = 1L;
-
-        public UsageException(final String message)
-        {
-            super(message);
-        }
-    }
+    private static final List<String> OPTIONS = List.of("--mode", "--spokes", "--workers", "--size", "--loads", "--max-rate",
+        "--warmup-seconds", "--saturation-seconds", "--lead-in-seconds", "--seconds", "--idle", "--stop-us", "--out");
+    private static final List<String> FLAGS = List.of("--floor", "--with-floor");
 
     /**
      * @param defaultOut the output prefix when {@code --out} is not given.
+     * @return the options; for {@code --help}, options whose {@link #help()} is true.
+     * @throws Arguments.UsageException with one sentence for a bad option or a combination that cannot run.
      */
-    public static LatencyOptions parse(final String[] args, final String defaultOut) throws UsageException
+    public static LatencyOptions parse(final String[] args, final String defaultOut)
     {
-        ThreadingMode mode = ThreadingMode.RUN_TO_COMPLETION;
-        int spokes = DEFAULT_SPOKES;
-        Integer workers = null;
-        String size = "IMIX";
-        List<Integer> loads = List.of(50, 70, 90);
-        long maxRate = 0;
-        int warmup = 10;
-        int saturation = 5;
-        int leadIn = 3;
-        int seconds = 30;
-        String idle = "yield";
-        long stopUs = DEFAULT_STOP_US;
-        String out = defaultOut;
-        boolean floor = false;
-        boolean withFloor = false;
-        for (int i = 0; i < args.length; i++)
+        final Arguments a = Arguments.read(List.of(args), OPTIONS, FLAGS, 0);
+        if (a == null)
         {
-            final String option = args[i];
-            if (option.equals("-h") || option.equals("--help"))
-            {
-                return new LatencyOptions(mode, spokes, 1, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, false, false, true);
-            }
-            if (option.equals("--floor"))
-            {
-                floor = true;
-                continue;
-            }
-            if (option.equals("--with-floor"))
-            {
-                withFloor = true;
-                continue;
-            }
-            if (!option.startsWith("--"))
-            {
-                throw new UsageException("unexpected argument '" + option + "': every option starts with -- (see './dmvpn latency --help').");
-            }
-            if (!OPTIONS.contains(option))
-            {
-                throw new UsageException("unknown option '" + option + "' (see './dmvpn latency --help').");
-            }
-            if (i + 1 == args.length)
-            {
-                throw new UsageException(option + " needs a value (see './dmvpn latency --help').");
-            }
-            final String value = args[++i];
-            switch (option)
-            {
-                case "--mode" -> mode = switch (value)
-                {
-                    case "rtc" -> ThreadingMode.RUN_TO_COMPLETION;
-                    case "pipelined" -> ThreadingMode.PIPELINED;
-                    default -> throw new UsageException("--mode must be rtc or pipelined, not '" + value + "'.");
-                };
-                case "--spokes" -> spokes = wholeNumber(option, value, 4, 100_000);
-                case "--workers" -> workers = wholeNumber(option, value, 1, 16);
-                case "--size" ->
-                {
-                    if (!value.equals("IMIX"))
-                    {
-                        wholeNumber(option, value, 28, 1500);
-                    }
-                    size = value;
-                }
-                case "--loads" -> loads = loads(value);
-                case "--max-rate" -> maxRate = wholeNumber(option, value, 1, 1_000_000_000);
-                case "--warmup-seconds" -> warmup = wholeNumber(option, value, 0, 3600);
-                case "--saturation-seconds" -> saturation = wholeNumber(option, value, 1, 3600);
-                case "--lead-in-seconds" -> leadIn = wholeNumber(option, value, 0, 3600);
-                case "--seconds" -> seconds = wholeNumber(option, value, 1, 3600);
-                case "--idle" ->
-                {
-                    if (IdleStrategies.byName(value) == null)
-                    {
-                        throw new UsageException("--idle must be " + IdleStrategies.NAMES + ", not '" + value + "'.");
-                    }
-                    idle = value;
-                }
-                case "--stop-us" -> stopUs = wholeNumber(option, value, 100, 100_000);
-                case "--out" ->
-                {
-                    if (value.isEmpty())
-                    {
-                        throw new UsageException("--out needs a path prefix, not an empty string.");
-                    }
-                    out = value;
-                }
-                default -> throw new IllegalStateException("option " + option + " listed but not handled");
-            }
+            return new LatencyOptions(ThreadingMode.RUN_TO_COMPLETION, DEFAULT_SPOKES, 1, "IMIX", List.of(50, 70, 90), 0, 10, 5, 3, 30,
+                "yield", DEFAULT_STOP_US, defaultOut, false, false, true);
         }
+        final ThreadingMode mode = Arguments.choice("--mode", a.text("--mode", "rtc"),
+            Arguments.<ThreadingMode>choices("rtc", ThreadingMode.RUN_TO_COMPLETION, "pipelined", ThreadingMode.PIPELINED));
+        final Integer workers = a.has("--workers") ? a.whole("--workers", 1, 1, 16) : null;
+        final String size = a.text("--size", "IMIX");
+        if (!size.equals("IMIX"))
+        {
+            Arguments.whole("--size", size, 28, 1500);
+        }
+        final List<Integer> loads = a.has("--loads") ? loads(a.text("--loads", null)) : List.of(50, 70, 90);
+        final long maxRate = a.whole("--max-rate", 0L, 1, 1_000_000_000L);
+        final int warmup = a.whole("--warmup-seconds", 10, 0, 3600);
+        final String idle = a.text("--idle", "yield");
+        if (IdleStrategies.byName(idle) == null)
+        {
+            throw new Arguments.UsageException("--idle must be " + IdleStrategies.NAMES + ", not '" + idle + "'");
+        }
+        final String out = a.text("--out", defaultOut);
+        if (out.isEmpty())
+        {
+            throw new Arguments.UsageException("--out needs a path prefix, not an empty string");
+        }
+        final boolean floor = a.has("--floor");
+        final boolean withFloor = a.has("--with-floor");
         if (mode == ThreadingMode.PIPELINED && workers != null && workers != 2)
         {
-            throw new UsageException("the pipelined mode always has 2 workers, so --workers " + workers + " does not apply.");
+            throw new Arguments.UsageException("the pipelined mode always has 2 workers, so --workers " + workers + " does not apply");
         }
         if (floor && withFloor)
         {
-            throw new UsageException("--floor runs the loads through the floor only and --with-floor through both, so give one of them.");
+            throw new Arguments.UsageException("--floor runs the loads through the floor only and --with-floor through both, so give one of them");
         }
         final String floorOption = floor ? "--floor" : "--with-floor";
         if ((floor || withFloor) && mode == ThreadingMode.PIPELINED)
         {
-            throw new UsageException(floorOption + " stands in for run-to-completion workers, so it does not apply to --mode pipelined.");
+            throw new Arguments.UsageException(floorOption + " stands in for run-to-completion workers, so it does not apply to --mode pipelined");
         }
         if ((floor || withFloor) && maxRate > 0 && warmup == 0)
         {
-            throw new UsageException(floorOption + " takes the hub's time per frame from an unpaced phase through the hub, and with " +
-                "--max-rate and --warmup-seconds 0 there is none: give the warm-up some seconds.");
+            throw new Arguments.UsageException(floorOption + " takes the hub's time per frame from an unpaced phase through the hub, and " +
+                "with --max-rate and --warmup-seconds 0 there is none: give the warm-up some seconds");
         }
         final int n = mode == ThreadingMode.PIPELINED ? 2 : workers == null ? 1 : workers;
-        return new LatencyOptions(mode, spokes, n, size, loads, maxRate, warmup, saturation, leadIn, seconds, idle, stopUs, out, floor, withFloor, false);
+        return new LatencyOptions(mode, a.whole("--spokes", DEFAULT_SPOKES, 4, 100_000), n, size, loads, maxRate, warmup,
+            a.whole("--saturation-seconds", 5, 1, 3600), a.whole("--lead-in-seconds", 3, 0, 3600), a.whole("--seconds", 30, 1, 3600), idle,
+            a.whole("--stop-us", DEFAULT_STOP_US, 100, 100_000), out, floor, withFloor, false);
     }
 
-    private static int wholeNumber(final String option, final String value, final int min, final int max) throws UsageException
-    {
-        final int n;
-        try
-        {
-            n = Integer.parseInt(value);
-        }
-        catch (final NumberFormatException e)
-        {
-            throw new UsageException(option + " must be a whole number from " + min + " to " + max + ", not '" + value + "'.");
-        }
-        if (n < min || n > max)
-        {
-            throw new UsageException(option + " must be a whole number from " + min + " to " + max + ", not '" + value + "'.");
-        }
-        return n;
-    }
-
-    private static List<Integer> loads(final String value) throws UsageException
+    private static List<Integer> loads(final String value)
     {
         final List<Integer> loads = new ArrayList<>();
         for (final String part : value.split(",", -1))
         {
-            loads.add(wholeNumber("--loads", part.trim(), 1, 100));
+            loads.add((int)Arguments.whole("--loads", part.trim(), 1, 100));
         }
         return List.copyOf(loads);
     }

@@ -1,5 +1,7 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.bench.jmh.HubForwardingBenchmark;
 
 import net.dmvpnhub.crypto.CryptoProvider;
@@ -58,7 +60,7 @@ public final class PairedRatioRun
         {
             if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0 || providers.isEmpty())
             {
-                throw new IllegalArgumentException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
+                throw new Arguments.UsageException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
                     "not negative, at least one size and one provider");
             }
             for (final String size : sizes)
@@ -67,13 +69,13 @@ public final class PairedRatioRun
             }
             if (providers.stream().distinct().count() != providers.size())
             {
-                throw new IllegalArgumentException("--providers names a provider twice: " + providers);
+                throw new Arguments.UsageException("--providers names a provider twice: " + providers);
             }
             for (final CryptoProvider provider : providers)
             {
                 if (!provider.isAvailable())
                 {
-                    throw new IllegalArgumentException("--providers " + provider.shortName() + " cannot be used here: " +
+                    throw new Arguments.UsageException("--providers " + provider.shortName() + " cannot be used here: " +
                         provider.unavailableReason());
                 }
             }
@@ -85,19 +87,19 @@ public final class PairedRatioRun
             {
                 return;
             }
-            final int bytes;
             try
             {
-                bytes = Integer.parseInt(size);
+                final int bytes = Integer.parseInt(size);
+                if (bytes >= 28 && bytes <= 1500)
+                {
+                    return;
+                }
             }
-            catch (final NumberFormatException ex)
+            catch (final NumberFormatException ignored)
             {
-                throw new IllegalArgumentException("--sizes takes bytes (28 to 1500) or IMIX, not '" + size + "'");
+                // told below
             }
-            if (bytes < 28 || bytes > 1500)
-            {
-                throw new IllegalArgumentException("--sizes takes bytes from 28 to 1500, not " + bytes);
-            }
+            throw new Arguments.UsageException("--sizes must be bytes from 28 to 1500 or IMIX, not '" + size + "'");
         }
 
         public static Options defaults()
@@ -105,25 +107,44 @@ public final class PairedRatioRun
             return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000, List.of(CryptoProvider.preferred()));
         }
 
-        /** @throws IllegalArgumentException with one sentence for a bad option or value. */
+        /** The options that take a value. */
+        static final List<String> OPTIONS = List.of("--sizes", "--pairs", "--slice-ms", "--warmup-ms", "--providers");
+
+        /**
+         * @return the options, or null for {@code --help}.
+         * @throws Arguments.UsageException with one sentence for a bad option or value.
+         */
         public static Options parse(final String... args)
         {
-            return RunnerArgs.fold(args, defaults(), Options::apply);
+            return from(Arguments.read(List.of(args), OPTIONS, List.of(), 0));
         }
 
-        /** One option applied to {@code o} (a {@link RunnerArgs.Option}; other runners with these options add theirs). */
-        static Options apply(final Options o, final String name, final String value)
+        /** The options read (null: {@code --help}); other runners with these options read theirs too. */
+        static Options from(final Arguments a)
         {
-            return switch (name)
+            if (a == null)
             {
-                case "--sizes" -> new Options(List.of(value.split(",", -1)), o.pairs, o.sliceMs, o.warmupMs, o.providers);
-                case "--pairs" -> new Options(o.sizes, Integer.parseInt(value), o.sliceMs, o.warmupMs, o.providers);
-                case "--slice-ms" -> new Options(o.sizes, o.pairs, Long.parseLong(value), o.warmupMs, o.providers);
-                case "--warmup-ms" -> new Options(o.sizes, o.pairs, o.sliceMs, Long.parseLong(value), o.providers);
-                case "--providers" -> new Options(o.sizes, o.pairs, o.sliceMs, o.warmupMs,
-                    java.util.Arrays.stream(value.split(",", -1)).map(CryptoProvider::fromName).toList());
-                default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
-            };
+                return null;
+            }
+            final Options d = defaults();
+            return new Options(
+                a.has("--sizes") ? List.of(a.text("--sizes", null).split(",", -1)) : d.sizes,
+                a.whole("--pairs", d.pairs, 2, 100_000),
+                a.whole("--slice-ms", d.sliceMs, 10, 600_000L),
+                a.whole("--warmup-ms", d.warmupMs, 0, 3_600_000L),
+                a.has("--providers") ? providers(a.text("--providers", null)) : d.providers);
+        }
+
+        private static List<CryptoProvider> providers(final String list)
+        {
+            try
+            {
+                return java.util.Arrays.stream(list.split(",", -1)).map(CryptoProvider::fromName).toList();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new Arguments.UsageException("--providers: " + ex.getMessage());
+            }
         }
     }
 
@@ -419,7 +440,7 @@ public final class PairedRatioRun
 
     public static void main(final String[] args)
     {
-        final Options options = RunnerArgs.parseOrExit(args, "ratio", Options.USAGE, Options::parse);
+        final Options options = Arguments.parseOrExit("ratio", Options.USAGE, args, a -> Options.parse(a.toArray(String[]::new)));
         if (options == null)
         {
             return;

@@ -1,5 +1,7 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.bench.fixtures.HairpinTraffic;
 import net.dmvpnhub.bench.fixtures.StormSpokes;
 import net.dmvpnhub.bench.jmh.HubThreadedBenchmark;
@@ -127,19 +129,19 @@ public final class StormRun
             if (forwardingSpokes < 4 || stormSpokes < 1 || rounds < 1 || warmupRounds < 0 || steadyMs < 1 || window < 1 || frames < 4 ||
                 frames % 4 != 0)
             {
-                throw new IllegalArgumentException("options out of range: " + this);
+                throw new Arguments.UsageException("options out of range (--frames a multiple of 4): " + this);
             }
             if (injectWeight < 1 || injectWeight > HubWorker.BATCH)
             {
-                throw new IllegalArgumentException("--inject-weight must be 1 to " + HubWorker.BATCH + ", not " + injectWeight);
+                throw new Arguments.UsageException("--inject-weight must be 1 to " + HubWorker.BATCH + ", not " + injectWeight);
             }
             if (!"backoff".equals(nhsIdle) && !"busy".equals(nhsIdle))
             {
-                throw new IllegalArgumentException("--nhs-idle must be backoff or busy, not '" + nhsIdle + "'");
+                throw new Arguments.UsageException("--nhs-idle must be backoff or busy, not '" + nhsIdle + "'");
             }
             if (window >= NhsConfig.phase3(0, 0, 8).admissionBound())
             {
-                throw new IllegalArgumentException("--window must stay below the NHS's admission bound (" +
+                throw new Arguments.UsageException("--window must stay below the NHS's admission bound (" +
                     NhsConfig.phase3(0, 0, 8).admissionBound() + "), not " + window);
             }
         }
@@ -149,35 +151,36 @@ public final class StormRun
             return new Options(10_000, 10_000, 5, 3, 1000, "IMIX", 4096, 512, 2026, "backoff", HubConfig.DEFAULT_INJECT_WEIGHT);
         }
 
-        /** @throws IllegalArgumentException with one sentence for a bad option or value. */
+        /**
+         * @return the options, or null for {@code --help}.
+         * @throws Arguments.UsageException with one sentence for a bad option or value.
+         */
         public static Options parse(final String... args)
         {
-            return RunnerArgs.fold(args, defaults(), (o, name, value) -> switch (name)
+            final Arguments a = Arguments.read(List.of(args), List.of("--storm-spokes", "--forwarding-spokes", "--rounds",
+                "--warmup-rounds", "--steady-ms", "--size", "--window", "--frames", "--seed", "--nhs-idle", "--inject-weight"), List.of(), 0);
+            if (a == null)
             {
-                case "--storm-spokes" -> new Options(o.forwardingSpokes, Integer.parseInt(value), o.rounds, o.warmupRounds, o.steadyMs,
-                    o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                case "--forwarding-spokes" -> new Options(Integer.parseInt(value), o.stormSpokes, o.rounds, o.warmupRounds,
-                    o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                case "--rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, Integer.parseInt(value), o.warmupRounds,
-                    o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                case "--warmup-rounds" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, Integer.parseInt(value),
-                    o.steadyMs, o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                case "--steady-ms" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, Long.parseLong(value),
-                    o.size, o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                case "--size" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, value,
-                    o.frames, o.window, o.seed, o.nhsIdle, o.injectWeight);
-                case "--window" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                    o.frames, Integer.parseInt(value), o.seed, o.nhsIdle, o.injectWeight);
-                case "--frames" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                    Integer.parseInt(value), o.window, o.seed, o.nhsIdle, o.injectWeight);
-                case "--seed" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                    o.frames, o.window, Long.parseLong(value), o.nhsIdle, o.injectWeight);
-                case "--nhs-idle" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs, o.size,
-                    o.frames, o.window, o.seed, value, o.injectWeight);
-                case "--inject-weight" -> new Options(o.forwardingSpokes, o.stormSpokes, o.rounds, o.warmupRounds, o.steadyMs,
-                    o.size, o.frames, o.window, o.seed, o.nhsIdle, Integer.parseInt(value));
-                default -> throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
-            });
+                return null;
+            }
+            final Options d = defaults();
+            final String size = a.text("--size", d.size);
+            if (!"IMIX".equals(size))
+            {
+                Arguments.whole("--size", size, 28, 1500);
+            }
+            return new Options(
+                a.whole("--forwarding-spokes", d.forwardingSpokes, 4, 1_000_000),
+                a.whole("--storm-spokes", d.stormSpokes, 1, 1_000_000),
+                a.whole("--rounds", d.rounds, 1, 10_000),
+                a.whole("--warmup-rounds", d.warmupRounds, 0, 10_000),
+                a.whole("--steady-ms", d.steadyMs, 1, 3_600_000L),
+                size,
+                a.whole("--frames", d.frames, 4, 1 << 20),
+                a.whole("--window", d.window, 1, 1 << 20),
+                a.whole("--seed", d.seed, Long.MIN_VALUE, Long.MAX_VALUE),
+                a.text("--nhs-idle", d.nhsIdle),
+                a.whole("--inject-weight", d.injectWeight, 1, HubWorker.BATCH));
         }
     }
 
@@ -684,7 +687,7 @@ public final class StormRun
 
     public static void main(final String[] args)
     {
-        final Options options = RunnerArgs.parseOrExit(args, "storm", Options.USAGE, Options::parse);
+        final Options options = Arguments.parseOrExit("storm", Options.USAGE, args, a -> Options.parse(a.toArray(String[]::new)));
         if (options == null)
         {
             return;

@@ -1,5 +1,7 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.bench.fixtures.HairpinTraffic;
 import net.dmvpnhub.bench.fixtures.SelfFedLane;
 
@@ -65,26 +67,18 @@ public final class WorkerScalingRun implements AutoCloseable
     /** The slices' options (as {@code ./dmvpn ratio}'s) and the hubs' spokes. */
     record Options(PairedRatioRun.Options slices, int spokes)
     {
-        Options
-        {
-            if (spokes < 4 || spokes > 100_000)
-            {
-                throw new IllegalArgumentException("--spokes takes 4 to 100000, not " + spokes);
-            }
-        }
-
-        /** @throws IllegalArgumentException with one sentence for a bad option or value. */
+        /**
+         * @return the options, or null for {@code --help}.
+         * @throws Arguments.UsageException with one sentence for a bad option or value.
+         */
         static Options parse(final String... args)
         {
-            return RunnerArgs.fold(args, new Options(PairedRatioRun.Options.defaults(), DEFAULT_SPOKES), (o, name, value) ->
-                "--spokes".equals(name) ? new Options(o.slices, Integer.parseInt(value)) :
-                    "--providers".equals(name) ? unknown(name) : new Options(PairedRatioRun.Options.apply(o.slices, name, value), o.spokes));
-        }
-
-        /** The scaling run's hubs use the default provider; {@code ./dmvpn ratio}'s --providers is not one of its options. */
-        private static Options unknown(final String name)
-        {
-            throw new IllegalArgumentException("unknown option '" + name + "' (see --help)");
+            // ./dmvpn ratio's options but --providers: the scaling run's hubs use the default provider.
+            final List<String> names = new java.util.ArrayList<>(PairedRatioRun.Options.OPTIONS);
+            names.remove("--providers");
+            names.add("--spokes");
+            final Arguments a = Arguments.read(List.of(args), names, List.of(), 0);
+            return a == null ? null : new Options(PairedRatioRun.Options.from(a), a.whole("--spokes", DEFAULT_SPOKES, 4, 100_000));
         }
     }
 
@@ -383,7 +377,7 @@ public final class WorkerScalingRun implements AutoCloseable
 
     public static void main(final String[] args)
     {
-        final Options options = RunnerArgs.parseOrExit(args, "scaling", USAGE, Options::parse);
+        final Options options = Arguments.parseOrExit("scaling", USAGE, args, a -> Options.parse(a.toArray(String[]::new)));
         if (options == null)
         {
             return;

@@ -1,5 +1,7 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.dataplane.Dataplane.ThreadingMode;
 import org.junit.jupiter.api.Test;
 
@@ -9,14 +11,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class LatencyOptionsTest
 {
-    private static LatencyOptions parse(final String... args) throws LatencyOptions.UsageException
+    private static LatencyOptions parse(final String... args) 
     {
         return LatencyOptions.parse(args, "out/default");
     }
 
     private static String error(final String... args)
     {
-        return assertThrows(LatencyOptions.UsageException.class, () -> parse(args)).getMessage();
+        return assertThrows(Arguments.UsageException.class, () -> parse(args)).getMessage();
     }
 
     @Test
@@ -65,7 +67,7 @@ class LatencyOptionsTest
     {
         assertEquals(2, parse("--mode", "pipelined").workers());
         assertEquals(2, parse("--mode", "pipelined", "--workers", "2").workers());
-        assertEquals("the pipelined mode always has 2 workers, so --workers 3 does not apply.", error("--workers", "3", "--mode", "pipelined"));
+        assertEquals("the pipelined mode always has 2 workers, so --workers 3 does not apply", error("--workers", "3", "--mode", "pipelined"));
     }
 
     @Test
@@ -77,10 +79,10 @@ class LatencyOptionsTest
         assertEquals(5, o.seconds());
         assertTrue(parse("--seconds", "5", "--floor").floor(), "last on the line too");
         assertTrue(parse("--floor", "--max-rate", "100000").floor(), "the warm-up gives the time per frame");
-        assertEquals("--floor stands in for run-to-completion workers, so it does not apply to --mode pipelined.",
+        assertEquals("--floor stands in for run-to-completion workers, so it does not apply to --mode pipelined",
             error("--mode", "pipelined", "--floor"));
         assertEquals("--floor takes the hub's time per frame from an unpaced phase through the hub, and with --max-rate and " +
-            "--warmup-seconds 0 there is none: give the warm-up some seconds.", error("--floor", "--max-rate", "1000", "--warmup-seconds", "0"));
+            "--warmup-seconds 0 there is none: give the warm-up some seconds", error("--floor", "--max-rate", "1000", "--warmup-seconds", "0"));
         assertFalse(o.withFloor());
     }
 
@@ -91,12 +93,12 @@ class LatencyOptionsTest
         assertTrue(o.withFloor());
         assertFalse(o.floor());
         assertEquals(List.of(50, 70), o.loadsPercent());
-        assertEquals("--floor runs the loads through the floor only and --with-floor through both, so give one of them.",
+        assertEquals("--floor runs the loads through the floor only and --with-floor through both, so give one of them",
             error("--floor", "--with-floor"));
-        assertEquals("--with-floor stands in for run-to-completion workers, so it does not apply to --mode pipelined.",
+        assertEquals("--with-floor stands in for run-to-completion workers, so it does not apply to --mode pipelined",
             error("--with-floor", "--mode", "pipelined"));
         assertEquals("--with-floor takes the hub's time per frame from an unpaced phase through the hub, and with --max-rate and " +
-            "--warmup-seconds 0 there is none: give the warm-up some seconds.", error("--with-floor", "--max-rate", "1000", "--warmup-seconds", "0"));
+            "--warmup-seconds 0 there is none: give the warm-up some seconds", error("--with-floor", "--max-rate", "1000", "--warmup-seconds", "0"));
     }
 
     @Test
@@ -109,23 +111,23 @@ class LatencyOptionsTest
     @Test
     void eachMistakeIsOneSentence()
     {
-        assertEquals("unknown option '--rate' (see './dmvpn latency --help').", error("--rate", "5"));
-        assertEquals("unknown option '--bogus' (see './dmvpn latency --help').", error("--bogus"));
-        assertEquals("--seconds needs a value (see './dmvpn latency --help').", error("--seconds"));
-        assertEquals("--loads must be a whole number from 1 to 100, not 'abc'.", error("--loads", "50,abc"));
-        assertEquals("--loads must be a whole number from 1 to 100, not '120'.", error("--loads", "120"));
-        assertEquals("--loads must be a whole number from 1 to 100, not ''.", error("--loads", "50,,70"));
-        assertEquals("--size must be a whole number from 28 to 1500, not '9000'.", error("--size", "9000"));
-        assertEquals("--spokes must be a whole number from 4 to 100000, not '3'.", error("--spokes", "3"));
-        assertEquals("--lead-in-seconds must be a whole number from 0 to 3600, not '-1'.", error("--lead-in-seconds", "-1"));
-        assertEquals("--stop-us must be a whole number from 100 to 100000, not '50'.", error("--stop-us", "50"));
-        assertEquals("--mode must be rtc or pipelined, not 'dedicated'.", error("--mode", "dedicated"));
-        assertEquals("--idle must be busy, yield or backoff, not 'sleep'.", error("--idle", "sleep"));
-        assertEquals("--workers must be a whole number from 1 to 16, not '0'.", error("--workers", "0"));
-        assertEquals("unexpected argument 'fast': every option starts with -- (see './dmvpn latency --help').", error("fast"));
+        assertEquals("unknown option --rate, see --help", error("--rate", "5"));
+        assertEquals("unknown option --bogus, see --help", error("--bogus"));
+        assertEquals("--seconds needs a value, see --help", error("--seconds"));
+        assertEquals("--loads must be a whole number from 1 to 100, not 'abc'", error("--loads", "50,abc"));
+        assertEquals("--loads must be a whole number from 1 to 100, not '120'", error("--loads", "120"));
+        assertEquals("--loads must be a whole number from 1 to 100, not ''", error("--loads", "50,,70"));
+        assertEquals("--size must be a whole number from 28 to 1500, not '9000'", error("--size", "9000"));
+        assertEquals("--spokes must be a whole number from 4 to 100000, not '3'", error("--spokes", "3"));
+        assertEquals("--lead-in-seconds must be a whole number from 0 to 3600, not '-1'", error("--lead-in-seconds", "-1"));
+        assertEquals("--stop-us must be a whole number from 100 to 100000, not '50'", error("--stop-us", "50"));
+        assertEquals("--mode must be rtc or pipelined, not 'dedicated'", error("--mode", "dedicated"));
+        assertEquals("--idle must be busy, yield or backoff, not 'sleep'", error("--idle", "sleep"));
+        assertEquals("--workers must be a whole number from 1 to 16, not '0'", error("--workers", "0"));
+        assertEquals("unexpected argument 'fast': options start with --, see --help", error("fast"));
         for (final String message : List.of(error("--rate", "5"), error("--seconds", "x"), error("--out", "")))
         {
-            assertTrue(message.endsWith(".") && message.indexOf(". ") < 0, "one sentence: " + message);
+            assertTrue(!message.endsWith(".") && message.indexOf(". ") < 0, "one sentence, as every command gives it: " + message);
         }
     }
 }

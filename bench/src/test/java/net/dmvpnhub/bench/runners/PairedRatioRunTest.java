@@ -23,21 +23,21 @@ class PairedRatioRunTest
         assertEquals(4, o.pairs());
         assertEquals(50, o.sliceMs());
         assertEquals(6000, o.warmupMs());
-        assertEquals("--sizes takes bytes (28 to 1500) or IMIX, not 'big'",
+        assertEquals("--sizes must be bytes from 28 to 1500 or IMIX, not 'big'",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--sizes", "64,big")).getMessage());
-        assertEquals("--sizes takes bytes from 28 to 1500, not 27",
+        assertEquals("--sizes must be bytes from 28 to 1500 or IMIX, not '27'",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--sizes", "27")).getMessage());
-        assertEquals("--pairs needs a whole number, not 'x'",
+        assertEquals("--pairs must be a whole number from 2 to 100000, not 'x'",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs", "x")).getMessage());
-        assertEquals("--pairs needs a value", assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs")).getMessage());
-        assertEquals("unknown option '--forks' (see --help)",
+        assertEquals("--pairs needs a value, see --help", assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs")).getMessage());
+        assertEquals("unknown option --forks, see --help",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--forks", "3")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs", "1"));
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--sizes", ""));
         assertEquals(List.of(CryptoProvider.preferred()), o.providers());
         assertEquals(List.of(CryptoProvider.IPSEC_MB, CryptoProvider.OPENSSL),
             PairedRatioRun.Options.parse("--providers", "ipsec-mb,openssl").providers());
-        assertEquals("unknown crypto provider 'aws': choose jdk, bc, openssl or ipsec-mb",
+        assertEquals("--providers: unknown crypto provider 'aws': choose jdk, bc, openssl or ipsec-mb",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--providers", "openssl,aws")).getMessage());
         assertEquals("--providers names a provider twice: [OPENSSL, OPENSSL]",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--providers", "openssl,openssl")).getMessage());

@@ -62,12 +62,12 @@ class WorkerScalingRunTest
         assertEquals(List.of("1400"), o.slices().sizes());
         assertEquals(6, o.slices().pairs());
         assertEquals(WorkerScalingRun.DEFAULT_SPOKES, WorkerScalingRun.Options.parse().spokes());
-        assertEquals("--spokes takes 4 to 100000, not 3",
+        assertEquals("--spokes must be a whole number from 4 to 100000, not '3'",
             assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes", "3")).getMessage());
-        assertEquals("--spokes needs a whole number, not 'many'",
+        assertEquals("--spokes must be a whole number from 4 to 100000, not 'many'",
             assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes", "many")).getMessage());
-        assertEquals("--spokes needs a value", assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes")).getMessage());
-        assertEquals("unknown option '--forks' (see --help)",
+        assertEquals("--spokes needs a value, see --help", assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes")).getMessage());
+        assertEquals("unknown option --forks, see --help",
             assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--forks", "2")).getMessage());
     }
 

@@ -1,5 +1,7 @@
 package net.dmvpnhub.trafficgen.scenario;
 
+import net.dmvpnhub.trafficgen.cli.Arguments;
+
 import net.dmvpnhub.nhrp.config.ConfigException;
 
 import java.io.ByteArrayOutputStream;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code ./dmvpn scenario SCRIPT [--out FILE]}: runs a scenario script (see {@link ScenarioParser})
@@ -31,39 +34,34 @@ public final class ScenarioMain
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) throws IOException
     {
-        Path script = null;
-        Path transcript = null;
-        for (int i = 0; i < args.length; i++)
+        final Arguments arguments;
+        try
         {
-            if (args[i].equals("--out"))
-            {
-                if (i + 1 == args.length)
-                {
-                    err.println("dmvpn scenario: --out needs a file name\n" + USAGE);
-                    return 2;
-                }
-                transcript = Path.of(args[++i]);
-            }
-            else if (args[i].startsWith("-"))
-            {
-                err.println("dmvpn scenario: unknown option '" + args[i] + "'\n" + USAGE);
-                return 2;
-            }
-            else if (script == null)
-            {
-                script = Path.of(args[i]);
-            }
-            else
-            {
-                err.println("dmvpn scenario: one script at a time ('" + args[i] + "' is a second)\n" + USAGE);
-                return 2;
-            }
+            arguments = Arguments.read(List.of(args), List.of("--out"), List.of(), 2);
         }
-        if (script == null)
+        catch (final Arguments.UsageException e)
+        {
+            err.println("dmvpn scenario: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        }
+        if (arguments == null)
+        {
+            out.println(USAGE);
+            return 0;
+        }
+        final List<String> scripts = arguments.positionals();
+        if (scripts.isEmpty())
         {
             err.println("dmvpn scenario: which script? (examples/*.scn are runnable examples)\n" + USAGE);
             return 2;
         }
+        if (scripts.size() > 1)
+        {
+            err.println("dmvpn scenario: one script at a time ('" + scripts.get(1) + "' is a second)\n" + USAGE);
+            return 2;
+        }
+        final Path script = Path.of(scripts.get(0));
+        final Path transcript = arguments.has("--out") ? Path.of(arguments.text("--out", null)) : null;
         final ScenarioScript parsed;
         try
         {
