@@ -66,9 +66,6 @@ public final class ScaleRun
 {
     static final String HUB_NBMA = "198.18.0.1";
     static final String HUB_TUNNEL = "10.0.0.1";
-    /** The hub-side LAN behind the hub itself (a data centre), delivered locally. */
-    public static final String HUB_LAN = "172.16.0.0";
-    public static final int HUB_LAN_LENGTH = 16;
     static final long GRE_KEY = 100;
     static final byte[] PSK = "dmvpn-hub scale run".getBytes(StandardCharsets.US_ASCII);
     private static final long SECOND = 1_000_000_000L;
@@ -144,7 +141,7 @@ public final class ScaleRun
         // The hub's tunnel routes (as IOS derives them from Tunnel0's address) and its own LAN behind it, delivered locally.
         final HubSpec spec = HubSpec.of(hubConfig, nhsConfig)
             .withTunnelRoutes()
-            .withRoute(Route.of(HUB_LAN, HUB_LAN_LENGTH, RouteSource.CONNECTED, Adjacency.LOCAL))
+            .withRoute(Route.of(TrafficGenerator.HUB_LAN, TrafficGenerator.HUB_LAN_LENGTH, RouteSource.CONNECTED, Adjacency.LOCAL))
             .withSizing(HubSpec.Sizing.SMALL.withPeers(spokeCount).withFrames(slots, ringCapacity(spokeCount))
                 .withThreads(options.mode(), options.workers()).withLanPrefixLength(plan.lanPrefixLength()));
         final Hub hub = new Hub(spec, ike, clock, RegistrationListener.NONE);
@@ -290,9 +287,9 @@ public final class ScaleRun
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
         timeline.writeCharts(directory);
-        Files.writeString(directory.resolve("show-ip-nhrp-traffic.txt"), hub.show().ipNhrpTraffic());
-        Files.writeString(directory.resolve("show-interface.txt"), hub.show().interfaceCounters());
-        writeFullShows(directory, hub.show());
+        Files.writeString(directory.resolve("show-ip-nhrp-traffic.txt"), HubShow.of(hub).ipNhrpTraffic());
+        Files.writeString(directory.resolve("show-interface.txt"), HubShow.of(hub).interfaceCounters());
+        writeFullShows(directory, HubShow.of(hub));
         // One spoke's view at the end (the spokes' thread has stopped): its routes, H routes included.
         final net.dmvpnhub.trafficgen.spoke.SpokeShow spokeShow = new net.dmvpnhub.trafficgen.spoke.SpokeShow(spokes, "Tunnel0", clock.nanoTime());
         Files.writeString(directory.resolve("show-ip-route-spoke-0.txt"), spokeShow.ipRoute(0));

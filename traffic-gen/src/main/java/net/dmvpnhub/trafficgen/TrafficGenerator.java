@@ -30,6 +30,10 @@ import java.util.SplittableRandom;
  */
 public final class TrafficGenerator implements Agent
 {
+    /** The hub-side LAN behind the hub itself (a data centre), delivered locally: where spoke-to-hub flows go. */
+    public static final String HUB_LAN = "172.16.0.0";
+    public static final int HUB_LAN_LENGTH = 16;
+
     /** Packets sent per duty cycle at most, between two runs of the spokes' own work. */
     static final int BURST = 32;
     private static final int UDP_IP_HEADERS = 28;
@@ -90,7 +94,7 @@ public final class TrafficGenerator implements Agent
                 peerTable[s * peers + k] = d;
             }
         }
-        this.hubLan = Ipv4Address.parse(ScaleRun.HUB_LAN);
+        this.hubLan = Ipv4Address.parse(HUB_LAN);
         this.upSpokes = new int[spokes.count()];
         spokes.dataReceiver(this::onData);
     }

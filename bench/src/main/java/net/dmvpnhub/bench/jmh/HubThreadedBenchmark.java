@@ -7,8 +7,6 @@ import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.Dataplane.ThreadingMode;
 import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.WorkerCounters;
-import net.dmvpnhub.dataplane.frame.FrameSlab;
-import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.trafficgen.IdleStrategies;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
@@ -116,8 +114,7 @@ public class HubThreadedBenchmark
             default -> throw new IllegalArgumentException("threading must be RTC_1, RTC_2 or PIPELINED, not " + threading);
         };
         traffic = new HairpinTraffic(SPOKES, FRAMES, size, workers, 2026);
-        final FrameSlab slab = new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-        dataplane = new Dataplane(slab, traffic.tables(), HairpinTraffic.config(), mode, workers, RING);
+        dataplane = traffic.hub(mode, workers, SLOTS, RING).dataplane();
         port = new TrafficPort(traffic, dataplane);
         sourceIdle = idleStrategies.get();
         dataplane.start(idleStrategies, SystemNanoClock.INSTANCE);

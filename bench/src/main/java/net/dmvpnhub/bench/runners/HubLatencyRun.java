@@ -11,8 +11,6 @@ import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.HubWorker;
 import net.dmvpnhub.dataplane.WorkerCounters;
-import net.dmvpnhub.dataplane.frame.FrameSlab;
-import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.trafficgen.IdleStrategies;
 import net.dmvpnhub.trafficgen.SchedStat;
 import org.HdrHistogram.Histogram;
@@ -186,8 +184,7 @@ public final class HubLatencyRun
         final boolean oversubscribed = options.threads() > cpus;
         progress("building the hub: " + options.spokes() + " spokes, " + FRAMES + " pre-encrypted frames of " + options.size() + " bytes");
         traffic = new HairpinTraffic(options.spokes(), FRAMES, options.size(), options.workers(), 2026);
-        final FrameSlab slab = new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-        dataplane = new Dataplane(slab, traffic.tables(), HairpinTraffic.config(), options.mode(), options.workers(), RING);
+        dataplane = traffic.hub(options.mode(), options.workers(), SLOTS, RING).dataplane();
         port = new TrafficPort(traffic, dataplane);
         sourceIdle = idleStrategies.get();
         dataplane.start(this::meteredIdle, clock);

@@ -8,7 +8,6 @@ import net.dmvpnhub.bench.fixtures.SelfFedLane;
 import net.dmvpnhub.dataplane.Dataplane;
 import net.dmvpnhub.dataplane.WorkerCounters;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
-import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -126,8 +125,7 @@ public final class WorkerScalingRun implements AutoCloseable
         Hub(final String size, final int workers, final int spokes, final long seed)
         {
             traffic = new HairpinTraffic(spokes, FRAMES, size, workers, seed);
-            dataplane = new Dataplane(new FrameSlab(SLOTS, FrameSlabDescriptor.DEFAULT_SLOT_SIZE), traffic.tables(), HairpinTraffic.config(),
-                Dataplane.ThreadingMode.RUN_TO_COMPLETION, workers, RING);
+            dataplane = traffic.hub(Dataplane.ThreadingMode.RUN_TO_COMPLETION, workers, SLOTS, RING).dataplane();
             lanes = new SelfFedLane[workers];
             for (int i = 0; i < workers; i++)
             {

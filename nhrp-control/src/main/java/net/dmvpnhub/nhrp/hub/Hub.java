@@ -5,7 +5,6 @@ import net.dmvpnhub.dataplane.HubTables;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.nhrp.SimulatedIke;
-import net.dmvpnhub.nhrp.show.HubShow;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -91,12 +90,6 @@ public final class Hub implements AutoCloseable
     public NhrpServer server()
     {
         return server;
-    }
-
-    /** The hub's show commands on its tunnel interface. */
-    public HubShow show()
-    {
-        return new HubShow(spec.interfaceName(), server, tables.routes(), dataplane);
     }
 
     /**

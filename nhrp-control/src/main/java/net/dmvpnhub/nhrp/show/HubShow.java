@@ -11,6 +11,7 @@ import net.dmvpnhub.dataplane.fib.Route;
 import net.dmvpnhub.dataplane.fib.RouteSource;
 import net.dmvpnhub.dataplane.fib.RoutingTable;
 import net.dmvpnhub.nhrp.hub.NhrpBinding;
+import net.dmvpnhub.nhrp.hub.Hub;
 import net.dmvpnhub.nhrp.hub.NhrpServer;
 import net.dmvpnhub.nhrp.hub.NhrpTraffic;
 import net.dmvpnhub.wire.Ipv4Address;
@@ -45,6 +46,12 @@ public final class HubShow
     private final NhrpServer server;
     private final RoutingTable routes;
     private final Dataplane dataplane;
+
+    /** The show commands of a {@link Hub}, on its tunnel interface. */
+    public static HubShow of(final Hub hub)
+    {
+        return new HubShow(hub.spec().interfaceName(), hub.server(), hub.tables().routes(), hub.dataplane());
+    }
 
     public HubShow(final String interfaceName, final NhrpServer server, final RoutingTable routes, final Dataplane dataplane)
     {
