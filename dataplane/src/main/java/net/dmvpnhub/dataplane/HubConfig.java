@@ -174,20 +174,6 @@ public record HubConfig(
         }
     }
 
-    /** @return this configuration with the hub's tunnel address, so it answers with ICMP. */
-    public HubConfig withHubTunnel(final int address)
-    {
-        return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, address,
-            icmpErrorBurst, icmpErrorIntervalNs, injectWeight);
-    }
-
-    /** @return this configuration with another ICMP error rate limit. */
-    public HubConfig withIcmpErrorRateLimit(final int burst, final long intervalNs)
-    {
-        return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, hubTunnel,
-            burst, intervalNs, injectWeight);
-    }
-
     /** @return this configuration with another injection weight (see the class description). */
     public HubConfig withInjectWeight(final int weight)
     {

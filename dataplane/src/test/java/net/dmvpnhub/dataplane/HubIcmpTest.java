@@ -47,8 +47,8 @@ class HubIcmpTest
 
     private void start(final int burst, final long intervalNs)
     {
-        hub = new HubHarness(HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY).redirect(true).backPressure(false).build()
-            .withHubTunnel(HubHarness.HUB_TUNNEL).withIcmpErrorRateLimit(burst, intervalNs));
+        hub = new HubHarness(HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY).redirect(true).backPressure(false)
+            .hubTunnel(HubHarness.HUB_TUNNEL).icmpErrorRateLimit(burst, intervalNs).build());
         a = hub.spoke(1);
         b = hub.spoke(2);
         for (final Spoke spoke : hub.spokes)

@@ -98,7 +98,8 @@ public record RunOptions(
     private static final List<String> OPTIONS = List.of("--spokes", "--duration", "--phase", "--workers", "--mode", "--mix",
         "--provider", "--transform", "--spoke-to-spoke", "--peers", "--zipf", "--rate", "--seed", "--pcap", "--idle", "--out");
 
-    private static final Map<String, Dataplane.ThreadingMode> MODES = Arguments.choices(
+    /** {@code --mode}'s choices, here and in the runners that take it. */
+    public static final Map<String, Dataplane.ThreadingMode> MODES = Arguments.choices(
         "rtc", Dataplane.ThreadingMode.RUN_TO_COMPLETION, "pipelined", Dataplane.ThreadingMode.PIPELINED);
     private static final Map<String, CryptoProvider> PROVIDERS = Arguments.choices(
         "ipsec-mb", CryptoProvider.IPSEC_MB, "openssl", CryptoProvider.OPENSSL, "jdk", CryptoProvider.JDK, "bc", CryptoProvider.BOUNCY_CASTLE);
@@ -117,8 +118,7 @@ public record RunOptions(
             return null;
         }
         final RunOptions d = defaults();
-        final Dataplane.ThreadingMode mode = a.has("--mode") && a.text("--mode", "").equals("run-to-completion") ?
-            Dataplane.ThreadingMode.RUN_TO_COMPLETION : a.choice("--mode", d.mode(), MODES);
+        final Dataplane.ThreadingMode mode = a.choice("--mode", d.mode(), MODES);
         final String idle = a.text("--idle", d.idle());
         if (!idle.equals(AUTO_IDLE) && IdleStrategies.byName(idle) == null)
         {

@@ -4,6 +4,7 @@ import net.dmvpnhub.trafficgen.cli.Arguments;
 
 import net.dmvpnhub.dataplane.Dataplane.ThreadingMode;
 import net.dmvpnhub.trafficgen.IdleStrategies;
+import net.dmvpnhub.trafficgen.RunOptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -109,14 +110,10 @@ public record LatencyOptions(
             return new LatencyOptions(ThreadingMode.RUN_TO_COMPLETION, DEFAULT_SPOKES, 1, "IMIX", List.of(50, 70, 90), 0, 10, 5, 3, 30,
                 "yield", DEFAULT_STOP_US, defaultOut, false, false, true);
         }
-        final ThreadingMode mode = Arguments.choice("--mode", a.text("--mode", "rtc"),
-            Arguments.<ThreadingMode>choices("rtc", ThreadingMode.RUN_TO_COMPLETION, "pipelined", ThreadingMode.PIPELINED));
+        final ThreadingMode mode = a.choice("--mode", ThreadingMode.RUN_TO_COMPLETION, RunOptions.MODES);
         final Integer workers = a.has("--workers") ? a.whole("--workers", 1, 1, 16) : null;
         final String size = a.text("--size", "IMIX");
-        if (!size.equals("IMIX"))
-        {
-            Arguments.whole("--size", size, 28, 1500);
-        }
+        PairedRatioRun.Options.checkSize("--size", size);
         final List<Integer> loads = a.has("--loads") ? loads(a.text("--loads", null)) : List.of(50, 70, 90);
         final long maxRate = a.whole("--max-rate", 0L, 1, 1_000_000_000L);
         final int warmup = a.whole("--warmup-seconds", 10, 0, 3600);

@@ -65,7 +65,7 @@ public final class PairedRatioRun
             }
             for (final String size : sizes)
             {
-                checkSize(size);
+                checkSize("--sizes", size);
             }
             if (providers.stream().distinct().count() != providers.size())
             {
@@ -81,7 +81,8 @@ public final class PairedRatioRun
             }
         }
 
-        static void checkSize(final String size)
+        /** A packet size as the runners take it ({@code --sizes}, {@code --size}): bytes from 28 to 1500, or IMIX. */
+        static void checkSize(final String option, final String size)
         {
             if ("IMIX".equals(size))
             {
@@ -99,7 +100,7 @@ public final class PairedRatioRun
             {
                 // told below
             }
-            throw new Arguments.UsageException("--sizes must be bytes from 28 to 1500 or IMIX, not '" + size + "'");
+            throw new Arguments.UsageException(option + " must be bytes from 28 to 1500 or IMIX, not '" + size + "'");
         }
 
         public static Options defaults()

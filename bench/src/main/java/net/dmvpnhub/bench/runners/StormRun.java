@@ -165,10 +165,7 @@ public final class StormRun
             }
             final Options d = defaults();
             final String size = a.text("--size", d.size);
-            if (!"IMIX".equals(size))
-            {
-                Arguments.whole("--size", size, 28, 1500);
-            }
+            PairedRatioRun.Options.checkSize("--size", size);
             return new Options(
                 a.whole("--forwarding-spokes", d.forwardingSpokes, 4, 1_000_000),
                 a.whole("--storm-spokes", d.stormSpokes, 1, 1_000_000),

@@ -117,7 +117,7 @@ class LatencyOptionsTest
         assertEquals("--loads must be a whole number from 1 to 100, not 'abc'", error("--loads", "50,abc"));
         assertEquals("--loads must be a whole number from 1 to 100, not '120'", error("--loads", "120"));
         assertEquals("--loads must be a whole number from 1 to 100, not ''", error("--loads", "50,,70"));
-        assertEquals("--size must be a whole number from 28 to 1500, not '9000'", error("--size", "9000"));
+        assertEquals("--size must be bytes from 28 to 1500 or IMIX, not '9000'", error("--size", "9000"));
         assertEquals("--spokes must be a whole number from 4 to 100000, not '3'", error("--spokes", "3"));
         assertEquals("--lead-in-seconds must be a whole number from 0 to 3600, not '-1'", error("--lead-in-seconds", "-1"));
         assertEquals("--stop-us must be a whole number from 100 to 100000, not '50'", error("--stop-us", "50"));

@@ -55,13 +55,17 @@ final class PeerSaRegistry
     }
 
     /**
-     * Publishes a peer's SAs under its id; the pair they replace (a rekey) is retired. Installing
-     * the pair already there (SAs a fixture put in the tables, now handed to the NHS) retires nothing.
+     * Publishes a peer's SAs under its id; the pair they replace (a rekey) is retired. The pair
+     * already published there (SAs put in the tables before the NHS was told of them) stays as it is.
      */
     void install(final int saId, final PeerSas sas)
     {
+        if (tables.peerSas(saId) == sas)
+        {
+            return;
+        }
         final PeerSas old = tables.removePeerSas(saId);
-        if (old != null && old != sas)
+        if (old != null)
         {
             retired.add(new Retired(tables.readers().retire(), 0, old));
         }
