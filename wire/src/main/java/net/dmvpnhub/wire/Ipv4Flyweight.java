@@ -306,7 +306,19 @@ public final class Ipv4Flyweight
      */
     public boolean verifyChecksum()
     {
-        return InternetChecksum.verify(buffer, offset, headerLength());
+        final int headerLength = headerLength();
+        if (headerLength != MIN_HEADER_LENGTH)
+        {
+            return InternetChecksum.verify(buffer, offset, headerLength);
+        }
+        // The usual header in three loads. A ones' complement sum taken over words in the other
+        // byte order is the byte-swapped sum (RFC 1071 section 2(B)), and all ones swapped is
+        // all ones: so native order verifies as well as network order, without the swaps.
+        final long first = buffer.getLong(offset);
+        final long second = buffer.getLong(offset + 8);
+        final long third = buffer.getInt(offset + 16) & 0xFFFF_FFFFL;
+        final long sum = (first & 0xFFFF_FFFFL) + (first >>> 32) + (second & 0xFFFF_FFFFL) + (second >>> 32) + third;
+        return InternetChecksum.fold(sum) == 0;
     }
 
     /**
@@ -350,16 +362,20 @@ public final class Ipv4Flyweight
         final int source,
         final int destination)
     {
-        buffer.putByte(offset + VERSION_IHL_OFFSET, (byte)0x45);
-        tos(tos);
-        totalLength(totalLength);
-        identification(identification);
-        flagsAndFragmentOffset(flagsAndFragmentOffset);
-        ttl(ttl);
-        protocol(protocol);
-        source(source);
-        destination(destination);
-        updateChecksum();
+        // The header as five 32-bit words, its checksum summed from the values in hand (the
+        // checksum word taken as zero) rather than read back from memory.
+        final int word0 = 0x45 << 24 | (tos & 0xFF) << 16 | totalLength & 0xFFFF;
+        final int word1 = identification << 16 | flagsAndFragmentOffset & 0xFFFF;
+        final int ttlProtocol = (ttl & 0xFF) << 24 | (protocol & 0xFF) << 16;
+        final long sum = (word0 & 0xFFFF_FFFFL) + (word1 & 0xFFFF_FFFFL) + (ttlProtocol & 0xFFFF_FFFFL) +
+            (source & 0xFFFF_FFFFL) + (destination & 0xFFFF_FFFFL);
+        final MutableDirectBuffer buffer = this.buffer;
+        final int offset = this.offset;
+        buffer.putInt(offset, word0, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + IDENTIFICATION_OFFSET, word1, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + TTL_OFFSET, ttlProtocol | InternetChecksum.fold(sum), ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + SOURCE_OFFSET, source, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + DESTINATION_OFFSET, destination, ByteOrder.BIG_ENDIAN);
         return MIN_HEADER_LENGTH;
     }
 }

@@ -3,6 +3,8 @@ package net.dmvpnhub.wire;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.SplittableRandom;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 class Ipv4FlyweightTest
@@ -30,6 +32,61 @@ class Ipv4FlyweightTest
         assertEquals("198.19.255.254", Ipv4Address.toString(ip.destination()));
         assertEquals(24, ip.payloadOffset());
         assertEquals(40, ip.payloadLength());
+    }
+
+    /** RFC 1071 the plain way, byte pair by byte pair, for comparison: the ones' complement sum of a header's 16-bit words. */
+    private static int referenceSum(final byte[] header, final int length)
+    {
+        int sum = 0;
+        for (int i = 0; i < length; i += 2)
+        {
+            sum += (header[i] & 0xFF) << 8 | header[i + 1] & 0xFF;
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return sum;
+    }
+
+    @Test
+    void writtenChecksumsAgreeWithAPlainSumOfTheHeaderOnRandomFields()
+    {
+        final SplittableRandom random = new SplittableRandom(1071);
+        final byte[] bytes = new byte[20];
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        for (int i = 0; i < 100_000; i++)
+        {
+            ip.wrap(buffer, 0, 20).writeHeader(random.nextInt(256), 20 + random.nextInt(65_516), random.nextInt(), random.nextInt(),
+                random.nextInt(256), random.nextInt(256), random.nextInt(), random.nextInt());
+            assertEquals(0xFFFF, referenceSum(bytes, 20), "header " + i);
+            assertTrue(ip.verifyChecksum());
+        }
+    }
+
+    @Test
+    void verificationAgreesWithAPlainSumOnRandomHeadersGoodAndBad()
+    {
+        final SplittableRandom random = new SplittableRandom(791);
+        final byte[] bytes = new byte[24];
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        int good = 0;
+        for (int i = 0; i < 200_000; i++)
+        {
+            final int headerLength = random.nextBoolean() ? 20 : 24;
+            random.nextBytes(bytes);
+            bytes[0] = (byte)(0x40 | headerLength / 4);
+            if (random.nextBoolean())
+            {
+                // Half of them made right, so that both answers are tried often.
+                bytes[10] = 0;
+                bytes[11] = 0;
+                final int checksum = ~referenceSum(bytes, headerLength) & 0xFFFF;
+                bytes[10] = (byte)(checksum >>> 8);
+                bytes[11] = (byte)checksum;
+            }
+            final boolean expected = referenceSum(bytes, headerLength) == 0xFFFF;
+            good += expected ? 1 : 0;
+            assertEquals(expected, ip.wrap(buffer, 0, headerLength).verifyChecksum(), "header " + i);
+        }
+        assertTrue(good > 90_000, "good headers tried: " + good);
     }
 
     @Test

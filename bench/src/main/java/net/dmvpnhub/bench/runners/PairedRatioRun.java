@@ -43,7 +43,7 @@ public final class PairedRatioRun
     static final double QUIET_PRESSURE_PERCENT = 1.0;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    public record Options(List<String> sizes, int pairs, long sliceMs, long warmupMs, List<CryptoProvider> providers)
+    public record Options(List<String> sizes, int pairs, long sliceMs, long warmupMs, List<CryptoProvider> providers, List<Boolean> touch)
     {
         public static final String USAGE = """
             Usage: ./dmvpn ratio [options]
@@ -54,11 +54,13 @@ public final class PairedRatioRun
               --providers LIST  crypto providers, comma-separated, each a hub of its own measured in the same rounds:
                                 ipsec-mb, openssl, jdk, bc (default: the default provider alone); the first is the
                                 reference the others' speed is given against
+              --touch LIST      on, off or on,off: whether the hub and the floor touch the SA key state of a whole vector
+                                before its first cipher call; each a hub of its own per provider (default on)
             """;
 
         public Options
         {
-            if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0 || providers.isEmpty())
+            if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0 || providers.isEmpty() || touch.isEmpty())
             {
                 throw new Arguments.UsageException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
                     "not negative, at least one size and one provider");
@@ -70,6 +72,10 @@ public final class PairedRatioRun
             if (providers.stream().distinct().count() != providers.size())
             {
                 throw new Arguments.UsageException("--providers names a provider twice: " + providers);
+            }
+            if (touch.stream().distinct().count() != touch.size())
+            {
+                throw new Arguments.UsageException("--touch names a choice twice");
             }
             for (final CryptoProvider provider : providers)
             {
@@ -103,13 +109,29 @@ public final class PairedRatioRun
             throw new Arguments.UsageException(option + " must be bytes from 28 to 1500 or IMIX, not '" + size + "'");
         }
 
-        public static Options defaults()
+        /** The hubs measured side by side: one per provider and touch-ahead choice, the first the reference. */
+        List<Variant> hubs()
         {
-            return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000, List.of(CryptoProvider.preferred()));
+            final List<Variant> hubs = new ArrayList<>();
+            for (final CryptoProvider provider : providers)
+            {
+                for (final boolean t : touch)
+                {
+                    hubs.add(new Variant(provider, t, touch.size() > 1 || !t));
+                }
+            }
+            return hubs;
         }
 
-        /** The options that take a value. */
+        public static Options defaults()
+        {
+            return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000, List.of(CryptoProvider.preferred()), List.of(true));
+        }
+
+        /** The options that take a value, shared with other runners. */
         static final List<String> OPTIONS = List.of("--sizes", "--pairs", "--slice-ms", "--warmup-ms", "--providers");
+
+        private static final java.util.Map<String, Boolean> TOUCH = Arguments.choices("on", true, "off", false);
 
         /**
          * @return the options, or null for {@code --help}.
@@ -117,7 +139,12 @@ public final class PairedRatioRun
          */
         public static Options parse(final String... args)
         {
-            return from(Arguments.read(List.of(args), OPTIONS, List.of(), 0));
+            final List<String> names = new ArrayList<>(OPTIONS);
+            names.add("--touch");
+            final Arguments a = Arguments.read(List.of(args), names, List.of(), 0);
+            final Options o = from(a);
+            return o == null || !a.has("--touch") ? o :
+                new Options(o.sizes, o.pairs, o.sliceMs, o.warmupMs, o.providers, java.util.Arrays.stream(a.text("--touch", null).split(",", -1)).map(v -> Arguments.choice("--touch", v, TOUCH)).toList());
         }
 
         /** The options read (null: {@code --help}); other runners with these options read theirs too. */
@@ -133,7 +160,8 @@ public final class PairedRatioRun
                 a.whole("--pairs", d.pairs, 2, 100_000),
                 a.whole("--slice-ms", d.sliceMs, 10, 600_000L),
                 a.whole("--warmup-ms", d.warmupMs, 0, 3_600_000L),
-                a.has("--providers") ? providers(a.text("--providers", null)) : d.providers);
+                a.has("--providers") ? providers(a.text("--providers", null)) : d.providers,
+                d.touch);
         }
 
         private static List<CryptoProvider> providers(final String list)
@@ -177,6 +205,15 @@ public final class PairedRatioRun
         }
     }
 
+    /** One hub (and its floor) measured: a crypto provider, with or without touch-ahead. */
+    record Variant(CryptoProvider provider, boolean touch, boolean nameTouch)
+    {
+        String name()
+        {
+            return provider.shortName() + (nameTouch ? touch ? ", touch on" : ", touch off" : "");
+        }
+    }
+
     /** A floor slice and a hub slice next to each other. */
     record Pair(Slice floor, Slice hub)
     {
@@ -197,29 +234,30 @@ public final class PairedRatioRun
     }
 
     /** What one size measured with one provider: a pair per round. */
-    record SizeResult(String size, CryptoProvider provider, List<Pair> pairs)
+    record SizeResult(String size, Variant hub, List<Pair> pairs)
     {
     }
 
     private long sink;
 
     /**
-     * Measures one size: a hub per provider, set up side by side; then rounds in which every
-     * provider's floor and hub run a slice each, the order reversed from one round to the next
-     * (ABBA), so that all of them see the same stretch of the machine's drift; the final checks.
+     * Measures one size: each hub ({@link Options#hubs()}) set up side by side; then rounds in
+     * which every hub and its floor run a slice each, the order reversed from one round to the
+     * next (ABBA), so that all of them see the same stretch of the machine's drift; the final checks.
      *
-     * @return one result per provider, in the order of {@code options.providers()}.
+     * @return one result per hub, in the order of {@code options.hubs()}.
      */
     List<SizeResult> measure(final String size, final Options options, final PrintStream console)
     {
-        final List<CryptoProvider> providers = options.providers();
-        final int n = providers.size();
+        final List<Variant> hubList = options.hubs();
+        final int n = hubList.size();
         final HubForwardingBenchmark[] states = new HubForwardingBenchmark[n];
         for (int i = 0; i < n; i++)
         {
             states[i] = new HubForwardingBenchmark();
             states[i].size = size;
-            states[i].provider = providers.get(i).shortName();
+            states[i].provider = hubList.get(i).provider().shortName();
+            states[i].touchKeyState = hubList.get(i).touch();
             states[i].setUp();
         }
         final long sliceNs = TimeUnit.MILLISECONDS.toNanos(options.sliceMs());
@@ -267,9 +305,9 @@ public final class PairedRatioRun
         for (int i = 0; i < n; i++)
         {
             states[i].tearDown();
-            final SizeResult result = new SizeResult(size, providers.get(i), pairs.get(i));
+            final SizeResult result = new SizeResult(size, hubList.get(i), pairs.get(i));
             console.printf(Locale.ROOT, "ratio: %s B, %s: floor/hub %.3f (median of %d pairs, wall time), floor %.1f ns/frame, " +
-                    "hub %.1f ns/frame%n", size, providers.get(i).shortName(), median(result.pairs(), Pair::wallRatio), result.pairs().size(),
+                    "hub %.1f ns/frame%n", size, hubList.get(i).name(), median(result.pairs(), Pair::wallRatio), result.pairs().size(),
                 median(result.pairs(), q -> q.floor().wallNsPerFrame()), median(result.pairs(), q -> q.hub().wallNsPerFrame()));
             results.add(result);
         }
@@ -338,14 +376,14 @@ public final class PairedRatioRun
         out.println("## Hub path against the crypto floor, interleaved (`PairedRatioRun`)");
         out.println();
         out.printf(Locale.ROOT, "- state and methods: `HubForwardingBenchmark` (10,000 spokes, 4,096 pre-encrypted hairpin frames, " +
-            "AES-GCM-128, one call = %d frames), both methods in this one JVM, a hub per crypto provider: %s%n", HubForwardingBenchmark.BATCH,
-            String.join(", ", options.providers().stream().map(CryptoProvider::shortName).toList()));
+            "AES-GCM-128, one call = %d frames), both methods in this one JVM, a hub (and its floor) per crypto provider and " +
+            "touch-ahead choice: %s%n", HubForwardingBenchmark.BATCH, String.join("; ", options.hubs().stream().map(Variant::name).toList()));
         for (final CryptoProvider provider : options.providers())
         {
             out.printf(Locale.ROOT, "- crypto provider %s%n", CryptoProvider.selectionLine(provider));
         }
-        out.printf(Locale.ROOT, "- per size: %d ms of alternating slices as warm-up, then %d rounds; in each round every provider's " +
-            "floor and hub run one %d ms slice each, in the order floor, hub per provider in even rounds and the reverse in odd ones " +
+        out.printf(Locale.ROOT, "- per size: %d ms of alternating slices as warm-up, then %d rounds; in each round every hub " +
+            "and its floor run one %d ms slice each, in the order floor, hub per hub in even rounds and the reverse in odd ones " +
             "(ABBA)%n", options.warmupMs(), options.pairs(), options.sliceMs());
         out.println("- ratio per pair: floor ns/frame over hub ns/frame (1.0: the hub costs nothing beyond the crypto); by wall time, and " +
             "by this thread's CPU time, which leaves out time spent waiting for a processor");
@@ -357,7 +395,7 @@ public final class PairedRatioRun
             System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
             Runtime.getRuntime().availableProcessors());
         out.println();
-        out.println("| size (B) | provider | pairs | floor ns/frame (median) | hub ns/frame (median) | hub Mpps per core (wall) | " +
+        out.println("| size (B) | hub | pairs | floor ns/frame (median) | hub ns/frame (median) | hub Mpps per core (wall) | " +
             "floor/hub, wall: median | quartiles | floor/hub, CPU time: median | quartiles | quiet pairs | floor/hub, wall, quiet pairs: " +
             "median | goal at least 0.85 (wall median) |");
         out.println("|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---|");
@@ -367,14 +405,14 @@ public final class PairedRatioRun
             final double wall = median(r.pairs(), Pair::wallRatio);
             final double hubNs = median(r.pairs(), p -> p.hub().wallNsPerFrame());
             out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.3f | %.3f | %.3f to %.3f | %.3f | %.3f to %.3f | %d | %s | %s |%n",
-                r.size(), r.provider().shortName(), r.pairs().size(), median(r.pairs(), p -> p.floor().wallNsPerFrame()), hubNs, 1e3 / hubNs,
+                r.size(), r.hub().name(), r.pairs().size(), median(r.pairs(), p -> p.floor().wallNsPerFrame()), hubNs, 1e3 / hubNs,
                 wall, quantile(r.pairs(), Pair::wallRatio, 0.25), quantile(r.pairs(), Pair::wallRatio, 0.75),
                 median(r.pairs(), Pair::cpuRatio), quantile(r.pairs(), Pair::cpuRatio, 0.25), quantile(r.pairs(), Pair::cpuRatio, 0.75),
                 quiet.size(), quiet.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", median(quiet, Pair::wallRatio)),
                 wall >= GOAL ? "met" : "not met");
         }
         out.println();
-        if (options.providers().size() > 1)
+        if (options.hubs().size() > 1)
         {
             speedups(options, results, out);
         }
@@ -385,24 +423,24 @@ public final class PairedRatioRun
     }
 
     /**
-     * Per size, each provider's hub and floor against the first provider's, round by round (the
-     * slices of one round are seconds apart): the first's ns/frame over this one's, so 7.0 means
-     * this provider's hub forwards 7 times as many frames per second on one core.
+     * Per size, each hub and floor against the first hub's, round by round (the slices of one
+     * round are seconds apart): the first's ns/frame over this one's, so 7.0 means this hub
+     * forwards 7 times as many frames per second on one core.
      */
     private static void speedups(final Options options, final List<SizeResult> results, final PrintStream out)
     {
-        final CryptoProvider reference = options.providers().getFirst();
-        out.printf(Locale.ROOT, "Against %s, round by round (%s ns/frame over the provider's; median and quartiles over the rounds):%n%n",
-            reference.shortName(), reference.shortName());
-        out.println("| size (B) | provider | hub speed-up: median | quartiles | floor speed-up: median | quartiles |");
+        final Variant reference = options.hubs().getFirst();
+        out.printf(Locale.ROOT, "Against %s, round by round (%s ns/frame over the hub's; median and quartiles over the rounds):%n%n",
+            reference.name(), reference.name());
+        out.println("| size (B) | hub | hub speed-up: median | quartiles | floor speed-up: median | quartiles |");
         out.println("|---|---|---:|---|---:|---|");
         for (final SizeResult r : results)
         {
-            if (r.provider() == reference)
+            if (r.hub().equals(reference))
             {
                 continue;
             }
-            final SizeResult base = results.stream().filter(b -> b.size().equals(r.size()) && b.provider() == reference).findFirst()
+            final SizeResult base = results.stream().filter(b -> b.size().equals(r.size()) && b.hub().equals(reference)).findFirst()
                 .orElseThrow();
             final List<double[]> rounds = new ArrayList<>();
             for (int i = 0; i < r.pairs().size(); i++)
@@ -412,7 +450,7 @@ public final class PairedRatioRun
                 rounds.add(new double[]{theirs.hub().wallNsPerFrame() / ours.hub().wallNsPerFrame(),
                     theirs.floor().wallNsPerFrame() / ours.floor().wallNsPerFrame()});
             }
-            out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f to %.2f | %.2f | %.2f to %.2f |%n", r.size(), r.provider().shortName(),
+            out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f to %.2f | %.2f | %.2f to %.2f |%n", r.size(), r.hub().name(),
                 median(rounds, x -> x[0]), quantile(rounds, x -> x[0], 0.25), quantile(rounds, x -> x[0], 0.75),
                 median(rounds, x -> x[1]), quantile(rounds, x -> x[1], 0.25), quantile(rounds, x -> x[1], 0.75));
         }

@@ -41,6 +41,17 @@ class PairedRatioRunTest
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--providers", "openssl,aws")).getMessage());
         assertEquals("--providers names a provider twice: [OPENSSL, OPENSSL]",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--providers", "openssl,openssl")).getMessage());
+        assertEquals(List.of(true), o.touch());
+        assertEquals(List.of(true, false), PairedRatioRun.Options.parse("--touch", "on,off").touch());
+        assertEquals(List.of(false), PairedRatioRun.Options.parse("--touch", "off").touch());
+        assertEquals("--touch must be on or off, not 'maybe'",
+            assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--touch", "on,maybe")).getMessage());
+        assertEquals("--touch names a choice twice",
+            assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--touch", "off,off")).getMessage());
+        assertEquals(List.of("ipsec-mb, touch on", "ipsec-mb, touch off", "openssl, touch on", "openssl, touch off"),
+            PairedRatioRun.Options.parse("--providers", "ipsec-mb,openssl", "--touch", "on,off").hubs().stream()
+                .map(PairedRatioRun.Variant::name).toList());
+        assertEquals(List.of("jdk"), PairedRatioRun.Options.parse("--providers", "jdk").hubs().stream().map(PairedRatioRun.Variant::name).toList());
     }
 
     @Test
@@ -58,12 +69,12 @@ class PairedRatioRunTest
     void aSmallRunMeasuresBothInPairsAndReports()
     {
         final PairedRatioRun.Options options = new PairedRatioRun.Options(List.of("64"), 4, 10, 0,
-            List.of(CryptoProvider.preferred(), CryptoProvider.JDK));
+            List.of(CryptoProvider.preferred(), CryptoProvider.JDK), List.of(true));
         final List<PairedRatioRun.SizeResult> results = new PairedRatioRun().measure("64", options,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertEquals(2, results.size());
-        assertEquals(CryptoProvider.preferred(), results.get(0).provider());
-        assertEquals(CryptoProvider.JDK, results.get(1).provider());
+        assertEquals(CryptoProvider.preferred(), results.get(0).hub().provider());
+        assertEquals(CryptoProvider.JDK, results.get(1).hub().provider());
         for (final PairedRatioRun.Pair p : results.stream().flatMap(r -> r.pairs().stream()).toList())
         {
             assertTrue(p.floor().frames() >= 8 * HubForwardingBenchmark.BATCH && p.hub().frames() >= 8 * HubForwardingBenchmark.BATCH);
@@ -80,6 +91,22 @@ class PairedRatioRunTest
         assertTrue(report.contains("Against " + CryptoProvider.preferred().shortName() + ", round by round"), report);
         assertTrue(report.contains("- crypto provider " + CryptoProvider.selectionLine(CryptoProvider.preferred())), report);
         assertTrue(report.contains("Checks: every floor slice processed every frame"), report);
+    }
+
+    @Test
+    void touchAheadOnAndOffAreTwoHubsInTheSameRounds()
+    {
+        final PairedRatioRun.Options options = new PairedRatioRun.Options(List.of("IMIX"), 2, 10, 0,
+            List.of(CryptoProvider.preferred()), List.of(true, false));
+        final List<PairedRatioRun.SizeResult> results = new PairedRatioRun().measure("IMIX", options,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(List.of(true, false), results.stream().map(r -> r.hub().touch()).toList());
+        final ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PairedRatioRun.report(options, results, null, new PrintStream(text, true, StandardCharsets.UTF_8));
+        final String report = text.toString(StandardCharsets.UTF_8);
+        final String name = CryptoProvider.preferred().shortName();
+        assertTrue(report.contains("\n| IMIX | " + name + ", touch off | 2 | "), report);
+        assertTrue(report.contains("Against " + name + ", touch on, round by round"), report);
     }
 
     private static PairedRatioRun.Pair pair(final long floorNs, final long hubNs)

@@ -75,7 +75,7 @@ class WorkerScalingRunTest
     void aSmallRunMeasuresBothConfigurationsInPairsAndChecksConservation()
     {
         final WorkerScalingRun.Options options = new WorkerScalingRun.Options(new PairedRatioRun.Options(List.of("IMIX"), 4, 20, 0,
-            List.of(net.dmvpnhub.crypto.CryptoProvider.preferred())), 500);
+            List.of(net.dmvpnhub.crypto.CryptoProvider.preferred()), List.of(true)), 500);
         try (WorkerScalingRun run = new WorkerScalingRun())
         {
             final WorkerScalingRun.SizeResult result = run.measure("IMIX", options,
