@@ -9,8 +9,11 @@ import java.nio.ByteOrder;
 /**
  * Full ESP processing of one packet in place on frame memory (RFC 4303): on the way out the
  * header, sequence number, IV, padding, trailer and ICV around a payload; on the way in the
- * anti-replay pre-check, ICV verification before any plaintext is used, the window update only
- * after the ICV verified (section 3.4.3), and the trailer check.
+ * anti-replay pre-check, ICV verification before any plaintext is used, the packet's outer
+ * addresses against the SA's (RFC 4301 section 5.2: in transport mode the outer header is not
+ * authenticated, so a captured packet could be sent again from elsewhere), the window update
+ * only after both (RFC 4303 section 3.4.3; a re-sourced copy therefore cannot use up the sequence
+ * number of the genuine packet), and the trailer check, whose next header is the SA's protocol.
  * <p>
  * One instance per thread (it holds the thread's {@link CryptoWorkspace}). It allocates nothing and never throws for a bad packet: each ends
  * in an {@link EspStatus}, counted on its SA. After {@link EspStatus#OK} the accessors give
@@ -71,12 +74,29 @@ public final class EspProcessor
     }
 
     /**
-     * Authenticates and decrypts one received ESP packet in place.
+     * Authenticates and decrypts one received ESP packet in place, without its outer header: no
+     * address selector is checked (tests and tools; a dataplane uses the other overload).
      *
      * @param espOffset where the ESP header starts.
      * @param length bytes of the ESP packet, header to ICV.
      */
     public EspStatus decrypt(final SecurityAssociation sa, final MutableDirectBuffer buffer, final int espOffset, final int length)
+    {
+        return decrypt(sa, buffer, espOffset, length, sa.peerAddress(), sa.localAddress());
+    }
+
+    /**
+     * Authenticates and decrypts one received ESP packet in place, and checks that it came from
+     * the SA's peer to the SA's local address ({@link SecurityAssociation#selectorsMatch}).
+     *
+     * @param espOffset where the ESP header starts.
+     * @param length bytes of the ESP packet, header to ICV.
+     * @param source the outer IPv4 header's source address.
+     * @param destination the outer IPv4 header's destination address.
+     */
+    public EspStatus decrypt(
+        final SecurityAssociation sa, final MutableDirectBuffer buffer, final int espOffset, final int length, final int source,
+        final int destination)
     {
         if (sa.isHardExpired())
         {
@@ -107,6 +127,10 @@ public final class EspProcessor
         if (!engine.open(workspace, buffer, espOffset, ciphertextLength, sequence))
         {
             return sa.drop(EspStatus.AUTHENTICATION_FAILED);
+        }
+        if (!sa.selectorsMatch(source, destination))
+        {
+            return sa.drop(EspStatus.SELECTOR_MISMATCH);
         }
         window.update(sequence);
 

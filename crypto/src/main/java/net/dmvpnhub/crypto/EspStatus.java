@@ -14,6 +14,7 @@ public enum EspStatus
     REPLAY_DUPLICATE("sequence number already received (anti-replay)"),
     REPLAY_TOO_OLD("sequence number left of the anti-replay window"),
     AUTHENTICATION_FAILED("ICV does not verify"),
+    SELECTOR_MISMATCH("authenticated, but its outer addresses are not the SA's peer and local address (RFC 4301 section 5.2)"),
     BAD_PAD_LENGTH("pad length exceeds the decrypted payload"),
     BAD_PADDING("padding bytes are not 1, 2, 3, ..."),
     UNEXPECTED_NEXT_HEADER("next header is not what the SA's mode carries"),

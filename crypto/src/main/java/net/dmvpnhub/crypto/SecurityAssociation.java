@@ -62,6 +62,8 @@ public final class SecurityAssociation implements AutoCloseable
     private final Lifetime lifetime;
     private final EspEngine engine;
     private final ReplayWindow replayWindow;
+    private final int peerAddress;
+    private final int localAddress;
 
     long nextSequence = 1;
     long packets;
@@ -71,6 +73,9 @@ public final class SecurityAssociation implements AutoCloseable
     private volatile boolean hardExpired;
 
     /**
+     * An SA bound to no addresses: {@link EspProcessor} checks no address selector for it. For
+     * tests and tools that process ESP packets without their outer header.
+     *
      * @param replayWindowSize anti-replay window of an inbound SA (a power of two, 64 to 4096).
      */
     public SecurityAssociation(
@@ -82,6 +87,28 @@ public final class SecurityAssociation implements AutoCloseable
         final Lifetime lifetime,
         final EspEngine engine)
     {
+        this(spi, direction, mode, extendedSequenceNumbers, replayWindowSize, lifetime, engine, 0, 0);
+    }
+
+    /**
+     * @param replayWindowSize anti-replay window of an inbound SA (a power of two, 64 to 4096).
+     * @param peerAddress the other end's (NBMA) address, as the key exchange saw it: an inbound
+     * packet must come from it, an outbound one goes to it; 0 for any.
+     * @param localAddress this end's address: an inbound packet must be sent to it; 0 for any.
+     */
+    public SecurityAssociation(
+        final int spi,
+        final Direction direction,
+        final Mode mode,
+        final boolean extendedSequenceNumbers,
+        final int replayWindowSize,
+        final Lifetime lifetime,
+        final EspEngine engine,
+        final int peerAddress,
+        final int localAddress)
+    {
+        this.peerAddress = peerAddress;
+        this.localAddress = localAddress;
         this.spi = spi;
         this.direction = direction;
         this.mode = mode;
@@ -92,7 +119,8 @@ public final class SecurityAssociation implements AutoCloseable
     }
 
     /**
-     * An SA with a new engine from {@code provider}, window 64, no lifetime limits.
+     * An SA with a new engine from {@code provider}, window 64, no lifetime limits, bound to no
+     * addresses (see the constructor).
      */
     public static SecurityAssociation create(
         final CryptoProvider provider,
@@ -102,8 +130,27 @@ public final class SecurityAssociation implements AutoCloseable
         final Direction direction,
         final boolean extendedSequenceNumbers)
     {
+        return create(provider, transform, keyMaterial, spi, direction, extendedSequenceNumbers, 0, 0);
+    }
+
+    /**
+     * An SA with a new engine from {@code provider}, window 64, no lifetime limits, between
+     * {@code localAddress} and {@code peerAddress} (transport mode: its selectors are the two
+     * addresses and protocol GRE).
+     */
+    public static SecurityAssociation create(
+        final CryptoProvider provider,
+        final Transform transform,
+        final byte[] keyMaterial,
+        final int spi,
+        final Direction direction,
+        final boolean extendedSequenceNumbers,
+        final int peerAddress,
+        final int localAddress)
+    {
         return new SecurityAssociation(spi, direction, Mode.TRANSPORT, extendedSequenceNumbers, ReplayWindow.DEFAULT_SIZE,
-            Lifetime.UNLIMITED, provider.newEngine(transform, keyMaterial, extendedSequenceNumbers, direction == Direction.OUTBOUND));
+            Lifetime.UNLIMITED, provider.newEngine(transform, keyMaterial, extendedSequenceNumbers, direction == Direction.OUTBOUND),
+            peerAddress, localAddress);
     }
 
     public int spi()
@@ -134,6 +181,31 @@ public final class SecurityAssociation implements AutoCloseable
     public Lifetime lifetime()
     {
         return lifetime;
+    }
+
+    /**
+     * @return the other end's address (0: not bound).
+     */
+    public int peerAddress()
+    {
+        return peerAddress;
+    }
+
+    /**
+     * @return this end's address (0: not bound).
+     */
+    public int localAddress()
+    {
+        return localAddress;
+    }
+
+    /**
+     * RFC 4301 section 5.2, step 4 for a transport-mode SA: whether a packet that came in on it
+     * came from the SA's peer to its local address (an address the SA is not bound to matches any).
+     */
+    public boolean selectorsMatch(final int source, final int destination)
+    {
+        return (peerAddress == 0 || source == peerAddress) && (localAddress == 0 || destination == localAddress);
     }
 
     public EspEngine engine()

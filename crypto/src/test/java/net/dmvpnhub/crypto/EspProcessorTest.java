@@ -34,7 +34,7 @@ class EspProcessorTest
     static Stream<Arguments> providerPairs()
     {
         final List<Arguments> pairs = new ArrayList<>();
-        for (final Transform transform : new Transform[]{Transform.AES_GCM_128, Transform.AES_GCM_256, Transform.AES_256_CBC_HMAC_SHA256})
+        for (final Transform transform : new Transform[]{Transform.AES_GCM_128, Transform.AES_GCM_192, Transform.AES_GCM_256, Transform.AES_256_CBC_HMAC_SHA256})
         {
             for (final CryptoProvider sender : CryptoProvider.available())
             {
@@ -250,6 +250,53 @@ class EspProcessorTest
         }
     }
 
+
+    /**
+     * RFC 4301 section 5.2: a packet that authenticates under an SA bound to a peer and a local
+     * address, but arrives from another source or for another destination, is dropped, counted on
+     * the SA, and leaves the window as it was, so the genuine packet with that sequence number is
+     * still accepted after it.
+     */
+    @ParameterizedTest
+    @MethodSource("net.dmvpnhub.crypto.CryptoProviderTest#availableProviders")
+    void aPacketFromOtherThanTheSasPeerIsDroppedAndLeavesTheWindowAlone(final CryptoProvider provider)
+    {
+        final Transform transform = Transform.AES_GCM_128;
+        final byte[] key = key(transform, 4301);
+        final int peer = 0xC612_0002;
+        final int local = 0xC612_0001;
+        try (SecurityAssociation out = SecurityAssociation.create(provider, transform, key, SPI, Direction.OUTBOUND, false, local, peer);
+             SecurityAssociation in = SecurityAssociation.create(provider, transform, key, SPI, Direction.INBOUND, false, peer, local))
+        {
+            assertEquals(peer, in.peerAddress());
+            assertEquals(local, in.localAddress());
+            final MutableDirectBuffer sent = slot(true);
+            assertEquals(EspStatus.OK, processor.encrypt(out, sent, HEADROOM, 40, SLOT));
+            final int espOffset = processor.espOffset();
+            final byte[] packet = new byte[processor.espLength()];
+            sent.getBytes(espOffset, packet);
+            final int[][] outer = {{0xC612_0003, local}, {peer, 0xC612_0009}, {0, local}, {peer, local}, {peer, local}};
+            final EspStatus[] expected = {EspStatus.SELECTOR_MISMATCH, EspStatus.SELECTOR_MISMATCH, EspStatus.SELECTOR_MISMATCH,
+                EspStatus.OK, EspStatus.REPLAY_DUPLICATE};
+            for (int i = 0; i < outer.length; i++)
+            {
+                final MutableDirectBuffer buffer = slot(true);
+                buffer.putBytes(espOffset, packet);
+                assertEquals(expected[i], processor.decrypt(in, buffer, espOffset, packet.length, outer[i][0], outer[i][1]), "try " + i);
+            }
+            assertEquals(3, in.drops(EspStatus.SELECTOR_MISMATCH));
+            assertEquals(1, in.packets());
+            assertTrue(in.selectorsMatch(peer, local));
+            assertFalse(in.selectorsMatch(local, peer));
+            // An SA bound to no address takes a packet from anywhere.
+            try (SecurityAssociation unbound = sa(provider, transform, key, Direction.INBOUND, false))
+            {
+                final MutableDirectBuffer buffer = slot(true);
+                buffer.putBytes(espOffset, packet);
+                assertEquals(EspStatus.OK, processor.decrypt(unbound, buffer, espOffset, packet.length, 0x0A00_0001, 0x0A00_0002));
+            }
+        }
+    }
     @Test
     void sequenceNumbersNeverWrapWithoutEsn()
     {

@@ -81,7 +81,7 @@ class TsharkEspCrossCheckTest
     private static final int UDP_SOURCE_PORT = 5000;
     private static final int UDP_DESTINATION_PORT = 5678;
 
-    private static final Transform[] TRANSFORMS = {Transform.AES_GCM_128, Transform.AES_GCM_256, Transform.AES_256_CBC_HMAC_SHA256};
+    private static final Transform[] TRANSFORMS = {Transform.AES_GCM_128, Transform.AES_GCM_192, Transform.AES_GCM_256, Transform.AES_256_CBC_HMAC_SHA256};
     /** In {@link #PACKETS}: the packet is the NHRP Registration Reply. */
     private static final int NHRP = -1;
     /**

@@ -3,42 +3,78 @@ package net.dmvpnhub.dataplane;
 import net.dmvpnhub.crypto.EspStatus;
 import net.dmvpnhub.wire.DecodeStatus;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One index space for every reason a frame is dropped: malformed frames ({@link DecodeStatus}),
  * ESP failures ({@link EspStatus}) and the dataplane's own ({@link Drop}), so each worker keeps a
- * single counter array and every drop has a stable name (VPP's error counters). The codec and
- * crypto enums stay the one place their reasons are defined.
+ * single counter array and every drop has a stable name of its own (VPP's error counters). The
+ * codec and crypto enums stay the one place their reasons are defined; where the decoder's ESP
+ * check and ESP processing name the same reason ({@code esp-truncated}, {@code esp-bad-padding},
+ * {@code esp-bad-pad-length}) they share one counter.
  */
 public final class DropReasons
 {
-    private static final int DECODE_BASE = 0;
-    private static final int ESP_BASE = DECODE_BASE + DecodeStatus.values().length;
-    private static final int DATAPLANE_BASE = ESP_BASE + EspStatus.values().length;
+    private static final int[] DECODE = new int[DecodeStatus.values().length];
+    private static final int[] ESP = new int[EspStatus.values().length];
+    private static final int[] DATAPLANE = new int[Drop.values().length];
     /** Size of a drop counter array. */
-    public static final int COUNT = DATAPLANE_BASE + Drop.values().length;
+    public static final int COUNT;
 
-    private static final String[] NAMES = new String[COUNT];
-    private static final String[] DESCRIPTIONS = new String[COUNT];
+    private static final String[] NAMES;
+    private static final String[] DESCRIPTIONS;
 
     static
     {
+        final List<String> names = new ArrayList<>();
+        final List<String> descriptions = new ArrayList<>();
+        final Map<String, EspStatus> espNames = new HashMap<>();
+        for (final EspStatus status : EspStatus.values())
+        {
+            espNames.put("esp-" + name(status.name()), status);
+        }
+        // A structural ESP check the decoder makes and the one EspProcessor makes for the same reason (a packet too short for
+        // its transform, a bad trailer) are one counter under one name, counted wherever the frame is caught.
+        final List<DecodeStatus> aliases = new ArrayList<>();
         for (final DecodeStatus status : DecodeStatus.values())
         {
-            NAMES[index(status)] = name(status.name());
-            DESCRIPTIONS[index(status)] = status.description();
+            if (espNames.containsKey(name(status.name())))
+            {
+                aliases.add(status);
+                continue;
+            }
+            DECODE[status.ordinal()] = names.size();
+            names.add(name(status.name()));
+            descriptions.add(status.description());
         }
         for (final EspStatus status : EspStatus.values())
         {
-            NAMES[index(status)] = "esp-" + name(status.name());
-            DESCRIPTIONS[index(status)] = status.description();
+            ESP[status.ordinal()] = names.size();
+            names.add("esp-" + name(status.name()));
+            descriptions.add(status.description());
+        }
+        for (final DecodeStatus status : aliases)
+        {
+            DECODE[status.ordinal()] = ESP[espNames.get(name(status.name())).ordinal()];
         }
         for (final Drop drop : Drop.values())
         {
-            NAMES[index(drop)] = name(drop.name());
-            DESCRIPTIONS[index(drop)] = drop.description();
+            DATAPLANE[drop.ordinal()] = names.size();
+            names.add(name(drop.name()));
+            descriptions.add(drop.description());
         }
+        if (new HashSet<>(names).size() != names.size())
+        {
+            throw new IllegalStateException("two drop reasons share a name: " + names);
+        }
+        COUNT = names.size();
+        NAMES = names.toArray(String[]::new);
+        DESCRIPTIONS = descriptions.toArray(String[]::new);
     }
 
     private DropReasons()
@@ -52,17 +88,17 @@ public final class DropReasons
 
     public static int index(final DecodeStatus status)
     {
-        return DECODE_BASE + status.ordinal();
+        return DECODE[status.ordinal()];
     }
 
     public static int index(final EspStatus status)
     {
-        return ESP_BASE + status.ordinal();
+        return ESP[status.ordinal()];
     }
 
     public static int index(final Drop drop)
     {
-        return DATAPLANE_BASE + drop.ordinal();
+        return DATAPLANE[drop.ordinal()];
     }
 
     /**

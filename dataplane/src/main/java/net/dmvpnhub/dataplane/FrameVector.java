@@ -16,6 +16,7 @@ final class FrameVector
     final int[] slot;
     /** Outer source address: the NBMA address the frame came from. */
     final int[] ingressNbma;
+    final int[] outerDestination;
     /** ESP (true) or plain GRE; for ESP, the received packet and its SPI. */
     final boolean[] encrypted;
     final int[] spi;
@@ -38,6 +39,7 @@ final class FrameVector
     {
         slot = new int[capacity];
         ingressNbma = new int[capacity];
+        outerDestination = new int[capacity];
         encrypted = new boolean[capacity];
         spi = new int[capacity];
         espOffset = new int[capacity];
@@ -59,6 +61,7 @@ final class FrameVector
         {
             slot[to] = slot[from];
             ingressNbma[to] = ingressNbma[from];
+            outerDestination[to] = outerDestination[from];
             encrypted[to] = encrypted[from];
             spi[to] = spi[from];
             espOffset[to] = espOffset[from];

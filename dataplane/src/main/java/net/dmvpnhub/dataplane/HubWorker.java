@@ -400,6 +400,7 @@ public final class HubWorker
             }
             frames.slot[alive] = slot;
             frames.ingressNbma[alive] = decoder.outer().source();
+            frames.outerDestination[alive] = decoder.outer().destination();
             frames.encrypted[alive++] = encrypted;
         }
         return alive;
@@ -474,7 +475,8 @@ public final class HubWorker
             final DecodeStatus status;
             if (sa != null)
             {
-                final EspStatus decrypted = esp.decrypt(sa, buffer, frames.espOffset[i], frames.espLength[i]);
+                final EspStatus decrypted = esp.decrypt(sa, buffer, frames.espOffset[i], frames.espLength[i], ingressNbma,
+                    frames.outerDestination[i]);
                 if (decrypted != EspStatus.OK)
                 {
                     drop(slot, DropReasons.index(decrypted));

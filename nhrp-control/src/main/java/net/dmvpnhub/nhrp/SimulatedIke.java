@@ -94,13 +94,14 @@ public final class SimulatedIke
     /**
      * @return the SA carrying traffic from {@code senderNbma} to {@code receiverNbma} under
      * {@code spi} (chosen by the receiver), as the sender ({@code OUTBOUND}) or the receiver
-     * ({@code INBOUND}) holds it.
+     * ({@code INBOUND}) holds it, bound to the two addresses.
      */
     public SecurityAssociation sa(
         final SecurityAssociation.Direction direction, final int senderNbma, final int receiverNbma, final int spi)
     {
+        final boolean inbound = direction == SecurityAssociation.Direction.INBOUND;
         return SecurityAssociation.create(provider, transform, keyMaterial(senderNbma, receiverNbma, spi), spi, direction,
-            extendedSequenceNumbers);
+            extendedSequenceNumbers, inbound ? senderNbma : receiverNbma, inbound ? receiverNbma : senderNbma);
     }
 
     /**

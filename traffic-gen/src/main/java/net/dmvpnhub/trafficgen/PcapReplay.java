@@ -114,11 +114,12 @@ public final class PcapReplay
         {
             final var transform = config.transformSets().get(manual.transformSet()).transform();
             final CryptoProvider provider = CryptoProvider.preferred();
+            final int hubNbma = spec.hubConfig().hubNbma();
             server.addManualSas(manual.peer(), new PeerSas(
                 SecurityAssociation.create(provider, transform, manual.outboundKey(), manual.outboundSpi(),
-                    SecurityAssociation.Direction.OUTBOUND, false),
+                    SecurityAssociation.Direction.OUTBOUND, false, manual.peer(), hubNbma),
                 SecurityAssociation.create(provider, transform, manual.inboundKey(), manual.inboundSpi(),
-                    SecurityAssociation.Direction.INBOUND, false)));
+                    SecurityAssociation.Direction.INBOUND, false, manual.peer(), hubNbma)));
         }
 
         int written = 0;

@@ -81,7 +81,7 @@ public record RunOptions(
             "                      from 64 to 1500 (default imix)",
             "  --provider P        ESP crypto: ipsec-mb, openssl, jdk or bc (default " + d.provider().shortName() +
                 ", the first of ipsec-mb, openssl, jdk that loads)",
-            "  --transform T       gcm128, gcm256 or cbc-sha256 (default gcm128)",
+            "  --transform T       gcm128, gcm192, gcm256 or cbc-sha256 (default gcm128)",
             "  --spoke-to-spoke F  fraction of flows to another spoke's LAN, 0 to 1 (default " + d.spokeToSpoke() + ")",
             "  --peers K           other spokes each spoke sends to, drawn once by popularity (default " + d.peers() + ")",
             "  --zipf S            destination popularity: 0 uniform, else Zipf exponent (default " + d.zipf() + ")",
@@ -104,7 +104,8 @@ public record RunOptions(
     private static final Map<String, CryptoProvider> PROVIDERS = Arguments.choices(
         "ipsec-mb", CryptoProvider.IPSEC_MB, "openssl", CryptoProvider.OPENSSL, "jdk", CryptoProvider.JDK, "bc", CryptoProvider.BOUNCY_CASTLE);
     private static final Map<String, Transform> TRANSFORMS = Arguments.choices(
-        "gcm128", Transform.AES_GCM_128, "gcm256", Transform.AES_GCM_256, "cbc-sha256", Transform.AES_256_CBC_HMAC_SHA256);
+        "gcm128", Transform.AES_GCM_128, "gcm192", Transform.AES_GCM_192, "gcm256", Transform.AES_GCM_256, "cbc-sha256",
+        Transform.AES_256_CBC_HMAC_SHA256);
 
     /**
      * @return the options, or null when {@code --help} was asked for.

@@ -55,6 +55,15 @@ class RunOptionsTest
     }
 
     @Test
+    void everyTransformCanBeChosen() throws Exception
+    {
+        assertEquals(Transform.AES_GCM_128, RunOptions.parse(List.of("--transform", "gcm128")).transform());
+        assertEquals(Transform.AES_GCM_192, RunOptions.parse(List.of("--transform", "gcm192")).transform());
+        assertEquals(Transform.AES_GCM_256, RunOptions.parse(List.of("--transform", "gcm256")).transform());
+        assertEquals(Transform.AES_256_CBC_HMAC_SHA256, RunOptions.parse(List.of("--transform", "cbc-sha256")).transform());
+    }
+
+    @Test
     void autoIdleSpinsOnlyWhereAProcessorIsLeftOver() throws Exception
     {
         final RunOptions one = RunOptions.parse(List.of());
@@ -86,7 +95,10 @@ class RunOptionsTest
         "--provider aws|--provider must be ipsec-mb, openssl, jdk or bc, not 'aws'",
         "--spoke-to-spoke 1.5|--spoke-to-spoke must be a number from 0.0 to 1.0, not '1.5'",
         "--duration NaN|--duration must be a number from 0.1 to 86400.0, not 'NaN'",
-        "--colour red|unknown option --colour, see --help",
+        "--colour red|unknown option --colour; the options are --spokes, --duration, --phase, --workers, --mode, --mix, --provider, " +
+            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --idle, --out (see --help)",
+        "--bogus|unknown option --bogus; the options are --spokes, --duration, --phase, --workers, --mode, --mix, --provider, " +
+            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --idle, --out (see --help)",
         "spokes|unexpected argument 'spokes': options start with --, see --help",
         "--seed|--seed needs a value, see --help",
         "--idle lazy|--idle must be auto, busy, yield or backoff, not 'lazy'"})

@@ -249,7 +249,10 @@ public class HubForwardingBenchmark
         {
             final int slot = slots[i];
             final int start = slab.offset(slot);
-            if (floorEsp.decrypt(inbound[i], buffer, start + 20, slab.length(slot) - 20) == EspStatus.OK &&
+            // The outer addresses as the hub reads them, so that the floor checks the SA's selectors as the hub does.
+            if (floorEsp.decrypt(inbound[i], buffer, start + 20, slab.length(slot) - 20,
+                buffer.getInt(start + Ipv4Flyweight.SOURCE_OFFSET, ByteOrder.BIG_ENDIAN),
+                buffer.getInt(start + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN)) == EspStatus.OK &&
                 esp.encrypt(outbound[i], buffer, floorEsp.innerOffset(), floorEsp.innerLength(), slab.limit(slot)) == EspStatus.OK)
             {
                 done++;

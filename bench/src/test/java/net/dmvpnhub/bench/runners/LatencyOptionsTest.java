@@ -111,8 +111,10 @@ class LatencyOptionsTest
     @Test
     void eachMistakeIsOneSentence()
     {
-        assertEquals("unknown option --rate, see --help", error("--rate", "5"));
-        assertEquals("unknown option --bogus, see --help", error("--bogus"));
+        final String options = "; the options are --mode, --spokes, --workers, --size, --loads, --max-rate, --warmup-seconds, " +
+            "--saturation-seconds, --lead-in-seconds, --seconds, --idle, --stop-us, --out, --floor, --with-floor (see --help)";
+        assertEquals("unknown option --rate" + options, error("--rate", "5"));
+        assertEquals("unknown option --bogus" + options, error("--bogus"));
         assertEquals("--seconds needs a value, see --help", error("--seconds"));
         assertEquals("--loads must be a whole number from 1 to 100, not 'abc'", error("--loads", "50,abc"));
         assertEquals("--loads must be a whole number from 1 to 100, not '120'", error("--loads", "120"));

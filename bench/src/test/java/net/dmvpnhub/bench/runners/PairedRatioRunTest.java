@@ -30,7 +30,7 @@ class PairedRatioRunTest
         assertEquals("--pairs must be a whole number from 2 to 100000, not 'x'",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs", "x")).getMessage());
         assertEquals("--pairs needs a value, see --help", assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs")).getMessage());
-        assertEquals("unknown option --forks, see --help",
+        assertEquals("unknown option --forks; the options are --sizes, --pairs, --slice-ms, --warmup-ms, --providers, --touch (see --help)",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--forks", "3")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs", "1"));
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--sizes", ""));

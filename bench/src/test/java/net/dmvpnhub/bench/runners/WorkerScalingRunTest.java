@@ -67,7 +67,7 @@ class WorkerScalingRunTest
         assertEquals("--spokes must be a whole number from 4 to 100000, not 'many'",
             assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes", "many")).getMessage());
         assertEquals("--spokes needs a value, see --help", assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--spokes")).getMessage());
-        assertEquals("unknown option --forks, see --help",
+        assertEquals("unknown option --forks; the options are --sizes, --pairs, --slice-ms, --warmup-ms, --spokes (see --help)",
             assertThrows(IllegalArgumentException.class, () -> WorkerScalingRun.Options.parse("--forks", "2")).getMessage());
     }
 

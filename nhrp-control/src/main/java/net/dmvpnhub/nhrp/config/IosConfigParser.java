@@ -265,20 +265,21 @@ public final class IosConfigParser
     {
         if (w.size() < 5)
         {
-            error("expected 'crypto ipsec transform-set NAME esp-gcm 128|esp-gcm 256|esp-aes 256 esp-sha256-hmac'");
+            error("expected 'crypto ipsec transform-set NAME esp-gcm 128|esp-gcm 192|esp-gcm 256|esp-aes 256 esp-sha256-hmac'");
             return;
         }
         final String spec = String.join(" ", w.subList(4, w.size()));
         final Transform transform = switch (spec)
         {
             case "esp-gcm 128", "esp-gcm" -> Transform.AES_GCM_128;
+            case "esp-gcm 192" -> Transform.AES_GCM_192;
             case "esp-gcm 256" -> Transform.AES_GCM_256;
             case "esp-aes 256 esp-sha256-hmac" -> Transform.AES_256_CBC_HMAC_SHA256;
             default -> null;
         };
         if (transform == null)
         {
-            error("unsupported transform '" + spec + "' (supported: esp-gcm 128, esp-gcm 256, esp-aes 256 esp-sha256-hmac)");
+            error("unsupported transform '" + spec + "' (supported: esp-gcm 128, esp-gcm 192, esp-gcm 256, esp-aes 256 esp-sha256-hmac)");
             return;
         }
         final TransformSetBuilder set = new TransformSetBuilder(w.get(3), transform, lineNumber);

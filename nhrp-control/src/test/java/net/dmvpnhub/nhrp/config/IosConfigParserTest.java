@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static net.dmvpnhub.wire.Ipv4Address.parse;
@@ -54,6 +55,21 @@ class IosConfigParserTest
             assertEquals(parse("1.1.1.1"), tunnel.tunnel().destination(), name);
             assertEquals(parse("192.168.1.1"), tunnel.nhrp().servers().get(0).tunnel(), name);
         }
+    }
+
+    @Test
+    void everyEspTransformIosNamesIsReachable() throws Exception
+    {
+        final Map<String, Transform> expected = Map.of("esp-gcm", Transform.AES_GCM_128, "esp-gcm 128", Transform.AES_GCM_128,
+            "esp-gcm 192", Transform.AES_GCM_192, "esp-gcm 256", Transform.AES_GCM_256, "esp-aes 256 esp-sha256-hmac",
+            Transform.AES_256_CBC_HMAC_SHA256);
+        for (final Map.Entry<String, Transform> e : expected.entrySet())
+        {
+            final RouterConfig router = IosConfigParser.parse("t.cfg", List.of("crypto ipsec transform-set T " + e.getKey(), " mode transport"));
+            assertEquals(e.getValue(), router.transformSets().get("T").transform(), e.getKey());
+        }
+        final java.util.Set<Transform> reached = new java.util.HashSet<>(expected.values());
+        assertEquals(java.util.EnumSet.allOf(Transform.class), java.util.EnumSet.copyOf(reached), "every transform has its IOS name");
     }
 
     @Test
@@ -110,7 +126,7 @@ class IosConfigParserTest
         "ip route 10.0.0.0 255.0.0.0 192.168.1.300 => bad.cfg:LINE: '192.168.1.300' is not an IPv4 address",
         "ip route 10.0.0.0 255.0.0.0 192.168.1.2 300 => bad.cfg:LINE: administrative distance 300 outside 1..255",
         "ip route 10.0.0.0 255.0.0.0 Serial9 => bad.cfg:LINE: route out of Serial9, which is not an interface of this router",
-        "crypto ipsec transform-set X esp-3des => bad.cfg:LINE: unsupported transform 'esp-3des' (supported: esp-gcm 128, esp-gcm 256, esp-aes 256 esp-sha256-hmac)",
+        "crypto ipsec transform-set X esp-3des => bad.cfg:LINE: unsupported transform 'esp-3des' (supported: esp-gcm 128, esp-gcm 192, esp-gcm 256, esp-aes 256 esp-sha256-hmac)",
         "interface Ethernet1\\n ip nhrp map 192.168.1.9 9.9.9.9 => bad.cfg:LINE: 'ip nhrp map 192.168.1.9 9.9.9.9' on Ethernet1, which is not a tunnel interface",
         "interface Tunnel999\\n ip nhrp authentication toolongpassword => bad.cfg:LINE: NHRP authentication string 'toolongpassword' is longer than 8 characters",
         "interface Tunnel999\\n ip nhrp holdtime 0 => bad.cfg:LINE: holding time 0 outside 1..65535",

@@ -5,6 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Map;
  * and every mistake is one sentence in one style, which the command prints after
  * {@code dmvpn COMMAND: } before it exits with status 2:
  * <ul>
- *   <li>{@code unknown option --colour, see --help}</li>
+ *   <li>{@code unknown option --colour; the options are --spokes, --seed (see --help)}</li>
  *   <li>{@code unexpected argument 'spokes': options start with --, see --help}</li>
  *   <li>{@code --seed needs a value, see --help}</li>
  *   <li>{@code --spokes must be a whole number from 1 to 100000, not 'many'}</li>
@@ -86,7 +87,10 @@ public final class Arguments
             final String first = ex.getUnmatched().get(0);
             if (first.startsWith("-"))
             {
-                throw new UsageException("unknown option " + first + ", see --help");
+                final List<String> known = new ArrayList<>(valued);
+                known.addAll(flags);
+                throw new UsageException("unknown option " + first + (known.isEmpty() ? "; this command takes none" :
+                    "; the options are " + String.join(", ", known)) + " (see --help)");
             }
             throw new UsageException("unexpected argument '" + first + "': options start with --" +
                 (positionals > 0 ? " (at most " + positionals + " other arguments)" : "") + ", see --help");

@@ -951,7 +951,8 @@ public final class Spokes implements Agent, AutoCloseable
             counters.drop(s, SpokeDrop.UNKNOWN_SPI);
             return;
         }
-        final EspStatus decrypted = esp.decrypt(sa, buffer, decoder.esp().offset(), decoder.esp().capacity());
+        final EspStatus decrypted = esp.decrypt(sa, buffer, decoder.esp().offset(), decoder.esp().capacity(), sender,
+            decoder.outer().destination());
         if (decrypted != EspStatus.OK)
         {
             counters.espFailure(decrypted);

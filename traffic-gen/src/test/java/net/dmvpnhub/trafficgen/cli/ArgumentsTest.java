@@ -54,7 +54,10 @@ class ArgumentsTest
     @Test
     void everyMistakeIsOneSentenceNamingTheOption()
     {
-        assertEquals("unknown option --colour, see --help", mistake(0, "--colour", "red"));
+        assertEquals("unknown option --colour; the options are --spokes, --mode, --floor (see --help)", mistake(0, "--colour", "red"));
+        assertEquals("unknown option --colour; the options are --spokes, --mode, --floor (see --help)", mistake(0, "--colour"));
+        assertEquals("unknown option --colour; this command takes none (see --help)",
+            assertThrows(Arguments.UsageException.class, () -> Arguments.read(List.of("--colour"), List.of(), List.of(), 1)).getMessage());
         assertEquals("unexpected argument 'spokes': options start with --, see --help", mistake(0, "spokes"));
         assertEquals("--spokes needs a value, see --help", mistake(0, "--spokes"));
         final Arguments a = read(0, "--spokes", "many", "--mode", "fast");

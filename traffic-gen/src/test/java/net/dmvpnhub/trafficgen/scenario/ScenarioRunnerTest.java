@@ -94,7 +94,7 @@ class ScenarioRunnerTest
     {
         assertEquals(new Result(2, "", "dmvpn scenario: which script? (examples/*.scn are runnable examples)\n" +
             "usage: ./dmvpn scenario SCRIPT [--out FILE]\n"), main());
-        assertEquals(new Result(2, "", "dmvpn scenario: unknown option --fast, see --help\nusage: ./dmvpn scenario SCRIPT [--out FILE]\n"),
+        assertEquals(new Result(2, "", "dmvpn scenario: unknown option --fast; the options are --out (see --help)\nusage: ./dmvpn scenario SCRIPT [--out FILE]\n"),
             main("x.scn", "--fast"));
         assertEquals(new Result(2, "", "dmvpn scenario: --out needs a value, see --help\nusage: ./dmvpn scenario SCRIPT [--out FILE]\n"),
             main("x.scn", "--out"));
