@@ -84,9 +84,16 @@ public final class SimulatedNetwork implements AutoCloseable
         "show ip route nhrp", "show interface TUNNEL");
 
     /** One router of the network, in file order. */
-    private record Router(String name, String source, boolean hub, int spoke, String tunnelName, int tunnelAddress)
+    /**
+     * @param pointToPoint a spoke whose tunnel has a {@code tunnel destination} (point-to-point GRE,
+     * Phase 1): it does not forward by NHRP, so IOS never marks its mapping used.
+     */
+    private record Router(String name, String source, boolean hub, int spoke, String tunnelName, int tunnelAddress, boolean pointToPoint)
     {
     }
+
+    /** IOS's "used" window: data forwarded through an entry within its last periodic check, every 60 s. */
+    private static final long USED_WINDOW_NS = 60 * SECOND;
 
     /** An ICMP answer heard by a router's probes. */
     private record Answer(int router, int type, int code, int from, int quotedProtocol, int key, long atNs)
@@ -473,7 +480,7 @@ public final class SimulatedNetwork implements AutoCloseable
         {
             final RouterConfig.Interface tunnel = config.tunnels().get(0);
             routers.add(new Router(config.hostname(), config.source(), config == hubConfig, config == hubConfig ? -1 : index.get(config),
-                tunnel.name(), tunnel.address()));
+                tunnel.name(), tunnel.address(), !tunnel.tunnel().multipoint() && tunnel.tunnel().destination() != 0));
         }
         final SimulatedNetwork network = new SimulatedNetwork(lab, hub, List.copyOf(routers));
         lab.spokes().icmpReceiver(network::spokeHeard);
@@ -651,6 +658,16 @@ public final class SimulatedNetwork implements AutoCloseable
         return filtered;
     }
 
+    /**
+     * IOS's rule for a static map's "used" flag: set when data went through the entry since the
+     * cache's last periodic check (every 60 s), cleared otherwise; never on a point-to-point spoke.
+     */
+    private boolean staticMapUsed(final Router router)
+    {
+        final long last = lab.spokes().dataToHubNs(router.spoke());
+        return !router.pointToPoint() && last != Long.MIN_VALUE && nowNs() - last < USED_WINDOW_NS;
+    }
+
     /** The spoke's static map to the hub ({@code ip nhrp map}, or Phase 1's tunnel destination), then its dynamic entries. */
     private String spokeNhrp(final Router router, final SpokeShow show)
     {
@@ -658,7 +675,7 @@ public final class SimulatedNetwork implements AutoCloseable
         final String hubAddress = address(lab.spokes().config().hubTunnel());
         final String staticEntry = hubAddress + "/32 via " + hubAddress + "\n" +
             "   " + router.tunnelName() + " created " + duration(nowNs() - builtNs) + ", never expire\n" +
-            "   Type: static, Flags: " + (lab.spokes().counters().get(s, Counter.FRAMES_TO_HUB) > 0 ? "used" : "") + "\n" +
+            "   Type: static, Flags: " + (staticMapUsed(router) ? "used" : "") + "\n" +
             "   NBMA address: " + address(lab.spokes().config().hubNbma()) + "\n";
         if (lab.spokes().state(s) == SpokeState.DOWN)
         {

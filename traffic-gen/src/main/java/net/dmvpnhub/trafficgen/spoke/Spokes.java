@@ -196,6 +196,8 @@ public final class Spokes implements Agent, AutoCloseable
     private byte[] lastNak;
     private int[] spokeTimer;
     private long[] registeredUntilNs;
+    /** When the spoke last sent the hub a data packet (not NHRP), or {@link Long#MIN_VALUE}. */
+    private long[] dataToHubNs;
     private PeerSas[] hubSas;
     private int nextHubSpi = FIRST_HUB_SPI;
     private int identification;
@@ -275,6 +277,8 @@ public final class Spokes implements Agent, AutoCloseable
         lastNak = lastNak == null ? new byte[capacity] : Arrays.copyOf(lastNak, capacity);
         spokeTimer = spokeTimer == null ? new int[capacity] : Arrays.copyOf(spokeTimer, capacity);
         registeredUntilNs = registeredUntilNs == null ? new long[capacity] : Arrays.copyOf(registeredUntilNs, capacity);
+        dataToHubNs = dataToHubNs == null ? new long[capacity] : Arrays.copyOf(dataToHubNs, capacity);
+        Arrays.fill(dataToHubNs, old, capacity, Long.MIN_VALUE);
         hubSas = hubSas == null ? new PeerSas[capacity] : Arrays.copyOf(hubSas, capacity);
         Arrays.fill(spokeTimer, old, capacity, NONE);
         if (old > 0)
@@ -1693,6 +1697,10 @@ public final class Spokes implements Agent, AutoCloseable
             return false;
         }
         counters.add(s, Counter.FRAMES_TO_HUB);
+        if (greProtocol == GreFlyweight.PROTOCOL_IPV4)
+        {
+            dataToHubNs[s] = nowNs;
+        }
         return true;
     }
 
@@ -1810,6 +1818,15 @@ public final class Spokes implements Agent, AutoCloseable
     public int lastNak(final int s)
     {
         return lastNak[s] & 0xFF;
+    }
+
+    /**
+     * @return when spoke {@code s} last sent the hub a data packet (NHRP packets do not count, as
+     * IOS's "used" flag counts only data forwarded through an entry), or {@link Long#MIN_VALUE}.
+     */
+    public long dataToHubNs(final int s)
+    {
+        return dataToHubNs[s];
     }
 
     public long registeredUntilNs(final int s)

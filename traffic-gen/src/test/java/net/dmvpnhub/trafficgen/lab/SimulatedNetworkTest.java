@@ -20,6 +20,7 @@ import java.util.function.UnaryOperator;
 import static net.dmvpnhub.trafficgen.lab.SimulatedNetwork.SECOND;
 import static net.dmvpnhub.wire.Ipv4Address.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,18 +98,23 @@ class SimulatedNetworkTest
                Type: static, Flags: used
                NBMA address: 4.4.4.2
             """, network.show("R1", "show ip nhrp"));
+        // The spokes' tunnels have a tunnel destination (point-to-point GRE): they do not forward by NHRP, so, as IOS shows in
+        // the reference lab, their map to the hub is never marked used, though every packet went through it.
         assertEquals("""
             192.168.1.1/32 via 192.168.1.1
                Tunnel999 created 00:44:20, never expire
-               Type: static, Flags: used
+               Type: static, Flags:\s
                NBMA address: 1.1.1.1
             """, network.show("R3", "show ip nhrp"));
         assertEquals("""
             192.168.1.1/32 via 192.168.1.1
                Tunnel999 created 00:44:20, never expire
-               Type: static, Flags: used
+               Type: static, Flags:\s
                NBMA address: 1.1.1.1
             """, network.show("R4", "show ip nhrp"));
+        // A minute without traffic: the hub's entries are no longer used.
+        network.advance(61 * SECOND);
+        assertFalse(network.show("R1", "show ip nhrp").contains("used"), network.show("R1", "show ip nhrp"));
 
         assertEquals("""
             Type escape sequence to abort.
@@ -169,6 +175,29 @@ class SimulatedNetworkTest
         assertEquals(3, network.lab().dataplane().totals().timeExceededSent(), "the hub, hop 1");
         assertTrue(network.show("R1", "show interface Tunnel999").contains("3 ICMP time exceeded sent, 0 echo replies sent, 0 ICMP errors rate-limited"),
             network.show("R1", "show interface Tunnel999"));
+    }
+
+    /** IOS's rule on a multipoint spoke: its map to the hub is used while data went through it within the last minute. */
+    @Test
+    void aMultipointSpokesMapToTheHubIsUsedOnlyWhileDataGoesThroughIt() throws Exception
+    {
+        network = phase3();
+        network.advance(30 * SECOND);
+        assertFalse(hubEntry(network.show("SPOKE1", "show ip nhrp")).contains("used"), "registrations are not data");
+        network.ping("SPOKE1", parse("10.0.0.1"), 5, 100);
+        network.advance(SECOND);
+        assertTrue(hubEntry(network.show("SPOKE1", "show ip nhrp")).contains("Flags: used"), network.show("SPOKE1", "show ip nhrp"));
+        network.advance(61 * SECOND);
+        assertFalse(hubEntry(network.show("SPOKE1", "show ip nhrp")).contains("used"), "a minute later");
+    }
+
+    /** The lines of a spoke's show ip nhrp that describe the hub's entry (10.0.0.1). */
+    private static String hubEntry(final String showIpNhrp)
+    {
+        final int start = showIpNhrp.indexOf("10.0.0.1/32 via 10.0.0.1");
+        assertTrue(start >= 0, showIpNhrp);
+        final int end = showIpNhrp.indexOf("NBMA address", start);
+        return showIpNhrp.substring(start, end);
     }
 
     @Test
