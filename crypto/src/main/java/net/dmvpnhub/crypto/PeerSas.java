@@ -63,6 +63,35 @@ public final class PeerSas
     }
 
     /**
+     * First step of a rekey, before the peer can send under the new inbound SA: packets under it
+     * are accepted from now on, and those under the inbound SA it replaces until
+     * {@code overlapDeadlineNs}; outbound packets keep their SA until {@link #switchOutbound}.
+     *
+     * @return an inbound SA this ends early (the previous one of an overlap still running), or
+     * null; it is not marked expired, for its owner to withdraw and close.
+     */
+    public SecurityAssociation acceptInbound(final SecurityAssociation newInbound, final long overlapDeadlineNs)
+    {
+        final SecurityAssociation dropped = previousInbound;
+        previousDeadlineNs = overlapDeadlineNs;
+        previousInbound = inbound;
+        inbound = newInbound;
+        return dropped;
+    }
+
+    /**
+     * Second step of a rekey, once the peer accepts the new SA: outbound packets use it from now
+     * on. The SA it replaces is returned, not marked expired, so that a packet a dataplane thread
+     * already took it for still leaves; its owner closes it once no thread can hold it.
+     */
+    public SecurityAssociation switchOutbound(final SecurityAssociation newOutbound)
+    {
+        final SecurityAssociation old = outbound;
+        outbound = newOutbound;
+        return old;
+    }
+
+    /**
      * Switches to new SAs. Outbound packets use the new SA at once; inbound packets on the old
      * SA are accepted until {@code overlapDeadlineNs}.
      *

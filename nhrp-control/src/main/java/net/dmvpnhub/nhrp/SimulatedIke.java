@@ -2,6 +2,7 @@ package net.dmvpnhub.nhrp;
 
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.ReplayWindow;
 import net.dmvpnhub.crypto.SecurityAssociation;
 import net.dmvpnhub.crypto.Transform;
 
@@ -33,6 +34,7 @@ public final class SimulatedIke
     private final CryptoProvider provider;
     private final Transform transform;
     private final boolean extendedSequenceNumbers;
+    private final SaLifetime lifetime;
     /**
      * HMAC keyed with the pseudo-random key, one per thread (the NHS and the spokes each build
      * SAs): looking up a JCE provider and keying a new Mac for every block was most of the
@@ -41,11 +43,25 @@ public final class SimulatedIke
     private final ThreadLocal<Mac> expand;
 
     /**
+     * With IOS's default SA lifetime ({@link SaLifetime#IOS_DEFAULT}).
+     *
      * @param presharedKey the network's pre-shared key (at least one byte).
      */
     public SimulatedIke(
         final CryptoProvider provider, final Transform transform, final byte[] presharedKey, final boolean extendedSequenceNumbers)
     {
+        this(provider, transform, presharedKey, extendedSequenceNumbers, SaLifetime.IOS_DEFAULT);
+    }
+
+    /**
+     * @param presharedKey the network's pre-shared key (at least one byte).
+     * @param lifetime how long the SAs it makes live, and when their rekey starts.
+     */
+    public SimulatedIke(
+        final CryptoProvider provider, final Transform transform, final byte[] presharedKey, final boolean extendedSequenceNumbers,
+        final SaLifetime lifetime)
+    {
+        this.lifetime = lifetime;
         if (presharedKey.length == 0)
         {
             throw new IllegalArgumentException("the pre-shared key is empty");
@@ -65,6 +81,11 @@ public final class SimulatedIke
     public Transform transform()
     {
         return transform;
+    }
+
+    public SaLifetime lifetime()
+    {
+        return lifetime;
     }
 
     /**
@@ -94,14 +115,15 @@ public final class SimulatedIke
     /**
      * @return the SA carrying traffic from {@code senderNbma} to {@code receiverNbma} under
      * {@code spi} (chosen by the receiver), as the sender ({@code OUTBOUND}) or the receiver
-     * ({@code INBOUND}) holds it, bound to the two addresses.
+     * ({@code INBOUND}) holds it, bound to the two addresses, with this exchange's byte lifetimes.
      */
     public SecurityAssociation sa(
         final SecurityAssociation.Direction direction, final int senderNbma, final int receiverNbma, final int spi)
     {
         final boolean inbound = direction == SecurityAssociation.Direction.INBOUND;
-        return SecurityAssociation.create(provider, transform, keyMaterial(senderNbma, receiverNbma, spi), spi, direction,
-            extendedSequenceNumbers, inbound ? senderNbma : receiverNbma, inbound ? receiverNbma : senderNbma);
+        return new SecurityAssociation(spi, direction, SecurityAssociation.Mode.TRANSPORT, extendedSequenceNumbers, ReplayWindow.DEFAULT_SIZE,
+            lifetime.bytes(), provider.newEngine(transform, keyMaterial(senderNbma, receiverNbma, spi), extendedSequenceNumbers, !inbound),
+            inbound ? senderNbma : receiverNbma, inbound ? receiverNbma : senderNbma);
     }
 
     /**

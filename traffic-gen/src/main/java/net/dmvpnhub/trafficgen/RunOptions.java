@@ -4,6 +4,7 @@ import net.dmvpnhub.trafficgen.cli.Arguments;
 
 import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.Transform;
+import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.dataplane.Dataplane;
 
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ import java.util.Map;
  * @param rate offered packets per second in total, or 0 for as fast as possible.
  * @param seed the seed every random choice derives from.
  * @param pcapFrames frames to export each way to a pcap (0: none).
+ * @param saLifetimeS the SAs' lifetime in seconds (IOS's 3,600 by default); a short one makes
+ * every spoke rekey its SAs with the hub during the traffic phase, at 90% of it.
  * @param out where results go (a new timestamped folder under it).
  */
 public record RunOptions(
@@ -47,6 +50,7 @@ public record RunOptions(
     long rate,
     long seed,
     int pcapFrames,
+    long saLifetimeS,
     String idle,
     Path out)
 {
@@ -58,7 +62,8 @@ public record RunOptions(
     public static RunOptions defaults()
     {
         return new RunOptions(10_000, 20, 3, 1, Dataplane.ThreadingMode.RUN_TO_COMPLETION, PacketMix.IMIX,
-            CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 4, 1.0, 0, 1, 64, AUTO_IDLE, Path.of("results"));
+            CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 4, 1.0, 0, 1, 64, SaLifetime.IOS_DEFAULT.seconds(), AUTO_IDLE,
+            Path.of("results"));
     }
 
     public static String help()
@@ -88,6 +93,9 @@ public record RunOptions(
             "  --rate PPS          offered packets per second, 0 = as fast as possible (default 0)",
             "  --seed N            seed for every random choice (default " + d.seed() + ")",
             "  --pcap N            export the first N frames each way with the esp_sa table (default " + d.pcapFrames() + ")",
+            "  --sa-lifetime S     the SAs' lifetime in seconds, 2 to " + SaLifetime.MAX_SECONDS + " (default " + d.saLifetimeS() + "):",
+            "                      each spoke rekeys its SAs with the hub at 90% of it; a short one rekeys them all",
+            "                      during the traffic",
             "  --idle I            the hub workers' idle strategy: busy, yield, backoff, or auto (default): busy where",
             "                      the machine has a processor beyond the workers and the spokes' thread, else backoff",
             "  --out DIR           results folder (default results)",
@@ -96,7 +104,7 @@ public record RunOptions(
 
     /** The options that take a value, as {@link #help()} lists them. */
     private static final List<String> OPTIONS = List.of("--spokes", "--duration", "--phase", "--workers", "--mode", "--mix",
-        "--provider", "--transform", "--spoke-to-spoke", "--peers", "--zipf", "--rate", "--seed", "--pcap", "--idle", "--out");
+        "--provider", "--transform", "--spoke-to-spoke", "--peers", "--zipf", "--rate", "--seed", "--pcap", "--sa-lifetime", "--idle", "--out");
 
     /** {@code --mode}'s choices, here and in the runners that take it. */
     public static final Map<String, Dataplane.ThreadingMode> MODES = Arguments.choices(
@@ -140,6 +148,7 @@ public record RunOptions(
             a.whole("--rate", d.rate(), 0, 1_000_000_000L),
             a.whole("--seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE),
             a.whole("--pcap", d.pcapFrames(), 0, 1_000_000),
+            a.whole("--sa-lifetime", d.saLifetimeS(), 2, SaLifetime.MAX_SECONDS),
             idle,
             Path.of(a.text("--out", d.out().toString())));
     }

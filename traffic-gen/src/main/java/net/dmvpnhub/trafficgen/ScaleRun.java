@@ -9,6 +9,7 @@ import net.dmvpnhub.dataplane.fib.Adjacency;
 import net.dmvpnhub.dataplane.fib.Route;
 import net.dmvpnhub.dataplane.fib.RouteSource;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
+import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.hub.Hub;
 import net.dmvpnhub.nhrp.hub.HubSpec;
@@ -21,6 +22,7 @@ import net.dmvpnhub.trafficgen.spoke.AddressPlan;
 import net.dmvpnhub.trafficgen.spoke.DataPath;
 import net.dmvpnhub.trafficgen.spoke.SpokeConfig;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
+import net.dmvpnhub.trafficgen.spoke.SpokeDrop;
 import net.dmvpnhub.trafficgen.spoke.Spokes;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.nhrp.Nhrp;
@@ -120,7 +122,8 @@ public final class ScaleRun
         final int tunnelLength = tunnelPrefixLength(spokeCount);
         final int hubNbma = Ipv4Address.parse(HUB_NBMA);
         final int hubTunnel = Ipv4Address.parse(HUB_TUNNEL);
-        final SimulatedIke ike = new SimulatedIke(options.provider(), options.transform(), PSK, false);
+        final SimulatedIke ike = new SimulatedIke(options.provider(), options.transform(), PSK, false,
+            new SaLifetime(options.saLifetimeS(), SaLifetime.IOS_DEFAULT.kilobytes()));
         final boolean phase3 = options.phase() == 3;
         final HubConfig hubConfig = HubConfig.builder(hubNbma).tunnelKey(GRE_KEY).redirect(phase3).hubTunnel(hubTunnel).build();
         final NhsConfig nhsConfig = NhsConfig.phase3(hubNbma, hubTunnel, tunnelLength).withRedirect(phase3)
@@ -487,6 +490,12 @@ public final class ScaleRun
         nhrp.put("hubRoutes", hub.tables().routes().size());
         s.put("nhrp", nhrp);
 
+        final Map<String, Object> ipsec = new LinkedHashMap<>();
+        ipsec.put("saLifetimeSeconds", o.saLifetimeS());
+        ipsec.put("rekeysBySpokes", spokes.counters().get(Counter.REKEYS));
+        ipsec.put("rekeysAtHub", hub.server().saRekeys());
+        s.put("ipsec", ipsec);
+
         s.put("latencyInHub", percentiles(timeline.hubLatency()));
         s.put("latencyEndToEnd", percentiles(timeline.latency()));
 
@@ -499,6 +508,15 @@ public final class ScaleRun
             }
         }
         s.put("hubDropsByReason", drops);
+        final Map<String, Object> spokeDrops = new LinkedHashMap<>();
+        for (final SpokeDrop reason : SpokeDrop.values())
+        {
+            if (spokes.counters().drops(reason) > 0)
+            {
+                spokeDrops.put(reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), spokes.counters().drops(reason));
+            }
+        }
+        s.put("spokeDropsByReason", spokeDrops);
         s.put("gc", Map.of("collections", gcCount, "milliseconds", gcTimeMs));
         final List<Map<String, Object>> busiest = new ArrayList<>();
         for (final SchedStat.ThreadStat t : threads.subList(0, Math.min(THREADS_LISTED, threads.size())))
@@ -566,10 +584,14 @@ public final class ScaleRun
         row(out, "packets sent spoke to spoke, direct", t.get("sentDirectSpokeToSpoke"));
         row(out, "Traffic Indications sent", n.get("trafficIndicationsSent"));
         row(out, "shortcuts installed at spokes", n.get("shortcutsInstalled"));
+        @SuppressWarnings("unchecked") final Map<String, Object> ipsec = (Map<String, Object>)s.get("ipsec");
+        row(out, "SA rekeys, asked by spokes / done at the hub (lifetime " + ipsec.get("saLifetimeSeconds") + " s)",
+            ipsec.get("rekeysBySpokes") + " / " + ipsec.get("rekeysAtHub"));
         row(out, "time in the hub p50 / p99 / p99.9 / p99.99 / max (us)", percentileText(l));
         row(out, "end to end via the hub, spokes' queues included, p50 / p99 / p99.9 / p99.99 / max (us)", percentileText(e));
         row(out, "GC during traffic", s.get("gc"));
         row(out, "hub drops by reason", s.get("hubDropsByReason"));
+        row(out, "spokes' drops by reason", s.get("spokeDropsByReason"));
         row(out, "conservation (hub, spokes)", c.get("hubConserved") + ", " + c.get("spokesConserved"));
         final List<Map<String, Object>> threads = (List<Map<String, Object>>)s.get("threadsDuringTraffic");
         final double seconds = (Double)t.get("seconds");

@@ -96,9 +96,9 @@ class RunOptionsTest
         "--spoke-to-spoke 1.5|--spoke-to-spoke must be a number from 0.0 to 1.0, not '1.5'",
         "--duration NaN|--duration must be a number from 0.1 to 86400.0, not 'NaN'",
         "--colour red|unknown option --colour; the options are --spokes, --duration, --phase, --workers, --mode, --mix, --provider, " +
-            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --idle, --out (see --help)",
+            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out (see --help)",
         "--bogus|unknown option --bogus; the options are --spokes, --duration, --phase, --workers, --mode, --mix, --provider, " +
-            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --idle, --out (see --help)",
+            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out (see --help)",
         "spokes|unexpected argument 'spokes': options start with --, see --help",
         "--seed|--seed needs a value, see --help",
         "--idle lazy|--idle must be auto, busy, yield or backoff, not 'lazy'"})

@@ -1,6 +1,7 @@
 package net.dmvpnhub.nhrp.config;
 
 import net.dmvpnhub.crypto.Transform;
+import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.wire.Ipv4Address;
 
 import java.io.IOException;
@@ -35,6 +36,8 @@ public final class IosConfigParser
     private int lineNumber;
 
     private String hostname = "Router";
+    private long saLifetimeSeconds = SaLifetime.IOS_DEFAULT.seconds();
+    private long saLifetimeKilobytes = SaLifetime.IOS_DEFAULT.kilobytes();
     private final Map<String, InterfaceBuilder> interfaces = new LinkedHashMap<>();
     private final List<RouterConfig.StaticRoute> routes = new ArrayList<>();
     private final Map<String, TransformSetBuilder> transformSets = new LinkedHashMap<>();
@@ -230,6 +233,25 @@ public final class IosConfigParser
                 }
             }
             case "ipsec transform-set" -> transformSet(w);
+            case "ipsec security-association" ->
+            {
+                // crypto ipsec security-association lifetime seconds N | kilobytes N
+                if (w.size() != 6 || !w.get(3).equals("lifetime") || !w.get(4).equals("seconds") && !w.get(4).equals("kilobytes"))
+                {
+                    error("expected 'crypto ipsec security-association lifetime seconds N' or '... lifetime kilobytes N'");
+                    return;
+                }
+                if (w.get(4).equals("seconds"))
+                {
+                    final long seconds = number(w.get(5), SaLifetime.MIN_SECONDS, SaLifetime.MAX_SECONDS, "SA lifetime seconds");
+                    saLifetimeSeconds = seconds < 0 ? saLifetimeSeconds : seconds;
+                }
+                else
+                {
+                    final long kilobytes = number(w.get(5), SaLifetime.MIN_KILOBYTES, SaLifetime.MAX_KILOBYTES, "SA lifetime kilobytes");
+                    saLifetimeKilobytes = kilobytes < 0 ? saLifetimeKilobytes : kilobytes;
+                }
+            }
             case "ipsec profile" ->
             {
                 if (arity(w, 4, "crypto ipsec profile NAME"))
@@ -768,7 +790,8 @@ public final class IosConfigParser
             }
         }
         return new RouterConfig(source, hostname, Collections.unmodifiableMap(builtInterfaces), List.copyOf(routes),
-            sets, builtProfiles, List.copyOf(isakmpKeys), List.copyOf(isakmpPolicies), List.copyOf(sas));
+            sets, builtProfiles, List.copyOf(isakmpKeys), List.copyOf(isakmpPolicies), List.copyOf(sas),
+            new SaLifetime(saLifetimeSeconds, saLifetimeKilobytes));
     }
 
     // -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package net.dmvpnhub.nhrp.config;
 
 import net.dmvpnhub.crypto.Transform;
+import net.dmvpnhub.nhrp.SaLifetime;
 
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ public record RouterConfig(
     Map<String, IpsecProfile> ipsecProfiles,
     List<IsakmpKey> isakmpKeys,
     List<IsakmpPolicy> isakmpPolicies,
-    List<ManualSa> manualSas)
+    List<ManualSa> manualSas,
+    SaLifetime saLifetime)
 {
     /** An interface; the tunnel and NHRP fields are null, zero or empty on other interfaces. */
     public record Interface(

@@ -11,6 +11,7 @@ import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.nhrp.CoalescingTimerWheel;
+import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.Ipv4Flyweight;
@@ -333,6 +334,7 @@ public final class NhrpServer implements Agent
         work += resolutionTriggers();
         work += localPackets();
         work += expireTimers();
+        work += saRegistry.endOverlaps(nowNs);
         work += saRegistry.reclaim();
         work += harvestUsedMarks();
         return work;
@@ -391,6 +393,15 @@ public final class NhrpServer implements Agent
     }
 
     /**
+     * @return SA pairs rekeyed in place (a peer that had SAs asked for new ones), each without a
+     * lost packet: the old inbound SA accepted through the overlap.
+     */
+    public long saRekeys()
+    {
+        return saRegistry.rekeys();
+    }
+
+    /**
      * @return the SAs with a peer, for show commands (null when none).
      */
     public net.dmvpnhub.crypto.PeerSas peerSas(final int saId)
@@ -427,7 +438,8 @@ public final class NhrpServer implements Agent
             return 0;
         }
         final int hubSpi = nextSpi++;
-        saRegistry.install(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi));
+        // A peer that has SAs rekeys them (at their soft lifetime, or again after a lost answer): without a lost packet.
+        saRegistry.rekey(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi), nowNs + SaLifetime.OVERLAP_NS);
         traffic.ikeExchanges++;
         // Static entries waiting for this peer's SA (dynamic ones are made after IKE, with its id).
         for (final CacheEntry entry : staticEntries)

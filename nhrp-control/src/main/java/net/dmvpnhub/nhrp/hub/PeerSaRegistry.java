@@ -1,6 +1,7 @@
 package net.dmvpnhub.nhrp.hub;
 
 import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
 import net.dmvpnhub.dataplane.HubTables;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.IntArrayQueue;
@@ -16,7 +17,13 @@ import java.util.ArrayDeque;
  */
 final class PeerSaRegistry
 {
-    private record Retired(long ticket, int saId, PeerSas sas)
+    /** What waits for the readers: a peer's whole SA pair (with its id when the peer is gone), or one SA a rekey replaced. */
+    private record Retired(long ticket, int saId, PeerSas sas, SecurityAssociation single)
+    {
+    }
+
+    /** A rekey's overlap: until {@code deadlineNs} the peer's previous inbound SA is still accepted. */
+    private record Overlap(long deadlineNs, int saId, PeerSas sas, SecurityAssociation previous)
     {
     }
 
@@ -24,6 +31,9 @@ final class PeerSaRegistry
     private final Int2IntHashMap saByNbma = new Int2IntHashMap(0);
     private final IntArrayQueue freeSaIds = new IntArrayQueue();
     private final ArrayDeque<Retired> retired = new ArrayDeque<>();
+    /** In deadline order: every overlap is as long. */
+    private final ArrayDeque<Overlap> overlaps = new ArrayDeque<>();
+    private long rekeys;
     private int nextSaId = 1;
 
     PeerSaRegistry(final HubTables tables)
@@ -67,9 +77,75 @@ final class PeerSaRegistry
         final PeerSas old = tables.removePeerSas(saId);
         if (old != null)
         {
-            retired.add(new Retired(tables.readers().retire(), 0, old));
+            retired.add(new Retired(tables.readers().retire(), 0, old, null));
         }
         tables.peerSas(saId, sas);
+    }
+
+    /**
+     * A rekey of the peer's SAs under {@code saId} without a lost packet (when it has SAs;
+     * otherwise {@link #install}): the new inbound SA is accepted at once beside the old one, which
+     * stays until {@code overlapDeadlineNs} ({@link #endOverlaps}); outbound packets use the new SA
+     * at once, since the initiator accepts it before it asks; the old outbound SA is closed once no
+     * worker can hold it.
+     */
+    void rekey(final int saId, final PeerSas fresh, final long overlapDeadlineNs)
+    {
+        final PeerSas sas = tables.peerSas(saId);
+        if (sas == null)
+        {
+            install(saId, fresh);
+            return;
+        }
+        final SecurityAssociation newInbound = fresh.currentInbound();
+        tables.spis().put(newInbound);
+        final SecurityAssociation endedEarly = sas.acceptInbound(newInbound, overlapDeadlineNs);
+        if (endedEarly != null)
+        {
+            // A rekey within the last one's overlap: that overlap's previous SA goes now.
+            withdraw(endedEarly);
+        }
+        retired.add(new Retired(tables.readers().retire(), 0, null, sas.switchOutbound(fresh.outbound())));
+        overlaps.add(new Overlap(overlapDeadlineNs, saId, sas, sas.previousInbound()));
+        rekeys++;
+    }
+
+    /**
+     * Ends the overlaps whose deadline passed: the previous inbound SA leaves the SPI table, is
+     * marked expired and is closed once no worker can hold it.
+     *
+     * @return overlaps ended.
+     */
+    int endOverlaps(final long nowNs)
+    {
+        int work = 0;
+        while (!overlaps.isEmpty() && nowNs - overlaps.peekFirst().deadlineNs() >= 0)
+        {
+            final Overlap o = overlaps.pollFirst();
+            if (tables.peerSas(o.saId()) == o.sas() && o.sas().previousInbound() == o.previous())
+            {
+                o.sas().expireOverlap(nowNs);
+                withdraw(o.previous());
+            }
+            work++;
+        }
+        return work;
+    }
+
+    private void withdraw(final SecurityAssociation inbound)
+    {
+        if (tables.spis().find(inbound.spi()) == inbound)
+        {
+            tables.spis().remove(inbound.spi());
+        }
+        inbound.expire();
+        retired.add(new Retired(tables.readers().retire(), 0, null, inbound));
+    }
+
+    /** @return rekeys done without loss (an SA pair replaced in place). */
+    long rekeys()
+    {
+        return rekeys;
     }
 
     /** Withdraws the SAs of the peer at {@code nbma}, if it has any: retired, and its id with them. */
@@ -78,7 +154,7 @@ final class PeerSaRegistry
         final int saId = saByNbma.remove(nbma);
         if (saId != 0)
         {
-            retired.add(new Retired(tables.readers().retire(), saId, tables.removePeerSas(saId)));
+            retired.add(new Retired(tables.readers().retire(), saId, tables.removePeerSas(saId), null));
         }
     }
 
@@ -93,6 +169,10 @@ final class PeerSaRegistry
         while (!retired.isEmpty() && tables.readers().isSafe(retired.peekFirst().ticket()))
         {
             final Retired r = retired.pollFirst();
+            if (r.single() != null)
+            {
+                r.single().close();
+            }
             if (r.sas() != null)
             {
                 r.sas().outbound().close();

@@ -362,8 +362,14 @@ public final class HubShow
                 .append(peer.get("packetsDecapsulated")).append('\n');
             @SuppressWarnings("unchecked") final Map<String, Object> errors = (Map<String, Object>)peer.get("errors");
             out.append("     #errors: ").append(errors.isEmpty() ? "none" : errors.toString()).append('\n');
-            out.append("     inbound esp sas: spi: ").append(peer.get("inboundSpi")).append(", outbound esp sas: spi: ")
-                .append(peer.get("outboundSpi")).append(", transform: ").append(peer.get("transform")).append(" ,\n\n");
+            out.append("     inbound esp sas: spi: ").append(peer.get("inboundSpi"));
+            if (peer.containsKey("previousInboundSpi"))
+            {
+                // A rekey's overlap: the SA it replaced still takes what the peer sent before it switched.
+                out.append(", spi: ").append(peer.get("previousInboundSpi")).append(" (previous)");
+            }
+            out.append(", outbound esp sas: spi: ").append(peer.get("outboundSpi")).append(", transform: ").append(peer.get("transform"))
+                .append(" ,\n\n");
         }
         return out.toString();
     }
@@ -405,6 +411,11 @@ public final class HubShow
             p.put("packetsDecapsulated", in.packets());
             p.put("errors", errors);
             p.put("inboundSpi", String.format(Locale.ROOT, "0x%08X", in.spi()));
+            final SecurityAssociation previous = sas.previousInbound();
+            if (previous != null)
+            {
+                p.put("previousInboundSpi", String.format(Locale.ROOT, "0x%08X", previous.spi()));
+            }
             p.put("outboundSpi", String.format(Locale.ROOT, "0x%08X", out.spi()));
             p.put("transform", out.transform().iosName());
             peers.add(p);

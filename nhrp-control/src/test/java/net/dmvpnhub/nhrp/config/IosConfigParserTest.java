@@ -58,6 +58,15 @@ class IosConfigParserTest
     }
 
     @Test
+    void theSaLifetimeIsIossDefaultUnlessConfigured() throws Exception
+    {
+        assertEquals(net.dmvpnhub.nhrp.SaLifetime.IOS_DEFAULT, IosConfigParser.parse("t.cfg", List.of("hostname T")).saLifetime());
+        final RouterConfig set = IosConfigParser.parse("t.cfg", List.of("crypto ipsec security-association lifetime seconds 900",
+            "crypto ipsec security-association lifetime kilobytes 102400"));
+        assertEquals(new net.dmvpnhub.nhrp.SaLifetime(900, 102_400), set.saLifetime());
+    }
+
+    @Test
     void everyEspTransformIosNamesIsReachable() throws Exception
     {
         final Map<String, Transform> expected = Map.of("esp-gcm", Transform.AES_GCM_128, "esp-gcm 128", Transform.AES_GCM_128,
@@ -126,6 +135,9 @@ class IosConfigParserTest
         "ip route 10.0.0.0 255.0.0.0 192.168.1.300 => bad.cfg:LINE: '192.168.1.300' is not an IPv4 address",
         "ip route 10.0.0.0 255.0.0.0 192.168.1.2 300 => bad.cfg:LINE: administrative distance 300 outside 1..255",
         "ip route 10.0.0.0 255.0.0.0 Serial9 => bad.cfg:LINE: route out of Serial9, which is not an interface of this router",
+        "crypto ipsec security-association lifetime seconds 100 => bad.cfg:LINE: SA lifetime seconds 100 outside 120..2592000",
+        "crypto ipsec security-association lifetime kilobytes 2000 => bad.cfg:LINE: SA lifetime kilobytes 2000 outside 2560..4294967295",
+        "crypto ipsec security-association lifetime days 2 => bad.cfg:LINE: expected 'crypto ipsec security-association lifetime seconds N' or '... lifetime kilobytes N'",
         "crypto ipsec transform-set X esp-3des => bad.cfg:LINE: unsupported transform 'esp-3des' (supported: esp-gcm 128, esp-gcm 192, esp-gcm 256, esp-aes 256 esp-sha256-hmac)",
         "interface Ethernet1\\n ip nhrp map 192.168.1.9 9.9.9.9 => bad.cfg:LINE: 'ip nhrp map 192.168.1.9 9.9.9.9' on Ethernet1, which is not a tunnel interface",
         "interface Tunnel999\\n ip nhrp authentication toolongpassword => bad.cfg:LINE: NHRP authentication string 'toolongpassword' is longer than 8 characters",

@@ -7,6 +7,7 @@ import net.dmvpnhub.dataplane.fib.Dir24Fib;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.table.PeerTable;
+import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.config.ConfigException;
 import net.dmvpnhub.nhrp.config.HubConfiguration;
@@ -466,7 +467,10 @@ public final class SimulatedNetwork implements AutoCloseable
             psk = hubConfig.isakmpKeys().get(0).key().getBytes(StandardCharsets.US_ASCII);
         }
         final Transform transform = hub.transform() == null ? Transform.AES_GCM_128 : hub.transform();
-        final SimulatedIke ike = new SimulatedIke(CryptoProvider.OPENSSL, transform, psk, false);
+        // IKE settles on the shorter of the two ends' lifetimes; every spoke talks to the hub, so the shortest of all.
+        final SaLifetime lifetime = new SaLifetime(files.stream().mapToLong(f -> f.saLifetime().seconds()).min().orElseThrow(),
+            files.stream().mapToLong(f -> f.saLifetime().kilobytes()).min().orElseThrow());
+        final SimulatedIke ike = new SimulatedIke(CryptoProvider.OPENSSL, transform, psk, false, lifetime);
         final LockstepLab lab = new LockstepLab(hub, spokeConfig.build(), plan, new LockstepLab.Sizing(spokes.size(), 1024, 256, 1), ike,
             RegistrationListener.NONE);
         final List<Router> routers = new ArrayList<>();

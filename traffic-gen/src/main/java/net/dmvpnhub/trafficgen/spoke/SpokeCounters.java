@@ -19,6 +19,7 @@ public final class SpokeCounters
     {
         IKE_EXCHANGES(false),
         IKE_TIMEOUTS(false),
+        REKEYS(false),
         REGISTRATIONS_SENT(true),
         REGISTRATIONS_OK(true),
         REGISTRATION_NAKS(true),

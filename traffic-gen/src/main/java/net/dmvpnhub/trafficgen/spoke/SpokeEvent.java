@@ -9,6 +9,10 @@ public enum SpokeEvent
     STARTED,
     IKE_REQUESTED,
     IKE_DONE,
+    /** A rekey of the SAs with the hub began (detail: the new inbound SPI). */
+    REKEY_REQUESTED,
+    /** The hub answered a rekey; outbound packets use the new SA (detail: its SPI). */
+    REKEYED,
     IKE_REFUSED,
     REGISTRATION_SENT,
     REGISTERED,

@@ -10,6 +10,7 @@ import net.dmvpnhub.dataplane.frame.FrameSlab;
 import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.nhrp.CoalescingTimerWheel;
+import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.wire.DecodeStatus;
@@ -117,6 +118,10 @@ public final class Spokes implements Agent, AutoCloseable
     private static final int T_ENTRY_RENEW = 6;
     private static final int T_ENTRY_EXPIRE = 7;
     private static final int T_PENDING_TIMEOUT = 8;
+    /** The SAs with the hub reach their soft lifetime (or a rekey's answer is late): rekey. */
+    private static final int T_REKEY = 9;
+    /** A rekey's overlap ends: the previous inbound SA goes. */
+    private static final int T_OVERLAP_END = 10;
 
     private static final SpokeState[] STATES = SpokeState.values();
 
@@ -195,6 +200,10 @@ public final class Spokes implements Agent, AutoCloseable
     private byte[] attempts;
     private byte[] lastNak;
     private int[] spokeTimer;
+    /** The timer of the SAs with the hub: the next rekey, or the end of the last one's overlap. */
+    private int[] saTimer;
+    /** The new inbound SPI of a rekey waiting for the hub's answer, or 0. */
+    private int[] rekeySpi;
     private long[] registeredUntilNs;
     /** When the spoke last sent the hub a data packet (not NHRP), or {@link Long#MIN_VALUE}. */
     private long[] dataToHubNs;
@@ -276,11 +285,14 @@ public final class Spokes implements Agent, AutoCloseable
         attempts = attempts == null ? new byte[capacity] : Arrays.copyOf(attempts, capacity);
         lastNak = lastNak == null ? new byte[capacity] : Arrays.copyOf(lastNak, capacity);
         spokeTimer = spokeTimer == null ? new int[capacity] : Arrays.copyOf(spokeTimer, capacity);
+        saTimer = saTimer == null ? new int[capacity] : Arrays.copyOf(saTimer, capacity);
+        rekeySpi = rekeySpi == null ? new int[capacity] : Arrays.copyOf(rekeySpi, capacity);
         registeredUntilNs = registeredUntilNs == null ? new long[capacity] : Arrays.copyOf(registeredUntilNs, capacity);
         dataToHubNs = dataToHubNs == null ? new long[capacity] : Arrays.copyOf(dataToHubNs, capacity);
         Arrays.fill(dataToHubNs, old, capacity, Long.MIN_VALUE);
         hubSas = hubSas == null ? new PeerSas[capacity] : Arrays.copyOf(hubSas, capacity);
         Arrays.fill(spokeTimer, old, capacity, NONE);
+        Arrays.fill(saTimer, old, capacity, NONE);
         if (old > 0)
         {
             cache.growSpokes(capacity);
@@ -654,11 +666,17 @@ public final class Spokes implements Agent, AutoCloseable
                 }
                 continue;
             }
+            if (rekeySpi[s] != 0 && hubSas[s] != null)
+            {
+                rekeyed(s, hubSpi);
+                continue;
+            }
             // Every answer is adopted in order: the hub replaced its SAs for each exchange too.
             closeHubSas(s);
             hubSas[s] = ike.pair(nbma[s], hubInboundSpi[s], config.hubNbma(), hubSpi);
             counters.add(s, Counter.IKE_EXCHANGES);
             event(s, SpokeEvent.IKE_DONE, hubSpi);
+            saTimer(s, T_REKEY, nowNs + ike.lifetime().softNs());
             if (state[s] == SpokeState.IKE.ordinal())
             {
                 attempts[s] = 0;
@@ -729,6 +747,11 @@ public final class Spokes implements Agent, AutoCloseable
         {
             spokeTimer[index] = NONE;
             onSpokeTimer(index, kind);
+        }
+        else if (kind >= T_REKEY)
+        {
+            saTimer[index] = NONE;
+            onSaTimer(index, kind);
         }
         else
         {
@@ -825,6 +848,76 @@ public final class Spokes implements Agent, AutoCloseable
             counters.drop(s, SpokeDrop.IKE_RING_FULL);
         }
         spokeTimer(s, T_IKE_TIMEOUT, nowNs + config.ikeTimeoutNs());
+    }
+
+    private void onSaTimer(final int s, final int kind)
+    {
+        if (hubSas[s] == null)
+        {
+            return;
+        }
+        if (kind == T_OVERLAP_END)
+        {
+            final SecurityAssociation previous = hubSas[s].expireOverlap(nowNs);
+            if (previous != null)
+            {
+                previous.close();
+            }
+            saTimer(s, T_REKEY, nowNs - SaLifetime.OVERLAP_NS + ike.lifetime().softNs());
+        }
+        else
+        {
+            beginRekey(s);
+        }
+    }
+
+    /**
+     * The SAs with the hub reached their soft lifetime (time, or bytes either way): a new inbound
+     * SA is accepted at once, beside the old one, before the hub is asked, since the hub sends
+     * under it as soon as it answers; outbound packets switch when the answer comes
+     * ({@link #rekeyed}). A rekey already asked for is asked again (its answer is late).
+     */
+    private void beginRekey(final int s)
+    {
+        final PeerSas sas = hubSas[s];
+        if (sas == null || state[s] == SpokeState.DOWN.ordinal() || state[s] == SpokeState.IKE.ordinal())
+        {
+            return;
+        }
+        if (rekeySpi[s] == 0)
+        {
+            final int spi = nextHubSpi++;
+            final SecurityAssociation previous = sas.acceptInbound(
+                ike.sa(SecurityAssociation.Direction.INBOUND, config.hubNbma(), nbma[s], spi), nowNs + SaLifetime.OVERLAP_NS);
+            if (previous != null)
+            {
+                previous.close();
+            }
+            rekeySpi[s] = spi;
+            hubInboundSpi[s] = spi;
+            event(s, SpokeEvent.REKEY_REQUESTED, spi);
+        }
+        if (!ikeRequests.offer((long)nbma[s] << 32 | rekeySpi[s] & 0xFFFF_FFFFL))
+        {
+            counters.drop(s, SpokeDrop.IKE_RING_FULL);
+        }
+        saTimer(s, T_REKEY, nowNs + config.ikeTimeoutNs());
+    }
+
+    /** The hub answered a rekey: outbound packets use the new SA; the old inbound one stays for the overlap. */
+    private void rekeyed(final int s, final int hubSpi)
+    {
+        rekeySpi[s] = 0;
+        hubSas[s].switchOutbound(ike.sa(SecurityAssociation.Direction.OUTBOUND, nbma[s], config.hubNbma(), hubSpi)).close();
+        counters.add(s, Counter.REKEYS);
+        event(s, SpokeEvent.REKEYED, hubSpi);
+        saTimer(s, T_OVERLAP_END, nowNs + SaLifetime.OVERLAP_NS);
+    }
+
+    private void saTimer(final int s, final int kind, final long deadlineNs)
+    {
+        timers.cancel(saTimer[s]);
+        saTimer[s] = schedule(kind, s, deadlineNs);
     }
 
     private void sendRegistration(final int s)
@@ -962,6 +1055,11 @@ public final class Spokes implements Agent, AutoCloseable
             counters.espFailure(decrypted);
             counters.drop(s, SpokeDrop.ESP_REJECTED);
             return;
+        }
+        if (fromHub && rekeySpi[s] == 0 && sa.isSoftExpired() && sa == sas.currentInbound())
+        {
+            // The soft byte lifetime, the other way.
+            beginRekey(s);
         }
         status = decoder.decodeGre(buffer, esp.innerOffset(), esp.innerLength());
         if (status != DecodeStatus.OK)
@@ -1701,6 +1799,11 @@ public final class Spokes implements Agent, AutoCloseable
         {
             dataToHubNs[s] = nowNs;
         }
+        if (rekeySpi[s] == 0 && hubSas[s].outbound().isSoftExpired())
+        {
+            // The soft byte lifetime, this way.
+            beginRekey(s);
+        }
         return true;
     }
 
@@ -1728,8 +1831,15 @@ public final class Spokes implements Agent, AutoCloseable
         {
             sas.outbound().close();
             sas.currentInbound().close();
+            if (sas.previousInbound() != null)
+            {
+                sas.previousInbound().close();
+            }
             hubSas[s] = null;
         }
+        timers.cancel(saTimer[s]);
+        saTimer[s] = NONE;
+        rekeySpi[s] = 0;
     }
 
     private void event(final int s, final SpokeEvent event, final int detail)
