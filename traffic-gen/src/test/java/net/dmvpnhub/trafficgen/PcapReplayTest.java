@@ -34,43 +34,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PcapReplayTest
 {
-    private static final String KEY2_IN = "00112233445566778899aabbccddeeff01020304";
-    private static final String KEY2_OUT = "10112233445566778899aabbccddeeff11121314";
-    private static final String KEY3_IN = "20112233445566778899aabbccddeeff21222324";
-    private static final String KEY3_OUT = "30112233445566778899aabbccddeeff31323334";
+    static final String KEY2_IN = "00112233445566778899aabbccddeeff01020304";
+    static final String KEY2_OUT = "10112233445566778899aabbccddeeff11121314";
+    static final String KEY3_IN = "20112233445566778899aabbccddeeff21222324";
+    static final String KEY3_OUT = "30112233445566778899aabbccddeeff31323334";
+
+    /**
+     * A hub with manual keys (IOS's manual crypto map) for spokes 2 and 3, so that code outside the
+     * project can build the frames it accepts; a route to a host behind spoke 3.
+     */
+    static final List<String> MANUAL_HUB = List.of(
+        "hostname HUB",
+        "crypto ipsec transform-set GCM esp-gcm 128",
+        " mode transport",
+        "crypto map MANUAL 10 ipsec-manual",
+        " set peer 198.18.0.2",
+        " set transform-set GCM",
+        " set session-key inbound esp 4096 cipher " + KEY2_IN,
+        " set session-key outbound esp 8192 cipher " + KEY2_OUT,
+        "crypto map MANUAL 20 ipsec-manual",
+        " set peer 198.18.0.3",
+        " set transform-set GCM",
+        " set session-key inbound esp 4097 cipher " + KEY3_IN,
+        " set session-key outbound esp 8193 cipher " + KEY3_OUT,
+        "crypto ipsec profile P",
+        " set transform-set GCM",
+        "interface GigabitEthernet1",
+        " ip address 198.18.0.1 255.254.0.0",
+        "interface Tunnel0",
+        " ip address 10.0.0.1 255.255.0.0",
+        " ip nhrp network-id 1",
+        " ip nhrp map 10.0.0.2 198.18.0.2",
+        " ip nhrp map 10.0.0.3 198.18.0.3",
+        " tunnel source GigabitEthernet1",
+        " tunnel mode gre multipoint",
+        " tunnel key 7",
+        " tunnel protection ipsec profile P",
+        "ip route 192.168.3.0 255.255.255.0 10.0.0.3");
 
     @Test
     void aCraftedFrameLeavesToTheRightPeerWithTheConfiguredKeyAndAForgedOneIsANamedDrop(@TempDir final Path directory) throws Exception
     {
         final Path config = directory.resolve("hub.cfg");
-        Files.write(config, List.of(
-            "hostname HUB",
-            "crypto ipsec transform-set GCM esp-gcm 128",
-            " mode transport",
-            "crypto map MANUAL 10 ipsec-manual",
-            " set peer 198.18.0.2",
-            " set transform-set GCM",
-            " set session-key inbound esp 4096 cipher " + KEY2_IN,
-            " set session-key outbound esp 8192 cipher " + KEY2_OUT,
-            "crypto map MANUAL 20 ipsec-manual",
-            " set peer 198.18.0.3",
-            " set transform-set GCM",
-            " set session-key inbound esp 4097 cipher " + KEY3_IN,
-            " set session-key outbound esp 8193 cipher " + KEY3_OUT,
-            "crypto ipsec profile P",
-            " set transform-set GCM",
-            "interface GigabitEthernet1",
-            " ip address 198.18.0.1 255.254.0.0",
-            "interface Tunnel0",
-            " ip address 10.0.0.1 255.255.0.0",
-            " ip nhrp network-id 1",
-            " ip nhrp map 10.0.0.2 198.18.0.2",
-            " ip nhrp map 10.0.0.3 198.18.0.3",
-            " tunnel source GigabitEthernet1",
-            " tunnel mode gre multipoint",
-            " tunnel key 7",
-            " tunnel protection ipsec profile P",
-            "ip route 192.168.3.0 255.255.255.0 10.0.0.3"));
+        Files.write(config, MANUAL_HUB);
 
         // Spoke 2 sends to a host behind spoke 3, through the hub; then a frame under a wrong key.
         final Path in = directory.resolve("in.pcap");
