@@ -351,9 +351,18 @@ public final class HubShow
     /** {@code show crypto ipsec sa}: per peer, packets each way and errors by kind. */
     public String cryptoIpsecSa()
     {
+        return cryptoIpsecSa(interfaceName, cryptoPeers());
+    }
+
+    /**
+     * {@code show crypto ipsec sa} in IOS's layout for any router's peers, each as
+     * {@link #cryptoPeer} gives it (the hub's, a simulated spoke's).
+     */
+    public static String cryptoIpsecSa(final String interfaceName, final List<Map<String, Object>> peers)
+    {
         final StringBuilder out = new StringBuilder();
         out.append("interface: ").append(interfaceName).append('\n');
-        for (final Map<String, Object> peer : cryptoPeers())
+        for (final Map<String, Object> peer : peers)
         {
             out.append("    current_peer ").append(peer.get("peer")).append(" port 500\n");
             out.append("     #pkts encaps: ").append(peer.get("packetsEncapsulated")).append(", #pkts encrypt: ")
@@ -392,35 +401,47 @@ public final class HubShow
             {
                 continue;
             }
-            final SecurityAssociation out = sas.outbound();
-            final SecurityAssociation in = sas.currentInbound();
-            final Map<String, Object> errors = new LinkedHashMap<>();
-            for (final EspStatus status : EspStatus.values())
-            {
-                final long n = in.drops(status) + out.drops(status);
-                if (n > 0)
-                {
-                    errors.put(status.name().toLowerCase(Locale.ROOT).replace('_', '-'), n);
-                }
-            }
             final Map<String, Object> p = new LinkedHashMap<>();
             p.put("peer", address(b.nbma()));
             p.put("tunnelAddress", address(b.tunnel()));
             p.put("sessionId", String.format(Locale.ROOT, "0x%08X", b.saId()));
-            p.put("packetsEncapsulated", out.packets());
-            p.put("packetsDecapsulated", in.packets());
-            p.put("errors", errors);
-            p.put("inboundSpi", String.format(Locale.ROOT, "0x%08X", in.spi()));
-            final SecurityAssociation previous = sas.previousInbound();
-            if (previous != null)
-            {
-                p.put("previousInboundSpi", String.format(Locale.ROOT, "0x%08X", previous.spi()));
-            }
-            p.put("outboundSpi", String.format(Locale.ROOT, "0x%08X", out.spi()));
-            p.put("transform", out.transform().iosName());
+            p.putAll(cryptoPeer(b.nbma(), sas));
             peers.add(p);
         }
         return peers;
+    }
+
+    /**
+     * One peer of {@code show crypto ipsec sa} (JSON form): packets each way, errors by kind on
+     * both SAs, the SPIs (the previous inbound one during a rekey's overlap) and the transform.
+     */
+    public static Map<String, Object> cryptoPeer(final int peerAddress, final PeerSas sas)
+    {
+        final SecurityAssociation out = sas.outbound();
+        final SecurityAssociation in = sas.currentInbound();
+        final Map<String, Object> errors = new LinkedHashMap<>();
+        for (final EspStatus status : EspStatus.values())
+        {
+            final long n = in.drops(status) + out.drops(status);
+            if (n > 0)
+            {
+                errors.put(status.name().toLowerCase(Locale.ROOT).replace('_', '-'), n);
+            }
+        }
+        final Map<String, Object> p = new LinkedHashMap<>();
+        p.put("peer", address(peerAddress));
+        p.put("packetsEncapsulated", out.packets());
+        p.put("packetsDecapsulated", in.packets());
+        p.put("errors", errors);
+        p.put("inboundSpi", String.format(Locale.ROOT, "0x%08X", in.spi()));
+        final SecurityAssociation previous = sas.previousInbound();
+        if (previous != null)
+        {
+            p.put("previousInboundSpi", String.format(Locale.ROOT, "0x%08X", previous.spi()));
+        }
+        p.put("outboundSpi", String.format(Locale.ROOT, "0x%08X", out.spi()));
+        p.put("transform", out.transform().iosName());
+        return p;
     }
 
     /** {@code show interface TunnelN}: the dataplane's counters for the tunnel. */

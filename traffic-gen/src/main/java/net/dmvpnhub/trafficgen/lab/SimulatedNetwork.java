@@ -82,7 +82,7 @@ public final class SimulatedNetwork implements AutoCloseable
         "show ip nhrp traffic",
         "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
     private static final List<String> SPOKE_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show ip route",
-        "show ip route nhrp", "show interface TUNNEL");
+        "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
 
     /** One router of the network, in file order. */
     /**
@@ -550,7 +550,7 @@ public final class SimulatedNetwork implements AutoCloseable
     /**
      * An IOS show command on a router, in IOS's layout, or as JSON with a trailing {@code json}.
      * The hub knows show ip nhrp [detail], show dmvpn, show ip nhrp traffic, show ip route [nhrp],
-     * show crypto ipsec sa and show interface TunnelN; a spoke the same but traffic and crypto.
+     * show crypto ipsec sa and show interface TunnelN; a spoke the same but traffic.
      *
      * @throws IllegalArgumentException for an unknown router or command, naming what is accepted.
      */
@@ -621,6 +621,7 @@ public final class SimulatedNetwork implements AutoCloseable
             case "show dmvpn" -> json ? Map.of("peers", spokeNhrpJson(router)) : spokeDmvpn(router);
             case "show ip route" -> json ? show.ipRouteJson(s) : show.ipRoute(s);
             case "show ip route nhrp" -> json ? nhrpRoutesOnly(show.ipRouteJson(s)) : nhrpRoutesOnly(show.ipRoute(s));
+            case "show crypto ipsec sa" -> json ? show.cryptoIpsecSaJson(s) : show.cryptoIpsecSa(s);
             default -> null;
         };
     }

@@ -62,6 +62,18 @@ final class DirectTunnels implements AutoCloseable
         return sas.get(key(localNbma, peerNbma));
     }
 
+    /** Calls {@code each} with every peer address {@code localNbma} holds SAs with, and those SAs. */
+    void forEachPeer(final int localNbma, final java.util.function.BiConsumer<Integer, PeerSas> each)
+    {
+        sas.forEach((key, end) ->
+        {
+            if ((int)(key >>> 32) == localNbma)
+            {
+                each.accept((int)(long)key, end);
+            }
+        });
+    }
+
     /** A binding at {@code localNbma} now sends to {@code peerNbma}. */
     void retain(final int localNbma, final int peerNbma)
     {

@@ -37,6 +37,27 @@ public final class SpokeShow
         return Ipv4Address.toString(address);
     }
 
+    /** {@code show crypto ipsec sa} on spoke {@code s}: its SAs with the hub and with the spokes it has direct tunnels with. */
+    public String cryptoIpsecSa(final int s)
+    {
+        return HubShow.cryptoIpsecSa(interfaceName, cryptoPeers(s));
+    }
+
+    public Map<String, Object> cryptoIpsecSaJson(final int s)
+    {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("interface", interfaceName);
+        json.put("peers", cryptoPeers(s));
+        return json;
+    }
+
+    private List<Map<String, Object>> cryptoPeers(final int s)
+    {
+        final List<Map<String, Object>> peers = new ArrayList<>();
+        spokes.ipsecPeers(s).forEach((peer, sas) -> peers.add(HubShow.cryptoPeer(peer, sas)));
+        return peers;
+    }
+
     /** {@code show ip route} on spoke {@code s}. */
     public String ipRoute(final int s)
     {

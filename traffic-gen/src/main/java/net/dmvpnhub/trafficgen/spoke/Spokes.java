@@ -1939,6 +1939,21 @@ public final class Spokes implements Agent, AutoCloseable
         return dataToHubNs[s];
     }
 
+    /**
+     * @return spoke {@code s}'s peers with IPsec SAs, by NBMA address in address order: the hub,
+     * and the spokes it has direct tunnels with. For show commands, on the spokes' thread.
+     */
+    public java.util.SortedMap<Integer, PeerSas> ipsecPeers(final int s)
+    {
+        final java.util.SortedMap<Integer, PeerSas> peers = new java.util.TreeMap<>(Integer::compareUnsigned);
+        if (hubSas[s] != null)
+        {
+            peers.put(config.hubNbma(), hubSas[s]);
+        }
+        direct.forEachPeer(nbma[s], peers::put);
+        return peers;
+    }
+
     public long registeredUntilNs(final int s)
     {
         return registeredUntilNs[s];

@@ -73,6 +73,7 @@ class RekeyTest
         final int source1 = parse("10.3.3.10");
         final int source2 = parse("10.4.4.10");
         boolean sawOverlap = false;
+        boolean sawSpokeOverlap = false;
         long sent = 0;
         // Twelve minutes: each spoke sends the other a packet every 10 ms, through the hub, across every rekey and overlap;
         // so packets are on their way whenever a spoke asks for new SAs and whenever the hub switches.
@@ -85,6 +86,7 @@ class RekeyTest
             if (t % SECOND == 0)
             {
                 sawOverlap |= network.show("R1", "show crypto ipsec sa").contains("(previous)");
+                sawSpokeOverlap |= network.show("R3", "show crypto ipsec sa").contains("(previous)");
             }
         }
         network.advance(SECOND);
@@ -96,6 +98,22 @@ class RekeyTest
         assertEquals(sent, spokes.counters().get(Counter.DATA_RECEIVED_HUB), "every packet arrived, through the hub");
         assertEquals(spokeRekeys, network.lab().server().saRekeys(), "the hub rekeyed each pair the spokes asked it to");
         assertTrue(sawOverlap, "show crypto ipsec sa gives the previous inbound SPI during an overlap");
+        assertTrue(sawSpokeOverlap, "so does the spoke's");
+        // Both ends agree: what one sends under is what the other receives under.
+        final String hub = network.show("R1", "show crypto ipsec sa");
+        final String r3 = network.show("R3", "show crypto ipsec sa");
+        final String hubToR3 = hub.substring(hub.indexOf("current_peer 3.3.3.2"));
+        assertTrue(r3.startsWith("interface: Tunnel999\n    current_peer 1.1.1.1 port 500\n"), r3);
+        assertEquals(spi(r3, "outbound"), spi(hubToR3, "inbound"), r3 + hub);
+        assertEquals(spi(r3, "inbound"), spi(hubToR3, "outbound"), r3 + hub);
+    }
+
+    /** The first SPI after "inbound esp sas: spi: " or "outbound esp sas: spi: ". */
+    static String spi(final String show, final String direction)
+    {
+        final String marker = direction + " esp sas: spi: ";
+        final int at = show.indexOf(marker) + marker.length();
+        return show.substring(at, at + 10);
     }
 
     @Test

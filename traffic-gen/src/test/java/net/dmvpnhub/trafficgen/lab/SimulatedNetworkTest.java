@@ -247,6 +247,20 @@ class SimulatedNetworkTest
                Type: dynamic, Flags: router nhop used
                NBMA address: 198.18.0.3
             """, network.show("SPOKE1", "show ip nhrp"));
+        // The spoke's SAs: with the hub, and with SPOKE2 over the shortcut, where the traceroute's probes went.
+        final String crypto = network.show("SPOKE1", "show crypto ipsec sa");
+        assertTrue(crypto.startsWith("interface: Tunnel0\n    current_peer 198.18.0.1 port 500\n"), crypto);
+        final String toSpoke2 = crypto.substring(crypto.indexOf("    current_peer 198.18.0.3 port 500\n"));
+        assertFalse(toSpoke2.contains("#pkts encaps: 0,"), crypto);
+        assertTrue(toSpoke2.contains("transform: esp-aes 256 esp-sha256-hmac"), crypto);
+        // Both ends of the shortcut agree: what one sends under is what the other receives under.
+        final String other = network.show("SPOKE2", "show crypto ipsec sa");
+        final String toSpoke1 = other.substring(other.indexOf("    current_peer 198.18.0.2 port 500\n"));
+        assertEquals(RekeyTest.spi(toSpoke2, "outbound"), RekeyTest.spi(toSpoke1, "inbound"), crypto + other);
+        assertEquals(RekeyTest.spi(toSpoke2, "inbound"), RekeyTest.spi(toSpoke1, "outbound"), crypto + other);
+        final String json = network.show("SPOKE1", "show crypto ipsec sa json");
+        assertTrue(json.startsWith("{") && json.contains("198.18.0.3"), json);
+        assertEquals(crypto.contains("(previous)"), json.contains("previousInboundSpi"), json);
     }
 
     @Test
@@ -307,7 +321,7 @@ class SimulatedNetworkTest
         assertEquals("no router named 'R9': the network has R1, R3, R4",
             assertThrows(IllegalArgumentException.class, () -> network.show("R9", "show ip nhrp")).getMessage());
         assertEquals("R3 does not know 'show ip bgp': a spoke accepts show ip nhrp, show ip nhrp detail, show dmvpn, show ip route, " +
-                "show ip route nhrp, show interface Tunnel999, each also with json",
+                "show ip route nhrp, show crypto ipsec sa, show interface Tunnel999, each also with json",
             assertThrows(IllegalArgumentException.class, () -> network.show("R3", "show ip bgp")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> network.show("R1", "show interface Tunnel0"));
         assertEquals("shutdown is simulated for spokes only, and R1 is the hub",
