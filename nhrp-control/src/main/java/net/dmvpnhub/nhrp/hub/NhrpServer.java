@@ -117,6 +117,7 @@ public final class NhrpServer implements Agent
     private final NhsMessages messages;
     /** Cache entries per NBMA address, so withdrawing an address's SAs needs no walk of the cache. */
     private final Int2IntHashMap entriesByNbma = new Int2IntHashMap(0);
+    private long nextLifetimeCheckNs;
     private final List<CacheEntry> staticEntries = new ArrayList<>();
     private int nextSpi = 0x0001_0000;
     private long nextRequestId = 1;
@@ -337,6 +338,7 @@ public final class NhrpServer implements Agent
         work += saRegistry.endOverlaps(nowNs);
         work += saRegistry.reclaim();
         work += harvestUsedMarks();
+        work += endSaLifetimes();
         return work;
     }
 
@@ -360,6 +362,17 @@ public final class NhrpServer implements Agent
             }
         }
         return false;
+    }
+
+    /** Ends the SAs whose time lifetime passed without a rekey ({@link PeerSaRegistry#endLifetimes}), once a second. */
+    private int endSaLifetimes()
+    {
+        if (nowNs - nextLifetimeCheckNs < 0)
+        {
+            return 0;
+        }
+        nextLifetimeCheckNs = nowNs + USED_HARVEST_NS;
+        return saRegistry.endLifetimes(nowNs, ike.lifetime().hardNs(), nbma -> entriesByNbma.get(nbma) > 0);
     }
 
     /** Collects the used marks the dataplane set since the last harvest, once a second. */
@@ -439,7 +452,7 @@ public final class NhrpServer implements Agent
         }
         final int hubSpi = nextSpi++;
         // A peer that has SAs rekeys them (at their soft lifetime, or again after a lost answer): without a lost packet.
-        saRegistry.rekey(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi), nowNs + SaLifetime.OVERLAP_NS);
+        saRegistry.rekey(saId, ike.pair(config.hubNbma(), hubSpi, peerNbma, peerSpi), nowNs, nowNs + SaLifetime.OVERLAP_NS);
         traffic.ikeExchanges++;
         // Static entries waiting for this peer's SA (dynamic ones are made after IKE, with its id).
         for (final CacheEntry entry : staticEntries)

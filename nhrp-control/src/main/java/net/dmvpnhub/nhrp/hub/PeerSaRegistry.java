@@ -29,6 +29,9 @@ final class PeerSaRegistry
 
     private final HubTables tables;
     private final Int2IntHashMap saByNbma = new Int2IntHashMap(0);
+    private final Int2IntHashMap nbmaBySaId = new Int2IntHashMap(0);
+    /** By SA id: when its SAs were keyed by IKE, or {@link #NEVER} (keyed by hand, or already ended). */
+    private final long[] keyedAtNs;
     private final IntArrayQueue freeSaIds = new IntArrayQueue();
     private final ArrayDeque<Retired> retired = new ArrayDeque<>();
     /** In deadline order: every overlap is as long. */
@@ -36,9 +39,14 @@ final class PeerSaRegistry
     private long rekeys;
     private int nextSaId = 1;
 
+    /** {@link #keyedAtNs} of SAs no time lifetime ends. */
+    private static final long NEVER = Long.MIN_VALUE;
+
     PeerSaRegistry(final HubTables tables)
     {
         this.tables = tables;
+        this.keyedAtNs = new long[tables.saCapacity()];
+        java.util.Arrays.fill(keyedAtNs, NEVER);
     }
 
     /** @return the SA id of the peer at {@code nbma}, or 0 when it has none. */
@@ -59,6 +67,7 @@ final class PeerSaRegistry
             if (saId != 0)
             {
                 saByNbma.put(nbma, saId);
+                nbmaBySaId.put(saId, nbma);
             }
         }
         return saId;
@@ -89,8 +98,9 @@ final class PeerSaRegistry
      * at once, since the initiator accepts it before it asks; the old outbound SA is closed once no
      * worker can hold it.
      */
-    void rekey(final int saId, final PeerSas fresh, final long overlapDeadlineNs)
+    void rekey(final int saId, final PeerSas fresh, final long nowNs, final long overlapDeadlineNs)
     {
+        keyedAtNs[saId] = nowNs;
         final PeerSas sas = tables.peerSas(saId);
         if (sas == null)
         {
@@ -142,6 +152,49 @@ final class PeerSaRegistry
         retired.add(new Retired(tables.readers().retire(), 0, null, inbound));
     }
 
+    /**
+     * The time lifetime, enforced here too rather than trusted to the peers: SAs keyed by IKE at
+     * least {@code hardNs} ago and not rekeyed since end. Those of an address no cache entry uses
+     * (a spoke that moved on before it registered there, one that went away) are withdrawn with
+     * their id; those still in use are marked expired, so their packets are dropped by name
+     * ({@code esp-lifetime-expired}) until the peer keys new ones, and their id stays with the
+     * entry that points at it until that entry goes too (a later call withdraws them then).
+     *
+     * @param inUse whether a cache entry uses an NBMA address.
+     * @return SA pairs ended or withdrawn.
+     */
+    int endLifetimes(final long nowNs, final long hardNs, final java.util.function.IntPredicate inUse)
+    {
+        final org.agrona.collections.IntArrayList due = new org.agrona.collections.IntArrayList();
+        nbmaBySaId.forEach((saId, nbma) ->
+        {
+            if (keyedAtNs[saId] != NEVER && nowNs - keyedAtNs[saId] >= hardNs)
+            {
+                due.addInt(saId);
+            }
+        });
+        int work = 0;
+        for (int i = 0; i < due.size(); i++)
+        {
+            final int saId = due.getInt(i);
+            final int nbma = nbmaBySaId.get(saId);
+            if (!inUse.test(nbma))
+            {
+                release(nbma);
+                work++;
+                continue;
+            }
+            final PeerSas sas = tables.peerSas(saId);
+            if (sas != null && !sas.outbound().isHardExpired())
+            {
+                sas.outbound().expire();
+                sas.currentInbound().expire();
+                work++;
+            }
+        }
+        return work;
+    }
+
     /** @return rekeys done without loss (an SA pair replaced in place). */
     long rekeys()
     {
@@ -154,6 +207,8 @@ final class PeerSaRegistry
         final int saId = saByNbma.remove(nbma);
         if (saId != 0)
         {
+            nbmaBySaId.remove(saId);
+            keyedAtNs[saId] = NEVER;
             retired.add(new Retired(tables.readers().retire(), saId, tables.removePeerSas(saId), null));
         }
     }

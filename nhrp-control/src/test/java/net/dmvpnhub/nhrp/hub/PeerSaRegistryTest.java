@@ -69,7 +69,7 @@ class PeerSaRegistryTest
             assertEquals(EspStatus.OK, hubReceives(tables, spokeOld));
 
             final long now = 5_000_000_000L;
-            registry.rekey(saId, ike.pair(HUB, 0x1001, SPOKE, 0x2001), now + OVERLAP);
+            registry.rekey(saId, ike.pair(HUB, 0x1001, SPOKE, 0x2001), now, now + OVERLAP);
             assertSame(sas, tables.peerSas(saId), "rekeyed in place: a worker's id still finds the peer's SAs");
             assertNotSame(oldOut, sas.outbound());
             assertEquals(0x2001, sas.outbound().spi());
@@ -100,6 +100,61 @@ class PeerSaRegistryTest
         assertEquals(1, registry.reclaim());
     }
 
+    /**
+     * The time lifetime at the hub: SAs not rekeyed within it end. Those of an address no entry
+     * uses go with their id (a spoke that moved on before it registered there); those in use are
+     * marked expired and keep their id; SAs keyed by hand never end.
+     */
+    @Test
+    void sasNotRekeyedWithinTheirLifetimeEnd()
+    {
+        final HubTables tables = new HubTables(16, 1);
+        final int reader = tables.readers().register();
+        final PeerSaRegistry registry = new PeerSaRegistry(tables);
+        final int lonely = 0xC612_0009;
+        final int used = registry.assign(SPOKE);
+        final int unused = registry.assign(lonely);
+        final int manual = registry.assign(0xC612_000A);
+        registry.rekey(used, ike.pair(HUB, 0x1000, SPOKE, 0x2000), 0, OVERLAP);
+        registry.rekey(unused, ike.pair(HUB, 0x1001, lonely, 0x2001), 0, OVERLAP);
+        registry.install(manual, ike.pair(HUB, 0x1002, 0xC612_000A, 0x2002));
+        final long hard = 3600 * 1_000_000_000L;
+        assertEquals(0, registry.endLifetimes(hard - 1, hard, nbma -> nbma == SPOKE));
+        assertEquals(2, registry.endLifetimes(hard, hard, nbma -> nbma == SPOKE));
+        assertEquals(0, registry.saIdOf(lonely), "withdrawn with its id");
+        assertNull(tables.spis().find(0x1001));
+        assertEquals(used, registry.saIdOf(SPOKE), "in use: its id stays with the entry");
+        assertTrue(tables.peerSas(used).outbound().isHardExpired());
+        assertTrue(tables.peerSas(used).currentInbound().isHardExpired());
+        assertFalse(tables.peerSas(manual).outbound().isHardExpired(), "keyed by hand: no lifetime");
+        assertEquals(0, registry.endLifetimes(2 * hard, hard, nbma -> nbma == SPOKE), "each ends once");
+        assertEquals(1, registry.endLifetimes(2 * hard, hard, nbma -> false), "withdrawn once its entry went too");
+        assertEquals(0, registry.saIdOf(SPOKE));
+        assertNull(tables.spis().find(0x1000));
+        assertEquals(0, registry.endLifetimes(3 * hard, hard, nbma -> false));
+        tables.readers().quiescent(reader);
+        registry.reclaim();
+    }
+
+    @Test
+    void aRekeyRenewsTheLifetime()
+    {
+        final HubTables tables = new HubTables(16, 1);
+        final int reader = tables.readers().register();
+        final PeerSaRegistry registry = new PeerSaRegistry(tables);
+        final int saId = registry.assign(SPOKE);
+        final long hard = 120 * 1_000_000_000L;
+        registry.rekey(saId, ike.pair(HUB, 0x1000, SPOKE, 0x2000), 0, OVERLAP);
+        registry.rekey(saId, ike.pair(HUB, 0x1001, SPOKE, 0x2001), hard / 10 * 9, hard / 10 * 9 + OVERLAP);
+        assertEquals(0, registry.endLifetimes(hard, hard, nbma -> true), "rekeyed at 90%: it lives on");
+        assertFalse(tables.peerSas(saId).outbound().isHardExpired());
+        assertEquals(1, registry.endLifetimes(hard / 10 * 19, hard, nbma -> true));
+        tables.readers().quiescent(reader);
+        registry.release(SPOKE);
+        tables.readers().quiescent(reader);
+        registry.reclaim();
+    }
+
     @Test
     void aRekeyWithinAnOverlapEndsThatOverlapAndAPeerWithoutSasIsInstalled()
     {
@@ -107,11 +162,11 @@ class PeerSaRegistryTest
         final int reader = tables.readers().register();
         final PeerSaRegistry registry = new PeerSaRegistry(tables);
         final int saId = registry.assign(SPOKE);
-        registry.rekey(saId, ike.pair(HUB, 0x1000, SPOKE, 0x2000), OVERLAP);
+        registry.rekey(saId, ike.pair(HUB, 0x1000, SPOKE, 0x2000), 0, OVERLAP);
         assertEquals(0, registry.rekeys(), "nothing to rekey: installed");
         final SecurityAssociation first = tables.peerSas(saId).currentInbound();
-        registry.rekey(saId, ike.pair(HUB, 0x1001, SPOKE, 0x2001), 2 * OVERLAP);
-        registry.rekey(saId, ike.pair(HUB, 0x1002, SPOKE, 0x2002), 3 * OVERLAP);
+        registry.rekey(saId, ike.pair(HUB, 0x1001, SPOKE, 0x2001), OVERLAP, 2 * OVERLAP);
+        registry.rekey(saId, ike.pair(HUB, 0x1002, SPOKE, 0x2002), 2 * OVERLAP, 3 * OVERLAP);
         assertNull(tables.spis().find(0x1000), "the first SA's overlap ended with the second rekey");
         assertTrue(first.isHardExpired());
         assertEquals(0x1001, tables.peerSas(saId).previousInbound().spi());
