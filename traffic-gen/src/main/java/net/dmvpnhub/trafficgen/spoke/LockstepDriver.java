@@ -26,6 +26,8 @@ public final class LockstepDriver
     private final Agent nhs;
     private final Spokes spokes;
     private long rounds;
+    private boolean nhsPaused;
+    private long nhsPausedUntilNs;
 
     /**
      * @param clock the clock every part was built with; only this driver moves it.
@@ -42,6 +44,16 @@ public final class LockstepDriver
     public long nowNs()
     {
         return clock.nanoTime();
+    }
+
+    /**
+     * The NHS runs no duty cycle until the clock reaches {@code untilNs}, as a control-plane thread
+     * descheduled or stalled that long would; the spokes and the dataplane go on.
+     */
+    public void pauseNhsUntil(final long untilNs)
+    {
+        nhsPaused = true;
+        nhsPausedUntilNs = untilNs;
     }
 
     /** @return rounds run since construction. */
@@ -79,7 +91,11 @@ public final class LockstepDriver
         {
             work += n;
         }
-        work += nhsDutyCycle();
+        nhsPaused &= now - nhsPausedUntilNs < 0;
+        if (!nhsPaused)
+        {
+            work += nhsDutyCycle();
+        }
         rounds++;
         return work;
     }
