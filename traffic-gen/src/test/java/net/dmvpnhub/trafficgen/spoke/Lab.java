@@ -109,6 +109,18 @@ final class Lab implements AutoCloseable
         return this;
     }
 
+    /** Starts every spoke and runs until all of them are registered (at most 30 simulated seconds). */
+    Lab registered()
+    {
+        up();
+        for (int i = 0; i < 3000 && spokes.registeredCount() < spokes.count(); i++)
+        {
+            driver.advance(SECOND / 100);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(spokes.count(), spokes.registeredCount(), "every spoke registered");
+        return this;
+    }
+
     /** Runs to quiescence, then checks every frame is accounted for and every slot is back. */
     void assertConservedAndNoLeak()
     {

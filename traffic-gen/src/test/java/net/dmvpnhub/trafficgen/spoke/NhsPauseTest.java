@@ -2,7 +2,6 @@ package net.dmvpnhub.trafficgen.spoke;
 
 import net.dmvpnhub.dataplane.WorkerCounters;
 import net.dmvpnhub.nhrp.SaLifetime;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static net.dmvpnhub.trafficgen.spoke.Lab.SECOND;
@@ -17,31 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every slot back. (An overflowing punt ring is a named drop, {@code punt-ring-full}:
  * {@code HubWorkerTest}.)
  */
-class NhsPauseTest
+class NhsPauseTest extends LabTest
 {
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
-
     @Test
     void theDataplaneForwardsThroughAFiveSecondNhsStallAndEverySpokeRegistersAfterIt()
     {
         final int n = 500;
-        lab = new Lab(Lab.hubConfig(), SpokeConfig.builder().build(), AddressPlan.defaults(), new Lab.Sizing(n, 4096, 256, 42, false));
-        lab.up();
-        for (int i = 0; i < 3000 && lab.spokes.registeredCount() < n; i++)
-        {
-            lab.driver.advance(SECOND / 100);
-        }
-        assertEquals(n, lab.spokes.registeredCount());
+        lab = new Lab(Lab.hubConfig(), SpokeConfig.builder().build(), AddressPlan.defaults(), new Lab.Sizing(n, 4096, 256, 42, false))
+            .registered();
         final Spokes spokes = lab.spokes;
 
         // The NHS stalls; then two fifths of the spokes restart, a registration storm whose IKE waits for it.

@@ -1,7 +1,6 @@
 package net.dmvpnhub.trafficgen.spoke;
 
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static net.dmvpnhub.trafficgen.spoke.Lab.SECOND;
@@ -14,32 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * forwarded, the slab recovers to full, and the next burst that fits goes through whole; every
  * frame accounted for and no slot leaked.
  */
-class SlabExhaustionTest
+class SlabExhaustionTest extends LabTest
 {
-    private Lab lab;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (lab != null)
-        {
-            lab.assertConservedAndNoLeak();
-            lab.close();
-        }
-    }
-
     @Test
     void aBurstLargerThanTheSlabIsANamedDropAndTheHubRecovers()
     {
         final int n = 20;
         final int slots = 512;
-        lab = new Lab(Lab.hubConfig(), SpokeConfig.builder().build(), AddressPlan.defaults(), new Lab.Sizing(n, slots, 4096, 42, false));
-        lab.up();
-        for (int i = 0; i < 3000 && lab.spokes.registeredCount() < n; i++)
-        {
-            lab.driver.advance(SECOND / 100);
-        }
-        assertEquals(n, lab.spokes.registeredCount());
+        lab = new Lab(Lab.hubConfig(), SpokeConfig.builder().build(), AddressPlan.defaults(), new Lab.Sizing(n, slots, 4096, 42, false))
+            .registered();
         final Spokes spokes = lab.spokes;
         final int freeBefore = lab.slab.freeSlots();
         final long receivedBefore = spokes.counters().get(Counter.DATA_RECEIVED_HUB);
