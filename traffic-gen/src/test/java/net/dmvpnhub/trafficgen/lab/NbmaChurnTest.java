@@ -1,6 +1,5 @@
 package net.dmvpnhub.trafficgen.lab;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.List;
 import static net.dmvpnhub.trafficgen.lab.SimulatedNetwork.SECOND;
 import static net.dmvpnhub.wire.Ipv4Address.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -16,21 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * over a shortcut and through the hub all along: afterwards the hub holds one SA pair, one SPI
  * pair and one cache entry for it, as before, and no frame slot is left held.
  */
-class NbmaChurnTest
+class NbmaChurnTest extends NetworkTest
 {
-    private SimulatedNetwork network;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (network != null)
-        {
-            assertNull(network.conservationProblem());
-            assertTrue(network.conserved());
-            network.close();
-        }
-    }
-
     @Test
     void aMinuteOfNbmaChangesLeavesNoSaCacheEntryOrSlotBehind() throws Exception
     {

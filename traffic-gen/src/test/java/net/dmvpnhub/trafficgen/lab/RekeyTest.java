@@ -3,7 +3,6 @@ package net.dmvpnhub.trafficgen.lab;
 import net.dmvpnhub.trafficgen.spoke.DataPath;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.trafficgen.spoke.Spokes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.List;
 import static net.dmvpnhub.trafficgen.lab.SimulatedNetwork.SECOND;
 import static net.dmvpnhub.wire.Ipv4Address.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -20,20 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * router, traffic between the spokes through the hub for twelve simulated minutes, about six rekeys
  * of each spoke's SAs with the hub.
  */
-class RekeyTest
+class RekeyTest extends NetworkTest
 {
-    private SimulatedNetwork network;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (network != null)
-        {
-            assertNull(network.conservationProblem());
-            network.close();
-        }
-    }
-
     /** The Phase 3 lab with {@code lifetime} on every router. */
     private static SimulatedNetwork phase3WithLifetime(final String lifetime) throws Exception
     {

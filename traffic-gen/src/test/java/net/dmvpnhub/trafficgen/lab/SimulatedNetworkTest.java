@@ -7,7 +7,6 @@ import net.dmvpnhub.trafficgen.spoke.SpokeCounters;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.trafficgen.spoke.SpokeDrop;
 import net.dmvpnhub.wire.nhrp.Nhrp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -21,7 +20,6 @@ import static net.dmvpnhub.trafficgen.lab.SimulatedNetwork.SECOND;
 import static net.dmvpnhub.wire.Ipv4Address.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,21 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the shortcut), pings, the actions, and the configuration errors between files. Every test ends
  * with every frame accounted for and no slot held.
  */
-class SimulatedNetworkTest
+class SimulatedNetworkTest extends NetworkTest
 {
-    private SimulatedNetwork network;
-
-    @AfterEach
-    void conservedAndNoLeak()
-    {
-        if (network != null)
-        {
-            assertNull(network.conservationProblem());
-            assertTrue(network.conserved());
-            network.close();
-        }
-    }
-
     static RouterConfig example(final String file) throws IOException, ConfigException
     {
         return IosConfigParser.parse(Path.of("..", "examples", file));
