@@ -4,6 +4,7 @@ import net.dmvpnhub.crypto.PeerSas;
 import net.dmvpnhub.crypto.SecurityAssociation;
 import net.dmvpnhub.dataplane.HubTables;
 import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntArrayQueue;
 
 import java.util.ArrayDeque;
@@ -37,6 +38,8 @@ final class PeerSaRegistry
     /** In deadline order: every overlap is as long. */
     private final ArrayDeque<Overlap> overlaps = new ArrayDeque<>();
     private long rekeys;
+    /** {@link #endLifetimes}'s scratch: the SA ids due, kept so that the sweep makes no garbage. */
+    private final IntArrayList due = new IntArrayList();
     private int nextSaId = 1;
 
     /** {@link #keyedAtNs} of SAs no time lifetime ends. */
@@ -165,8 +168,9 @@ final class PeerSaRegistry
      */
     int endLifetimes(final long nowNs, final long hardNs, final java.util.function.IntPredicate inUse)
     {
-        final org.agrona.collections.IntArrayList due = new org.agrona.collections.IntArrayList();
-        nbmaBySaId.forEach((saId, nbma) ->
+        final IntArrayList due = this.due;
+        due.clear();
+        nbmaBySaId.forEachInt((saId, nbma) ->
         {
             if (keyedAtNs[saId] != NEVER && nowNs - keyedAtNs[saId] >= hardNs)
             {
