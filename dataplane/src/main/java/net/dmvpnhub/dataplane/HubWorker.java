@@ -2,7 +2,6 @@ package net.dmvpnhub.dataplane;
 
 import net.dmvpnhub.crypto.EspProcessor;
 import net.dmvpnhub.crypto.EspStatus;
-import net.dmvpnhub.crypto.PeerSas;
 import net.dmvpnhub.crypto.SecurityAssociation;
 import net.dmvpnhub.dataplane.fib.Adjacency;
 import net.dmvpnhub.dataplane.fib.Dir24Fib;
@@ -334,7 +333,7 @@ public final class HubWorker
         {
             counters.handedIn++;
         }
-        final SecurityAssociation sa = outboundSa(saId);
+        final SecurityAssociation sa = tables.outboundSa(saId);
         if (sa == null && config.requireEsp())
         {
             drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
@@ -667,7 +666,7 @@ public final class HubWorker
                 handOff(slot, frames.innerOffset[i], frames.innerLength[i], owner, saId, frames.peerNbma[i]);
                 continue;
             }
-            final SecurityAssociation sa = outboundSa(saId);
+            final SecurityAssociation sa = tables.outboundSa(saId);
             if (sa == null && config.requireEsp())
             {
                 drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
@@ -800,7 +799,7 @@ public final class HubWorker
             handOff(slot, offset, length, owner, peer.saId, peer.nbma);
             return;
         }
-        final SecurityAssociation sa = outboundSa(peer.saId);
+        final SecurityAssociation sa = tables.outboundSa(peer.saId);
         if (sa == null && config.requireEsp())
         {
             drop(slot, DropReasons.index(Drop.NO_OUTBOUND_SA));
@@ -839,12 +838,6 @@ public final class HubWorker
         {
             counters.redirectSignalsLost++;
         }
-    }
-
-    private SecurityAssociation outboundSa(final int saId)
-    {
-        final PeerSas sas = tables.peerSas(saId);
-        return sas == null ? null : sas.outbound();
     }
 
     /**

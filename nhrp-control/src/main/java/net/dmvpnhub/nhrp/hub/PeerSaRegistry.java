@@ -118,7 +118,7 @@ final class PeerSaRegistry
             // A rekey within the last one's overlap: that overlap's previous SA goes now.
             withdraw(endedEarly);
         }
-        retired.add(new Retired(tables.readers().retire(), 0, null, sas.switchOutbound(fresh.outbound())));
+        retired.add(new Retired(tables.readers().retire(), 0, null, tables.switchOutbound(saId, fresh.outbound())));
         overlaps.add(new Overlap(overlapDeadlineNs, saId, sas, sas.previousInbound()));
         rekeys++;
     }

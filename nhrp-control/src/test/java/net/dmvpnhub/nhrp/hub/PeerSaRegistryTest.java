@@ -73,6 +73,7 @@ class PeerSaRegistryTest
             assertSame(sas, tables.peerSas(saId), "rekeyed in place: a worker's id still finds the peer's SAs");
             assertNotSame(oldOut, sas.outbound());
             assertEquals(0x2001, sas.outbound().spi());
+            assertSame(sas.outbound(), tables.outboundSa(saId), "the workers' outbound array follows the switch");
             assertFalse(oldOut.isHardExpired(), "a packet a worker already took the old outbound SA for still leaves");
             final MutableDirectBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(512));
             assertEquals(EspStatus.OK, esp.encrypt(oldOut, buffer, 128, 40, 512));
@@ -122,6 +123,7 @@ class PeerSaRegistryTest
         assertEquals(0, registry.endLifetimes(hard - 1, hard, nbma -> nbma == SPOKE));
         assertEquals(2, registry.endLifetimes(hard, hard, nbma -> nbma == SPOKE));
         assertEquals(0, registry.saIdOf(lonely), "withdrawn with its id");
+        assertNull(tables.outboundSa(unused), "and gone from the workers' outbound array");
         assertNull(tables.spis().find(0x1001));
         assertEquals(used, registry.saIdOf(SPOKE), "in use: its id stays with the entry");
         assertTrue(tables.peerSas(used).outbound().isHardExpired());
