@@ -494,6 +494,7 @@ public final class ScaleRun
         ipsec.put("saLifetimeSeconds", o.saLifetimeS());
         ipsec.put("rekeysBySpokes", spokes.counters().get(Counter.REKEYS));
         ipsec.put("rekeysAtHub", hub.server().saRekeys());
+        ipsec.put("rekeysOfShortcutSas", spokes.directRekeys());
         s.put("ipsec", ipsec);
 
         s.put("latencyInHub", percentiles(timeline.hubLatency()));
@@ -587,6 +588,7 @@ public final class ScaleRun
         @SuppressWarnings("unchecked") final Map<String, Object> ipsec = (Map<String, Object>)s.get("ipsec");
         row(out, "SA rekeys, asked by spokes / done at the hub (lifetime " + ipsec.get("saLifetimeSeconds") + " s)",
             ipsec.get("rekeysBySpokes") + " / " + ipsec.get("rekeysAtHub"));
+        row(out, "SA rekeys of spoke-to-spoke (shortcut) pairs", ipsec.get("rekeysOfShortcutSas"));
         row(out, "time in the hub p50 / p99 / p99.9 / p99.99 / max (us)", percentileText(l));
         row(out, "end to end via the hub, spokes' queues included, p50 / p99 / p99.9 / p99.99 / max (us)", percentileText(e));
         row(out, "GC during traffic", s.get("gc"));

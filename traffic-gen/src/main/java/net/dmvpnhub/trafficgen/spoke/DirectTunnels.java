@@ -1,9 +1,12 @@
 package net.dmvpnhub.trafficgen.spoke;
 
 import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
+import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 
 /**
  * The IPsec SAs between spokes (the spoke-to-spoke tunnels of Phases 2 and 3), both ends held
@@ -14,17 +17,32 @@ import org.agrona.collections.Long2ObjectHashMap;
  * Each end counts the cache bindings that send through it; a pair is deleted (both ends, as an
  * IKE Delete would) when neither end has one left. An end whose peer moved to another NBMA
  * address keeps its half until its own bindings go (expiry or purge).
+ * <p>
+ * Pairs are rekeyed at their soft lifetime ({@link SimulatedIke#lifetime()}: 90% of its seconds,
+ * checked once a simulated second by {@link #maintain}, or of its kilobytes, checked as a sender
+ * sends by {@link #rekeyIfSoftExpired}), as one IKE quick mode between the two spokes would: both
+ * ends get a new pair of SPIs at once, each end sends under its new outbound SA from then on and
+ * accepts under both its new and its previous inbound SA until the overlap ends
+ * ({@link SaLifetime#OVERLAP_NS} later), so frames already on their way under the old SAs still
+ * arrive.
  */
 final class DirectTunnels implements AutoCloseable
 {
     private static final int FIRST_SPI = 0x4000_0000;
+    private static final long SECOND_NS = 1_000_000_000L;
 
     private final SimulatedIke ike;
     private final Long2ObjectHashMap<PeerSas> sas = new Long2ObjectHashMap<>();
     private final Long2LongHashMap references = new Long2LongHashMap(0);
+    /** When each end's SAs were last keyed (both ends of a pair hold the same time). */
+    private final Long2LongHashMap keyedAtNs = new Long2LongHashMap(0);
     private int nextSpi = FIRST_SPI;
+    private long nextSweepNs;
+    private boolean swept;
     private long established;
     private long deleted;
+    private long rekeys;
+    private final LongArrayList due = new LongArrayList();
 
     DirectTunnels(final SimulatedIke ike)
     {
@@ -39,7 +57,7 @@ final class DirectTunnels implements AutoCloseable
     /**
      * Makes sure both ends have SAs with each other (one simulated IKE exchange if not).
      */
-    void establish(final int aNbma, final int bNbma)
+    void establish(final int aNbma, final int bNbma, final long nowNs)
     {
         final long ab = key(aNbma, bNbma);
         final long ba = key(bNbma, aNbma);
@@ -53,7 +71,105 @@ final class DirectTunnels implements AutoCloseable
         final int bSpi = nextSpi++;
         sas.put(ab, ike.pair(aNbma, aSpi, bNbma, bSpi));
         sas.put(ba, ike.pair(bNbma, bSpi, aNbma, aSpi));
+        keyedAtNs.put(ab, nowNs);
+        keyedAtNs.put(ba, nowNs);
         established++;
+    }
+
+    /**
+     * Rekeys the pair of {@code localNbma} and {@code peerNbma} when the outbound SA
+     * {@code localNbma} is about to send under has reached its soft byte lifetime.
+     */
+    void rekeyIfSoftExpired(final int localNbma, final int peerNbma, final PeerSas end, final long nowNs)
+    {
+        if (end.outbound().isSoftExpired())
+        {
+            rekey(localNbma, peerNbma, nowNs);
+        }
+    }
+
+    /**
+     * Once a simulated second: rekeys the pairs whose soft time lifetime has come and ends the
+     * overlaps whose deadline passed (their previous inbound SAs are closed).
+     *
+     * @return pairs rekeyed plus overlaps ended.
+     */
+    int maintain(final long nowNs)
+    {
+        if (swept && nowNs - nextSweepNs < 0)
+        {
+            return 0;
+        }
+        swept = true;
+        nextSweepNs = nowNs + SECOND_NS;
+        final long softNs = ike.lifetime().softNs();
+        int work = 0;
+        for (final PeerSas end : sas.values())
+        {
+            final SecurityAssociation ended = end.expireOverlap(nowNs);
+            if (ended != null)
+            {
+                ended.close();
+                work++;
+            }
+        }
+        // Pairs due are collected first, then rekeyed, so that no map is written while it is walked.
+        for (final Long2LongHashMap.EntryIterator it = keyedAtNs.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            final long key = it.getLongKey();
+            final int local = (int)(key >>> 32);
+            final int peer = (int)key;
+            // Each pair once, from its lower address's end.
+            if (Integer.compareUnsigned(local, peer) < 0 && nowNs - (it.getLongValue() + softNs) >= 0 &&
+                sas.containsKey(key(peer, local)))
+            {
+                due.addLong(key);
+            }
+        }
+        for (int i = 0; i < due.size(); i++)
+        {
+            final long key = due.getLong(i);
+            rekey((int)(key >>> 32), (int)key, nowNs);
+            work++;
+        }
+        due.clear();
+        return work;
+    }
+
+    /**
+     * Both ends of the pair get new SAs: new inbound accepted beside the previous one until the
+     * overlap's end, new outbound used at once; the outbound SAs replaced are closed (what was
+     * sealed under them is already bytes on the wire).
+     */
+    void rekey(final int aNbma, final int bNbma, final long nowNs)
+    {
+        final long ab = key(aNbma, bNbma);
+        final long ba = key(bNbma, aNbma);
+        final PeerSas aEnd = sas.get(ab);
+        final PeerSas bEnd = sas.get(ba);
+        if (aEnd == null || bEnd == null)
+        {
+            return;
+        }
+        final int aSpi = nextSpi++;
+        final int bSpi = nextSpi++;
+        final long overlapEndNs = nowNs + SaLifetime.OVERLAP_NS;
+        switchTo(aEnd, ike.pair(aNbma, aSpi, bNbma, bSpi), overlapEndNs);
+        switchTo(bEnd, ike.pair(bNbma, bSpi, aNbma, aSpi), overlapEndNs);
+        keyedAtNs.put(ab, nowNs);
+        keyedAtNs.put(ba, nowNs);
+        rekeys++;
+    }
+
+    private static void switchTo(final PeerSas end, final PeerSas fresh, final long overlapEndNs)
+    {
+        final SecurityAssociation endedEarly = end.acceptInbound(fresh.currentInbound(), overlapEndNs);
+        if (endedEarly != null)
+        {
+            endedEarly.close();
+        }
+        end.switchOutbound(fresh.outbound()).close();
     }
 
     /** @return the SAs {@code localNbma} holds with {@code peerNbma}, or null. */
@@ -103,10 +219,20 @@ final class DirectTunnels implements AutoCloseable
     private void closeEnd(final long key)
     {
         final PeerSas end = sas.remove(key);
+        keyedAtNs.remove(key);
         if (end != null)
         {
-            end.outbound().close();
-            end.currentInbound().close();
+            closeAll(end);
+        }
+    }
+
+    private static void closeAll(final PeerSas end)
+    {
+        end.outbound().close();
+        end.currentInbound().close();
+        if (end.previousInbound() != null)
+        {
+            end.previousInbound().close();
         }
     }
 
@@ -126,15 +252,18 @@ final class DirectTunnels implements AutoCloseable
         return deleted;
     }
 
+    /** @return pairs rekeyed (both ends at once). */
+    long rekeys()
+    {
+        return rekeys;
+    }
+
     @Override
     public void close()
     {
-        sas.values().forEach(end ->
-        {
-            end.outbound().close();
-            end.currentInbound().close();
-        });
+        sas.values().forEach(DirectTunnels::closeAll);
         sas.clear();
         references.clear();
+        keyedAtNs.clear();
     }
 }

@@ -637,7 +637,9 @@ public final class Spokes implements Agent, AutoCloseable
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        int work = ikeAnswers();
+        // Shortcut SAs first: frames sealed under the SAs a rekey replaces may still be in the underlay, as on a real path.
+        int work = direct.maintain(nowNs);
+        work += ikeAnswers();
         work += receiveFromHub();
         work += deliverUnderlay();
         work += expireTimers();
@@ -1339,7 +1341,7 @@ public final class Spokes implements Agent, AutoCloseable
             counters.drop(s, SpokeDrop.UNEXPECTED_MESSAGE);
             return;
         }
-        direct.establish(nbma[s], requesterNbma);
+        direct.establish(nbma[s], requesterNbma, nowNs);
         int holdingTimeS = config.holdingTimeS();
         if (request.cieCount() > 0 && cie.wrap(request.buffer(), request.bodyOffset()).holdingTimeS() > 0)
         {
@@ -1460,7 +1462,7 @@ public final class Spokes implements Agent, AutoCloseable
         final long expiresNs = nowNs + holdingTimeS * SECOND_NS;
         final boolean withRoute = prefixLength != 32 || target != nextHop;
         boolean installed = false;
-        direct.establish(nbma[s], nextHopNbma);
+        direct.establish(nbma[s], nextHopNbma, nowNs);
         int b = cache.find(s, nextHop, 32);
         if (b != NONE && cache.kind(b) == SpokeCache.PENDING)
         {
@@ -1811,6 +1813,7 @@ public final class Spokes implements Agent, AutoCloseable
     private boolean sendDirect(final int s, final int slot, final int payloadLength, final int greProtocol, final PeerSas sas,
         final int peerNbma)
     {
+        direct.rekeyIfSoftExpired(nbma[s], peerNbma, sas, nowNs);
         final EspStatus status = encapsulator.encapsulate(underlaySlab, slot, payloadLength, greProtocol, sas.outbound(), nbma[s],
             peerNbma);
         if (status != EspStatus.OK)
@@ -2014,6 +2017,12 @@ public final class Spokes implements Agent, AutoCloseable
     public int directSaEnds()
     {
         return direct.ends();
+    }
+
+    /** @return rekeys of SA pairs between spokes (both ends at once, one count). */
+    public long directRekeys()
+    {
+        return direct.rekeys();
     }
 
     /** @return frames between spokes not yet delivered. */

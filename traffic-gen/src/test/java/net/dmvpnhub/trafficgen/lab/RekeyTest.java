@@ -10,13 +10,15 @@ import java.util.List;
 import static net.dmvpnhub.trafficgen.lab.SimulatedNetwork.SECOND;
 import static net.dmvpnhub.wire.Ipv4Address.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SAs rekeyed at their soft lifetime while traffic flows, with nothing lost: the Phase 1 lab with
  * IPsec and {@code crypto ipsec security-association lifetime seconds 120} (IOS's least) on every
  * router, traffic between the spokes through the hub for twelve simulated minutes, about six rekeys
- * of each spoke's SAs with the hub.
+ * of each spoke's SAs with the hub; and the Phase 3 lab with the same lifetime, traffic between the
+ * spokes over their shortcut for twelve minutes, about six rekeys of the spoke-to-spoke SAs.
  */
 class RekeyTest extends NetworkTest
 {
@@ -92,6 +94,97 @@ class RekeyTest extends NetworkTest
         assertTrue(r3.startsWith("interface: Tunnel999\n    current_peer 1.1.1.1 port 500\n"), r3);
         assertEquals(spi(r3, "outbound"), spi(hubToR3, "inbound"), r3 + hub);
         assertEquals(spi(r3, "inbound"), spi(hubToR3, "outbound"), r3 + hub);
+    }
+
+    @Test
+    void continuousTrafficOverAShortcutAcrossSeveralRekeysOfItsSasLosesNothing() throws Exception
+    {
+        network = phase3WithLifetime("crypto ipsec security-association lifetime seconds 120");
+        network.advance(30 * SECOND);
+        final Spokes spokes = network.lab().spokes();
+        final int host1 = parse("10.128.0.10");
+        final int host2 = parse("10.128.1.10");
+        // Each way once through the hub; each source spoke is redirected and installs its shortcut.
+        for (int i = 0; i < 2; i++)
+        {
+            spokes.sendData(0, host1, host2, 64);
+            network.advance(SECOND);
+            spokes.sendData(1, host2, host1, 64);
+            network.advance(SECOND);
+        }
+        assertEquals(DataPath.DIRECT, spokes.sendData(0, host1, host2, 64));
+        assertEquals(DataPath.DIRECT, spokes.sendData(1, host2, host1, 64));
+        network.advance(SECOND);
+        assertEquals(2, spokes.directSaEnds(), "one spoke-to-spoke SA pair, an end at each spoke");
+        final long hubForwarded = network.lab().hub().dataplane().totals().transmitted();
+        final long receivedBefore = spokes.counters().get(Counter.DATA_RECEIVED_DIRECT);
+        final long rekeysBefore = spokes.directRekeys();
+        boolean sawOverlap = false;
+        long sent = 0;
+        for (long t = 0; t < 12 * 60 * SECOND; t += 10_000_000L)
+        {
+            assertEquals(DataPath.DIRECT, spokes.sendData(0, host1, host2, 64), "at " + t);
+            assertEquals(DataPath.DIRECT, spokes.sendData(1, host2, host1, 64), "at " + t);
+            sent += 2;
+            network.advance(10_000_000L);
+            if (t % SECOND == 0)
+            {
+                final String show = network.show("SPOKE1", "show crypto ipsec sa");
+                sawOverlap |= show.substring(show.indexOf("current_peer 198.18.0.3")).contains("(previous)");
+            }
+        }
+        network.advance(11 * SECOND);
+        final long rekeys = spokes.directRekeys() - rekeysBefore;
+        assertTrue(rekeys >= 5 && rekeys <= 8, "the shortcut's SA pair rekeyed " + rekeys + " times in 12 minutes at a 120 s lifetime");
+        assertEquals(0, spokes.counters().get(Counter.DROPS), "the spokes dropped nothing");
+        assertEquals(sent, spokes.counters().get(Counter.DATA_RECEIVED_DIRECT) - receivedBefore, "every packet arrived, directly");
+        assertEquals(0, network.lab().hub().dataplane().totals().dropped(), "nor did the hub drop anything");
+        assertTrue(network.lab().hub().dataplane().totals().transmitted() - hubForwarded < 100,
+            "the hub saw only control traffic (registrations, renewals)");
+        assertTrue(sawOverlap, "show crypto ipsec sa gives the previous inbound SPI of the shortcut during an overlap");
+        assertEquals(2, spokes.directSaEnds(), "still one pair: rekeyed in place, nothing left behind");
+        // Both ends agree, and the overlaps are over.
+        final String one = network.show("SPOKE1", "show crypto ipsec sa");
+        final String two = network.show("SPOKE2", "show crypto ipsec sa");
+        final String oneToTwo = one.substring(one.indexOf("current_peer 198.18.0.3"));
+        final String twoToOne = two.substring(two.indexOf("current_peer 198.18.0.2"));
+        assertFalse(oneToTwo.contains("(previous)") || twoToOne.contains("(previous)"), one + two);
+        assertEquals(spi(oneToTwo, "outbound"), spi(twoToOne, "inbound"), one + two);
+        assertEquals(spi(oneToTwo, "inbound"), spi(twoToOne, "outbound"), one + two);
+    }
+
+    @Test
+    void aShortcutsSasAreRekeyedAtTheirSoftVolumeWithNothingLost() throws Exception
+    {
+        // 2560 KB (IOS's least): soft at 90%, about 1,680 packets of 1,400 bytes of ESP each way.
+        network = phase3WithLifetime("crypto ipsec security-association lifetime kilobytes 2560");
+        network.advance(30 * SECOND);
+        final Spokes spokes = network.lab().spokes();
+        final int host1 = parse("10.128.0.10");
+        final int host2 = parse("10.128.1.10");
+        for (int i = 0; i < 2; i++)
+        {
+            spokes.sendData(0, host1, host2, 64);
+            network.advance(SECOND);
+            spokes.sendData(1, host2, host1, 64);
+            network.advance(SECOND);
+        }
+        final long receivedBefore = spokes.counters().get(Counter.DATA_RECEIVED_DIRECT);
+        long sent = 0;
+        for (int i = 0; i < 8000; i++)
+        {
+            assertEquals(DataPath.DIRECT, spokes.sendData(0, host1, host2, 1372));
+            assertEquals(DataPath.DIRECT, spokes.sendData(1, host2, host1, 1372));
+            sent += 2;
+            network.advance(10_000_000L);
+        }
+        network.advance(SECOND);
+        final long rekeys = spokes.directRekeys();
+        // About 11 MB each way, soft at 2.3 MB: four rekeys, five if the count includes more than the payload.
+        assertTrue(rekeys >= 4 && rekeys <= 5, "rekeyed by volume " + rekeys + " times in 80 simulated seconds");
+        assertEquals(0, spokes.counters().get(Counter.DROPS), "the spokes dropped nothing");
+        assertEquals(sent, spokes.counters().get(Counter.DATA_RECEIVED_DIRECT) - receivedBefore, "every packet arrived, directly");
+        assertEquals(2, spokes.directSaEnds());
     }
 
     /** The first SPI after "inbound esp sas: spi: " or "outbound esp sas: spi: ". */
