@@ -120,9 +120,22 @@ public final class SimulatedIke
     public SecurityAssociation sa(
         final SecurityAssociation.Direction direction, final int senderNbma, final int receiverNbma, final int spi)
     {
+        return sa(direction, senderNbma, receiverNbma, spi, senderNbma, receiverNbma);
+    }
+
+    /**
+     * As {@link #sa(SecurityAssociation.Direction, int, int, int)} for an end behind a one-to-one
+     * NAT: the keys come from the addresses IKE saw ({@code senderWire}, {@code receiverWire}: the
+     * post-NAT ones, the same at both ends, as the exchange's own material would be), the
+     * selectors from the addresses this end's packets carry on its side of the NAT.
+     */
+    public SecurityAssociation sa(
+        final SecurityAssociation.Direction direction, final int senderWire, final int receiverWire, final int spi, final int senderNbma,
+        final int receiverNbma)
+    {
         final boolean inbound = direction == SecurityAssociation.Direction.INBOUND;
         return new SecurityAssociation(spi, direction, SecurityAssociation.Mode.TRANSPORT, extendedSequenceNumbers, ReplayWindow.DEFAULT_SIZE,
-            lifetime.bytes(), provider.newEngine(transform, keyMaterial(senderNbma, receiverNbma, spi), extendedSequenceNumbers, !inbound),
+            lifetime.bytes(), provider.newEngine(transform, keyMaterial(senderWire, receiverWire, spi), extendedSequenceNumbers, !inbound),
             inbound ? senderNbma : receiverNbma, inbound ? receiverNbma : senderNbma);
     }
 
@@ -132,9 +145,18 @@ public final class SimulatedIke
      */
     public PeerSas pair(final int localNbma, final int localInboundSpi, final int peerNbma, final int peerInboundSpi)
     {
+        return pair(localNbma, localNbma, localInboundSpi, peerNbma, peerInboundSpi);
+    }
+
+    /**
+     * As {@link #pair(int, int, int, int)} for an end behind a one-to-one NAT: {@code localNbma}
+     * is its own address, {@code localWire} the one its peer sees.
+     */
+    public PeerSas pair(final int localNbma, final int localWire, final int localInboundSpi, final int peerNbma, final int peerInboundSpi)
+    {
         return new PeerSas(
-            sa(SecurityAssociation.Direction.OUTBOUND, localNbma, peerNbma, peerInboundSpi),
-            sa(SecurityAssociation.Direction.INBOUND, peerNbma, localNbma, localInboundSpi));
+            sa(SecurityAssociation.Direction.OUTBOUND, localWire, peerNbma, peerInboundSpi, localNbma, peerNbma),
+            sa(SecurityAssociation.Direction.INBOUND, peerNbma, localWire, localInboundSpi, peerNbma, localNbma));
     }
 
     private static byte[] hmac(final byte[] key, final byte[] data)

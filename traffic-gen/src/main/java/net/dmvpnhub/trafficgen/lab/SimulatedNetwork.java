@@ -140,6 +140,17 @@ public final class SimulatedNetwork implements AutoCloseable
      */
     public static SimulatedNetwork build(final List<RouterConfig> routers) throws ConfigException
     {
+        return build(routers, Map.of());
+    }
+
+    /**
+     * @param routers parsed configurations, one per router, in the order routers are listed.
+     * @param nats for the spokes that sit behind a one-to-one NAT, the address it gives their
+     *             packets ({@link net.dmvpnhub.trafficgen.spoke.Spokes#natAddress}).
+     * @throws ConfigException naming every inconsistency as {@code file:line: reason}.
+     */
+    public static SimulatedNetwork build(final List<RouterConfig> routers, final Map<RouterConfig, Integer> nats) throws ConfigException
+    {
         final List<String> problems = new ArrayList<>();
         if (routers.isEmpty())
         {
@@ -204,7 +215,7 @@ public final class SimulatedNetwork implements AutoCloseable
         {
             throw new ConfigException(problems);
         }
-        return assemble(routers, hubConfig, hub, spokes);
+        return assemble(routers, hubConfig, hub, spokes, nats);
     }
 
     private static boolean isHub(final RouterConfig.Interface tunnel)
@@ -439,7 +450,8 @@ public final class SimulatedNetwork implements AutoCloseable
     }
 
     private static SimulatedNetwork assemble(
-        final List<RouterConfig> files, final RouterConfig hubConfig, final HubSpec hub, final List<SpokeFile> spokes)
+        final List<RouterConfig> files, final RouterConfig hubConfig, final HubSpec hub, final List<SpokeFile> spokes,
+        final Map<RouterConfig, Integer> nats) throws ConfigException
     {
         final SpokeFile first = spokes.isEmpty() ? null : spokes.get(0);
         final SpokeConfig.Phase phase = first == null ? SpokeConfig.Phase.PHASE_3 : first.phase();
@@ -479,6 +491,32 @@ public final class SimulatedNetwork implements AutoCloseable
         {
             lab.routing().lan(s.tunnel().address(), s.lan());
             index.put(s.config(), lab.spokes().addSpoke(s.tunnel().address(), s.nbma(), s.lan(), s.lanAddress()));
+        }
+        final List<String> natProblems = new ArrayList<>();
+        nats.forEach((config, nat) ->
+        {
+            if (nat == 0)
+            {
+                return;
+            }
+            if (!index.containsKey(config))
+            {
+                natProblems.add(config.source() + ": a NAT in front of the hub is not simulated; only spokes can sit behind one");
+                return;
+            }
+            try
+            {
+                lab.spokes().natAddress(index.get(config), nat);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                natProblems.add(config.source() + ": NAT address " + Ipv4Address.toString(nat) + " is another router's address");
+            }
+        });
+        if (!natProblems.isEmpty())
+        {
+            lab.close();
+            throw new ConfigException(natProblems);
         }
         for (final RouterConfig config : files)
         {
@@ -1117,6 +1155,17 @@ public final class SimulatedNetwork implements AutoCloseable
     public void changeNbma(final String routerName, final int newNbma)
     {
         lab.spokes().changeNbma(spokeIndex(routerName, "changing the NBMA address"), newNbma);
+        lab.driver().runUntilIdle();
+    }
+
+    /**
+     * Puts a spoke behind a one-to-one NAT that gives its packets {@code postNatNbma} as their
+     * source ({@code 0}: no NAT); it keys and registers again from there
+     * ({@link net.dmvpnhub.trafficgen.spoke.Spokes#natAddress}).
+     */
+    public void natAddress(final String routerName, final int postNatNbma)
+    {
+        lab.spokes().natAddress(spokeIndex(routerName, "a NAT"), postNatNbma);
         lab.driver().runUntilIdle();
     }
 

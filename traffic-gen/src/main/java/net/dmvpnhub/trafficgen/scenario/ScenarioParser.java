@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * run in the order written, so time never goes back. COMMAND is {@code show ...} (anything the
  * router's show commands accept, with {@code json} at the end for JSON), {@code ping ADDRESS
  * [repeat N] [size BYTES]}, {@code traceroute ADDRESS}, {@code nbma ADDRESS} (the router's
- * underlay address changes), {@code shutdown} or {@code no shutdown} (its tunnel interface).
+ * underlay address changes), {@code nat ADDRESS} or {@code no nat} (a one-to-one NAT in front of
+ * it gives its packets ADDRESS), {@code shutdown} or {@code no shutdown} (its tunnel interface).
  * <p>
  * Every line is checked, and every configuration file is parsed; all problems are reported
  * together, each as {@code file:line: reason}. Nothing is returned unless there are none.
@@ -124,9 +125,15 @@ public final class ScenarioParser
 
     private void router(final String[] words)
     {
-        if (words.length != 2)
+        if (words.length != 2 && !(words.length == 4 && words[2].equals("nat")))
         {
-            error("expected 'router FILE' (one configuration file, relative to the script's folder)");
+            error("expected 'router FILE' (one configuration file, relative to the script's folder), or 'router FILE nat ADDRESS' " +
+                "(a spoke behind a one-to-one NAT that gives its packets ADDRESS)");
+            return;
+        }
+        final long nat = words.length == 4 ? address(words[3]) : 0;
+        if (nat < 0)
+        {
             return;
         }
         if (!pending.isEmpty())
@@ -147,7 +154,7 @@ public final class ScenarioParser
                     return;
                 }
             }
-            routers.add(new ScenarioScript.RouterFile(path, config, lineNumber));
+            routers.add(new ScenarioScript.RouterFile(path, config, lineNumber, (int)nat));
         }
         catch (final NoSuchFileException e)
         {
@@ -284,6 +291,14 @@ public final class ScenarioParser
                 }
                 final long nbma = address(w.get(1));
                 return nbma < 0 ? null : new ScenarioScript.ChangeNbma((int)nbma);
+            case "nat":
+                if (w.size() != 2)
+                {
+                    error("expected 'nat ADDRESS' (the address a one-to-one NAT in front of the router gives its packets)");
+                    return null;
+                }
+                final long postNat = address(w.get(1));
+                return postNat < 0 ? null : new ScenarioScript.Nat((int)postNat);
             case "shutdown":
                 if (w.size() != 1)
                 {
@@ -292,14 +307,18 @@ public final class ScenarioParser
                 }
                 return new ScenarioScript.Shutdown();
             case "no":
+                if (w.size() == 2 && w.get(1).equals("nat"))
+                {
+                    return new ScenarioScript.Nat(0);
+                }
                 if (w.size() != 2 || !w.get(1).equals("shutdown"))
                 {
-                    error("unknown command '" + commandText + "' (of the 'no' commands only 'no shutdown' is accepted)");
+                    error("unknown command '" + commandText + "' (of the 'no' commands only 'no shutdown' and 'no nat' are accepted)");
                     return null;
                 }
                 return new ScenarioScript.NoShutdown();
             default:
-                error("unknown command '" + commandText + "': expected show, ping, traceroute, nbma, shutdown or no shutdown");
+                error("unknown command '" + commandText + "': expected show, ping, traceroute, nbma, nat, no nat, shutdown or no shutdown");
                 return null;
         }
     }

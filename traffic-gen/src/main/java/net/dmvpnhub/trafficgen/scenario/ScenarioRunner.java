@@ -1,12 +1,15 @@
 package net.dmvpnhub.trafficgen.scenario;
 
 import net.dmvpnhub.nhrp.config.ConfigException;
+import net.dmvpnhub.nhrp.config.RouterConfig;
 import net.dmvpnhub.trafficgen.lab.SimulatedNetwork;
 import net.dmvpnhub.trafficgen.scenario.ScenarioScript.Step;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a {@link ScenarioScript} against the {@link SimulatedNetwork} its configurations build,
@@ -34,7 +37,9 @@ public final class ScenarioRunner implements AutoCloseable
      */
     public static ScenarioRunner prepare(final ScenarioScript script) throws ConfigException
     {
-        final SimulatedNetwork network = SimulatedNetwork.build(script.routers().stream().map(ScenarioScript.RouterFile::config).toList());
+        final Map<RouterConfig, Integer> nats = new HashMap<>();
+        script.routers().forEach(r -> nats.put(r.config(), r.natNbma()));
+        final SimulatedNetwork network = SimulatedNetwork.build(script.routers().stream().map(ScenarioScript.RouterFile::config).toList(), nats);
         final List<String> problems = new ArrayList<>();
         for (final Step step : script.steps())
         {
@@ -108,6 +113,11 @@ public final class ScenarioRunner implements AutoCloseable
             case ScenarioScript.ChangeNbma nbma ->
             {
                 network.changeNbma(router, nbma.nbma());
+                yield "";
+            }
+            case ScenarioScript.Nat nat ->
+            {
+                network.natAddress(router, nat.postNatNbma());
                 yield "";
             }
             case ScenarioScript.Shutdown ignored ->

@@ -21,7 +21,11 @@ public record ScenarioScript(String source, List<RouterFile> routers, List<Step>
      * @param config what it configures.
      * @param line   the script line that names it.
      */
-    public record RouterFile(Path path, RouterConfig config, int line)
+    /**
+     * A {@code router} line: the configuration, and the address a one-to-one NAT in front of the
+     * router gives its packets from the start ({@code router FILE nat ADDRESS}), or 0.
+     */
+    public record RouterFile(Path path, RouterConfig config, int line, int natNbma)
     {
     }
 
@@ -58,6 +62,14 @@ public record ScenarioScript(String source, List<RouterFile> routers, List<Step>
 
     /** {@code nbma ADDRESS}: the router's underlay address changes (a spoke on a dynamic IP). */
     public record ChangeNbma(int nbma) implements Command
+    {
+    }
+
+    /**
+     * {@code nat ADDRESS}: a one-to-one NAT in front of the router now gives its packets ADDRESS
+     * as their source; {@code no nat} takes it away (address 0).
+     */
+    public record Nat(int postNatNbma) implements Command
     {
     }
 

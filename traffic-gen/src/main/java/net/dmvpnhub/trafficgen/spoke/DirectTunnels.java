@@ -12,7 +12,9 @@ import org.agrona.collections.LongArrayList;
  * The IPsec SAs between spokes (the spoke-to-spoke tunnels of Phases 2 and 3), both ends held
  * here because both spokes live in this process: what an IKE exchange between them would have
  * settled is derived for both at once ({@link SimulatedIke}), keyed by (local NBMA, peer NBMA)
- * since SAs belong to addresses, not to spokes.
+ * since SAs belong to addresses, not to spokes. The local address is the spoke's own; the peer's
+ * is the one that reaches it, which for a spoke behind a NAT is its post-NAT address
+ * ({@link Addresses}): each end's SAs are bound to what that end sees.
  * <p>
  * Each end counts the cache bindings that send through it; a pair is deleted (both ends, as an
  * IKE Delete would) when neither end has one left. An end whose peer moved to another NBMA
@@ -28,10 +30,21 @@ import org.agrona.collections.LongArrayList;
  */
 final class DirectTunnels implements AutoCloseable
 {
+    /** How a spoke's own NBMA address and the one its packets carry past its NAT relate. */
+    interface Addresses
+    {
+        /** @return the own address of the spoke reached at {@code wire} ({@code wire} itself without a NAT). */
+        int ownOf(int wire);
+
+        /** @return the address that reaches the spoke whose own address is {@code own}. */
+        int wireOf(int own);
+    }
+
     private static final int FIRST_SPI = 0x4000_0000;
     private static final long SECOND_NS = 1_000_000_000L;
 
     private final SimulatedIke ike;
+    private final Addresses addresses;
     private final Long2ObjectHashMap<PeerSas> sas = new Long2ObjectHashMap<>();
     private final Long2LongHashMap references = new Long2LongHashMap(0);
     /** When each end's SAs were last keyed (both ends of a pair hold the same time). */
@@ -44,9 +57,10 @@ final class DirectTunnels implements AutoCloseable
     private long rekeys;
     private final LongArrayList due = new LongArrayList();
 
-    DirectTunnels(final SimulatedIke ike)
+    DirectTunnels(final SimulatedIke ike, final Addresses addresses)
     {
         this.ike = ike;
+        this.addresses = addresses;
     }
 
     static long key(final int localNbma, final int peerNbma)
@@ -54,13 +68,22 @@ final class DirectTunnels implements AutoCloseable
         return (long)localNbma << 32 | peerNbma & 0xFFFF_FFFFL;
     }
 
+    /** The key of the other end of the end {@code (localNbma, peerNbma)}. */
+    private long otherEnd(final int localNbma, final int peerNbma)
+    {
+        return key(addresses.ownOf(peerNbma), addresses.wireOf(localNbma));
+    }
+
     /**
      * Makes sure both ends have SAs with each other (one simulated IKE exchange if not).
+     *
+     * @param aNbma spoke A's own address.
+     * @param bNbma the address that reaches spoke B.
      */
     void establish(final int aNbma, final int bNbma, final long nowNs)
     {
         final long ab = key(aNbma, bNbma);
-        final long ba = key(bNbma, aNbma);
+        final long ba = otherEnd(aNbma, bNbma);
         if (sas.containsKey(ab) && sas.containsKey(ba))
         {
             return;
@@ -69,8 +92,8 @@ final class DirectTunnels implements AutoCloseable
         closeEnd(ba);
         final int aSpi = nextSpi++;
         final int bSpi = nextSpi++;
-        sas.put(ab, ike.pair(aNbma, aSpi, bNbma, bSpi));
-        sas.put(ba, ike.pair(bNbma, bSpi, aNbma, aSpi));
+        sas.put(ab, ike.pair(aNbma, (int)ba, aSpi, bNbma, bSpi));
+        sas.put(ba, ike.pair((int)(ba >>> 32), bNbma, bSpi, (int)ba, aSpi));
         keyedAtNs.put(ab, nowNs);
         keyedAtNs.put(ba, nowNs);
         established++;
@@ -120,9 +143,9 @@ final class DirectTunnels implements AutoCloseable
             final long key = it.getLongKey();
             final int local = (int)(key >>> 32);
             final int peer = (int)key;
-            // Each pair once, from its lower address's end.
-            if (Integer.compareUnsigned(local, peer) < 0 && nowNs - (it.getLongValue() + softNs) >= 0 &&
-                sas.containsKey(key(peer, local)))
+            // Each pair once, from the end whose address (as the other sees it) is the lower.
+            if (Integer.compareUnsigned(addresses.wireOf(local), peer) < 0 && nowNs - (it.getLongValue() + softNs) >= 0 &&
+                sas.containsKey(otherEnd(local, peer)))
             {
                 due.addLong(key);
             }
@@ -145,7 +168,7 @@ final class DirectTunnels implements AutoCloseable
     void rekey(final int aNbma, final int bNbma, final long nowNs)
     {
         final long ab = key(aNbma, bNbma);
-        final long ba = key(bNbma, aNbma);
+        final long ba = otherEnd(aNbma, bNbma);
         final PeerSas aEnd = sas.get(ab);
         final PeerSas bEnd = sas.get(ba);
         if (aEnd == null || bEnd == null)
@@ -155,8 +178,8 @@ final class DirectTunnels implements AutoCloseable
         final int aSpi = nextSpi++;
         final int bSpi = nextSpi++;
         final long overlapEndNs = nowNs + SaLifetime.OVERLAP_NS;
-        switchTo(aEnd, ike.pair(aNbma, aSpi, bNbma, bSpi), overlapEndNs);
-        switchTo(bEnd, ike.pair(bNbma, bSpi, aNbma, aSpi), overlapEndNs);
+        switchTo(aEnd, ike.pair(aNbma, (int)ba, aSpi, bNbma, bSpi), overlapEndNs);
+        switchTo(bEnd, ike.pair((int)(ba >>> 32), bNbma, bSpi, (int)ba, aSpi), overlapEndNs);
         keyedAtNs.put(ab, nowNs);
         keyedAtNs.put(ba, nowNs);
         rekeys++;
@@ -200,7 +223,7 @@ final class DirectTunnels implements AutoCloseable
     void release(final int localNbma, final int peerNbma)
     {
         final long ab = key(localNbma, peerNbma);
-        final long ba = key(peerNbma, localNbma);
+        final long ba = otherEnd(localNbma, peerNbma);
         final long left = references.get(ab) - 1;
         if (left > 0)
         {

@@ -51,22 +51,31 @@ public final class NhcMessages
 
     /**
      * Resolution Request (section 5.2.1) for {@code target}, sent to the NHS; the CIE offers the
-     * requester's own binding for the holding time, which the responder may cache.
+     * requester's own binding for the holding time, which the responder may cache. A spoke the hub
+     * found behind a NAT ({@code postNatNbma} not 0) adds a Cisco NAT Address extension with its
+     * post-NAT address, the one the responder must answer and build its tunnel to.
      */
     int resolutionRequest(
-        final NhrpPacketWriter writer, final int requestId, final int nbma, final int tunnel, final int target, final int holdingTimeS)
+        final NhrpPacketWriter writer, final int requestId, final int nbma, final int tunnel, final int target, final int holdingTimeS,
+        final int postNatNbma)
     {
         writer.header(Nhrp.TYPE_RESOLUTION_REQUEST, Nhrp.DEFAULT_HOP_COUNT)
             .mandatory(RESOLUTION_REQUEST_FLAGS, requestId, nbma, tunnel, target)
             .cie(Nhrp.CIE_SUCCESS, 32, mtu, holdingTimeS, 0);
-        return requestExtensions(writer);
+        return requestExtensions(writer, postNatNbma, tunnel, holdingTimeS);
     }
 
     private int requestExtensions(final NhrpPacketWriter writer)
     {
+        return requestExtensions(writer, 0, 0, 0);
+    }
+
+    private int requestExtensions(final NhrpPacketWriter writer, final int postNatNbma, final int tunnel, final int holdingTimeS)
+    {
         writer.emptyExtension(Nhrp.EXTENSION_RESPONDER_ADDRESS, false)
             .emptyExtension(Nhrp.EXTENSION_FORWARD_TRANSIT_NHS_RECORD, false)
             .emptyExtension(Nhrp.EXTENSION_REVERSE_TRANSIT_NHS_RECORD, false);
+        natExtension(writer, postNatNbma, tunnel, holdingTimeS);
         if (authentication != null)
         {
             writer.authenticationExtension(authentication, true);
@@ -78,17 +87,30 @@ public final class NhcMessages
      * Resolution Reply (section 5.2.2) from the station that owns the target, sent straight to the
      * requester: the request's mandatory part with A (authoritative: the owner answers), one CIE
      * with the prefix that covers the target (a whole LAN), this spoke's NBMA and tunnel address,
-     * and the holding time; the request's extensions with the Responder Address filled in.
+     * and the holding time; the request's extensions with the Responder Address filled in, and in
+     * place of the requester's Cisco NAT Address extension this spoke's own when it is behind a NAT
+     * ({@code postNatNbma} not 0).
      */
     int resolutionReply(
         final NhrpPacketWriter writer, final NhrpPacket request, final int prefixLength, final int holdingTimeS, final int nbma,
-        final int tunnel)
+        final int tunnel, final int postNatNbma)
     {
         writer.header(Nhrp.TYPE_RESOLUTION_REPLY, Nhrp.DEFAULT_HOP_COUNT)
             .mandatory(request.flags() | Nhrp.FLAG_RESOLUTION_A, request.requestId(), request.sourceNbma(), request.sourceProtocol(),
                 request.destinationProtocol())
             .cie(Nhrp.CIE_SUCCESS, prefixLength, mtu, holdingTimeS, 0, nbma, tunnel);
-        return replyExtensions(writer, request, nbma, tunnel, holdingTimeS);
+        return replyExtensions(writer, request, nbma, tunnel, holdingTimeS, postNatNbma);
+    }
+
+    /** A Cisco NAT Address extension: one CIE binding {@code tunnel} to its post-NAT address; nothing when there is none. */
+    private void natExtension(final NhrpPacketWriter writer, final int postNatNbma, final int tunnel, final int holdingTimeS)
+    {
+        if (postNatNbma != 0)
+        {
+            writer.openExtension(Nhrp.EXTENSION_CISCO_NAT_ADDRESS, false)
+                .cie(Nhrp.CIE_SUCCESS, 32, mtu, holdingTimeS, 0, postNatNbma, tunnel)
+                .closeExtension();
+        }
     }
 
     /**
@@ -129,7 +151,8 @@ public final class NhcMessages
     }
 
     private int replyExtensions(
-        final NhrpPacketWriter writer, final NhrpPacket request, final int nbma, final int tunnel, final int holdingTimeS)
+        final NhrpPacketWriter writer, final NhrpPacket request, final int nbma, final int tunnel, final int holdingTimeS,
+        final int postNatNbma)
     {
         if (request.extensionsOffset() >= 0)
         {
@@ -151,13 +174,14 @@ public final class NhcMessages
                         writer.authenticationExtension(authentication, extension.isCompulsory());
                     }
                 }
-                else if (type != Nhrp.EXTENSION_END)
+                else if (type != Nhrp.EXTENSION_END && type != Nhrp.EXTENSION_CISCO_NAT_ADDRESS)
                 {
                     writer.copyExtension(request.buffer(), offset, next - offset);
                 }
                 offset = next;
             }
         }
+        natExtension(writer, postNatNbma, tunnel, holdingTimeS);
         return writer.endExtensions().finish();
     }
 }

@@ -30,5 +30,7 @@ public enum SpokeEvent
     TRAFFIC_INDICATION,
     ERROR_INDICATION,
     NBMA_CHANGED,
+    /** The one-to-one NAT in front of the spoke changed (detail: the new post-NAT address, 0 for none). */
+    NAT_CHANGED,
     STOPPED
 }

@@ -172,6 +172,7 @@ public final class Spokes implements Agent, AutoCloseable
     private final NhcMessages messages;
     private final NhrpPacketWriter writer = new NhrpPacketWriter();
     private final NhrpCieFlyweight cie = new NhrpCieFlyweight();
+    private final NhrpCieFlyweight natCie = new NhrpCieFlyweight();
     private final NhrpExtensionFlyweight extension = new NhrpExtensionFlyweight();
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final Icmp4Flyweight icmp = new Icmp4Flyweight();
@@ -208,6 +209,13 @@ public final class Spokes implements Agent, AutoCloseable
     /** When the spoke last sent the hub a data packet (not NHRP), or {@link Long#MIN_VALUE}. */
     private long[] dataToHubNs;
     private PeerSas[] hubSas;
+    /**
+     * The address a one-to-one NAT in front of the spoke gives its packets (they leave with it as
+     * their source, and what arrives for it is translated back to {@link #nbma}), or 0: no NAT.
+     */
+    private int[] natNbma;
+    /** The spoke's post-NAT address as the hub's Cisco NAT Address extension told it, or 0. */
+    private int[] learnedNat;
     private int nextHubSpi = FIRST_HUB_SPI;
     private int identification;
     private long nowNs;
@@ -246,7 +254,22 @@ public final class Spokes implements Agent, AutoCloseable
         final int initial = Math.max(16, capacity);
         this.timers = new CoalescingTimerWheel(nowNs, TICK_NS, TICKS_PER_WHEEL, initial * 2);
         this.cache = new SpokeCache(initial, initial * 2);
-        this.direct = new DirectTunnels(ike);
+        this.direct = new DirectTunnels(ike, new DirectTunnels.Addresses()
+        {
+            @Override
+            public int ownOf(final int wire)
+            {
+                final int s = spokeByNbma.get(wire);
+                return s == NONE ? wire : nbma[s];
+            }
+
+            @Override
+            public int wireOf(final int own)
+            {
+                final int s = spokeByNbma.get(own);
+                return s == NONE ? own : wireNbma(s);
+            }
+        });
         this.counters = new SpokeCounters(initial);
         this.decoder = new TunnelFrameDecoder(ike.transform().ivLength(), ike.transform().icvLength());
         this.encapsulator = new TunnelEncapsulator(config.tunnelKey());
@@ -291,6 +314,8 @@ public final class Spokes implements Agent, AutoCloseable
         dataToHubNs = dataToHubNs == null ? new long[capacity] : Arrays.copyOf(dataToHubNs, capacity);
         Arrays.fill(dataToHubNs, old, capacity, Long.MIN_VALUE);
         hubSas = hubSas == null ? new PeerSas[capacity] : Arrays.copyOf(hubSas, capacity);
+        natNbma = natNbma == null ? new int[capacity] : Arrays.copyOf(natNbma, capacity);
+        learnedNat = learnedNat == null ? new int[capacity] : Arrays.copyOf(learnedNat, capacity);
         Arrays.fill(spokeTimer, old, capacity, NONE);
         Arrays.fill(saTimer, old, capacity, NONE);
         if (old > 0)
@@ -416,7 +441,53 @@ public final class Spokes implements Agent, AutoCloseable
         {
             throw new IllegalArgumentException("NBMA address already in use: " + Ipv4Address.toString(newNbma));
         }
-        final int oldNbma = nbma[s];
+        readdress(s, newNbma, natNbma[s]);
+        counters.add(s, Counter.NBMA_CHANGES);
+        event(s, SpokeEvent.NBMA_CHANGED, newNbma);
+        restart(s);
+    }
+
+    /**
+     * Puts spoke {@code s} behind a one-to-one (static) NAT that gives its packets the source
+     * {@code publicNbma}, or takes it out from behind one ({@code publicNbma} 0). The spoke keeps
+     * its own address and claims it in NHRP; the hub sees the post-NAT one, marks the binding NAT
+     * (IOS's {@code show dmvpn} attribute N) and returns it in a Cisco NAT Address extension, which
+     * the spoke then puts in its resolution requests and replies so that other spokes build their
+     * shortcuts to the address that reaches it. Its peers see a new address: like
+     * {@link #changeNbma}, the spoke tells those holding its binding, drops its cache and SAs, and
+     * keys and registers again. ESP goes through the NAT as it is (no UDP encapsulation, RFC
+     * 3948): a one-to-one NAT rewrites only the addresses.
+     */
+    public void natAddress(final int s, final int publicNbma)
+    {
+        nowNs = clock.nanoTime();
+        if (publicNbma == natNbma[s])
+        {
+            return;
+        }
+        if (publicNbma != 0 && (spokeByNbma.containsKey(publicNbma) || publicNbma == config.hubNbma()))
+        {
+            throw new IllegalArgumentException("NBMA address already in use: " + Ipv4Address.toString(publicNbma));
+        }
+        readdress(s, nbma[s], publicNbma);
+        event(s, SpokeEvent.NAT_CHANGED, publicNbma);
+        restart(s);
+    }
+
+    /** @return the address spoke {@code s}'s packets carry as their source once past its NAT (its own without one). */
+    public int wireNbma(final int s)
+    {
+        return natNbma[s] != 0 ? natNbma[s] : nbma[s];
+    }
+
+    /** @return the post-NAT address the hub reported to spoke {@code s}, or 0 when it reported none. */
+    public int learnedNatNbma(final int s)
+    {
+        return learnedNat[s];
+    }
+
+    private void readdress(final int s, final int newNbma, final int newNat)
+    {
         for (int e = cache.first(s); e != NONE; e = cache.next(e))
         {
             if (cache.kind(e) == SpokeCache.BINDING && cache.has(e, SpokeCache.FLAG_HOLDS_OUR_MAPPING))
@@ -427,12 +498,24 @@ public final class Spokes implements Agent, AutoCloseable
         removeAllEntries(s);
         closeHubSas(s);
         registrationId[s] = 0;
-        spokeByNbma.remove(oldNbma);
-        spokeByNbma.put(newNbma, s);
+        spokeByNbma.remove(nbma[s]);
+        if (natNbma[s] != 0)
+        {
+            spokeByNbma.remove(natNbma[s]);
+        }
         nbma[s] = newNbma;
+        natNbma[s] = newNat;
+        learnedNat[s] = 0;
+        spokeByNbma.put(newNbma, s);
+        if (newNat != 0)
+        {
+            spokeByNbma.put(newNat, s);
+        }
         hubInboundSpi[s] = 0;
-        counters.add(s, Counter.NBMA_CHANGES);
-        event(s, SpokeEvent.NBMA_CHANGED, newNbma);
+    }
+
+    private void restart(final int s)
+    {
         if (state[s] != SpokeState.DOWN.ordinal())
         {
             attempts[s] = 0;
@@ -675,7 +758,7 @@ public final class Spokes implements Agent, AutoCloseable
             }
             // Every answer is adopted in order: the hub replaced its SAs for each exchange too.
             closeHubSas(s);
-            hubSas[s] = ike.pair(nbma[s], hubInboundSpi[s], config.hubNbma(), hubSpi);
+            hubSas[s] = ike.pair(nbma[s], wireNbma(s), hubInboundSpi[s], config.hubNbma(), hubSpi);
             counters.add(s, Counter.IKE_EXCHANGES);
             event(s, SpokeEvent.IKE_DONE, hubSpi);
             saTimer(s, T_REKEY, nowNs + ike.lifetime().softNs());
@@ -841,7 +924,7 @@ public final class Spokes implements Agent, AutoCloseable
             hubInboundSpi[s] = nextHubSpi++;
         }
         state[s] = (byte)SpokeState.IKE.ordinal();
-        if (ikeRequests.offer((long)nbma[s] << 32 | hubInboundSpi[s] & 0xFFFF_FFFFL))
+        if (ikeRequests.offer((long)wireNbma(s) << 32 | hubInboundSpi[s] & 0xFFFF_FFFFL))
         {
             event(s, SpokeEvent.IKE_REQUESTED, hubInboundSpi[s]);
         }
@@ -890,7 +973,8 @@ public final class Spokes implements Agent, AutoCloseable
         {
             final int spi = nextHubSpi++;
             final SecurityAssociation previous = sas.acceptInbound(
-                ike.sa(SecurityAssociation.Direction.INBOUND, config.hubNbma(), nbma[s], spi), nowNs + SaLifetime.OVERLAP_NS);
+                ike.sa(SecurityAssociation.Direction.INBOUND, config.hubNbma(), wireNbma(s), spi, config.hubNbma(), nbma[s]),
+                nowNs + SaLifetime.OVERLAP_NS);
             if (previous != null)
             {
                 previous.close();
@@ -899,7 +983,7 @@ public final class Spokes implements Agent, AutoCloseable
             hubInboundSpi[s] = spi;
             event(s, SpokeEvent.REKEY_REQUESTED, spi);
         }
-        if (!ikeRequests.offer((long)nbma[s] << 32 | rekeySpi[s] & 0xFFFF_FFFFL))
+        if (!ikeRequests.offer((long)wireNbma(s) << 32 | rekeySpi[s] & 0xFFFF_FFFFL))
         {
             counters.drop(s, SpokeDrop.IKE_RING_FULL);
         }
@@ -910,7 +994,8 @@ public final class Spokes implements Agent, AutoCloseable
     private void rekeyed(final int s, final int hubSpi)
     {
         rekeySpi[s] = 0;
-        hubSas[s].switchOutbound(ike.sa(SecurityAssociation.Direction.OUTBOUND, nbma[s], config.hubNbma(), hubSpi)).close();
+        hubSas[s].switchOutbound(ike.sa(SecurityAssociation.Direction.OUTBOUND, wireNbma(s), config.hubNbma(), hubSpi, nbma[s],
+            config.hubNbma())).close();
         counters.add(s, Counter.REKEYS);
         event(s, SpokeEvent.REKEYED, hubSpi);
         saTimer(s, T_OVERLAP_END, nowNs + SaLifetime.OVERLAP_NS);
@@ -964,6 +1049,8 @@ public final class Spokes implements Agent, AutoCloseable
         final int code = cie.code();
         if (code == Nhrp.CIE_SUCCESS)
         {
+            // The hub saw another source than the address claimed: this spoke is behind a NAT, and learns its post-NAT address.
+            learnedNat[s] = postNatOr(reply, tunnel[s], 0);
             final int holdingTimeS = cie.holdingTimeS() > 0 ? cie.holdingTimeS() : config.holdingTimeS();
             registeredUntilNs[s] = nowNs + holdingTimeS * SECOND_NS;
             state[s] = (byte)SpokeState.REGISTERED.ordinal();
@@ -983,6 +1070,34 @@ public final class Spokes implements Agent, AutoCloseable
             state[s] = (byte)SpokeState.BACKOFF.ordinal();
         }
         scheduleRegistrationRetry(s);
+    }
+
+    /**
+     * @return the NBMA address of the Cisco NAT Address extension's CIE for {@code protocol} in
+     * {@code packet}, or {@code otherwise} when it has none.
+     */
+    private int postNatOr(final NhrpPacket packet, final int protocol, final int otherwise)
+    {
+        final int at = packet.natAddressExtension();
+        if (at < 0)
+        {
+            return otherwise;
+        }
+        extension.wrap(packet.buffer(), at);
+        for (int offset = extension.valueOffset(), end = offset + extension.length(); offset < end; offset += natCie.length())
+        {
+            natCie.wrap(packet.buffer(), offset);
+            if (natCie.length() <= 0 || offset + natCie.length() > end)
+            {
+                break;
+            }
+            if (natCie.clientNbmaLength() == Nhrp.IPV4_ADDRESS_LENGTH && natCie.clientProtocolLength() == Nhrp.IPV4_ADDRESS_LENGTH &&
+                natCie.clientProtocol() == protocol)
+            {
+                return natCie.clientNbma();
+            }
+        }
+        return otherwise;
     }
 
     private void scheduleRegistrationRetry(final int s)
@@ -1021,8 +1136,9 @@ public final class Spokes implements Agent, AutoCloseable
             return;
         }
         final int s = spokeByNbma.get(decoder.outer().destination());
-        if (s == NONE)
+        if (s == NONE || natNbma[s] != 0 && decoder.outer().destination() == nbma[s])
         {
+            // Nothing outside reaches a spoke behind a NAT at its own address.
             counters.drop(NONE, SpokeDrop.NO_SPOKE_AT_NBMA);
             return;
         }
@@ -1050,8 +1166,8 @@ public final class Spokes implements Agent, AutoCloseable
             counters.drop(s, SpokeDrop.UNKNOWN_SPI);
             return;
         }
-        final EspStatus decrypted = esp.decrypt(sa, buffer, decoder.esp().offset(), decoder.esp().capacity(), sender,
-            decoder.outer().destination());
+        // Past the NAT, the packet is addressed to the spoke's own address, which its SAs are bound to.
+        final EspStatus decrypted = esp.decrypt(sa, buffer, decoder.esp().offset(), decoder.esp().capacity(), sender, nbma[s]);
         if (decrypted != EspStatus.OK)
         {
             counters.espFailure(decrypted);
@@ -1309,7 +1425,7 @@ public final class Spokes implements Agent, AutoCloseable
         if (slot >= 0)
         {
             nhrpToHub(s, slot, messages.resolutionRequest(nhrpWriter(hubSlab, slot), id, nbma[s], tunnel[s], target,
-                config.holdingTimeS()), Nhrp.TYPE_RESOLUTION_REQUEST);
+                config.holdingTimeS(), learnedNat[s]), Nhrp.TYPE_RESOLUTION_REQUEST);
         }
     }
 
@@ -1335,8 +1451,9 @@ public final class Spokes implements Agent, AutoCloseable
             counters.drop(s, SpokeDrop.RESOLUTION_NOT_OURS);
             return;
         }
-        final int requesterNbma = request.sourceNbma();
-        if (!fromHub || config.phase() == SpokeConfig.Phase.PHASE_1 || requesterNbma == nbma[s])
+        // A requester behind a NAT is reached at the post-NAT address its NAT Address extension gives.
+        final int requesterNbma = postNatOr(request, request.sourceProtocol(), request.sourceNbma());
+        if (!fromHub || config.phase() == SpokeConfig.Phase.PHASE_1 || requesterNbma == nbma[s] || requesterNbma == wireNbma(s))
         {
             counters.drop(s, SpokeDrop.UNEXPECTED_MESSAGE);
             return;
@@ -1354,7 +1471,7 @@ public final class Spokes implements Agent, AutoCloseable
         if (slot >= 0)
         {
             final int length = messages.resolutionReply(nhrpWriter(underlaySlab, slot), request, prefixLength, config.holdingTimeS(),
-                nbma[s], tunnel[s]);
+                nbma[s], tunnel[s], learnedNat[s]);
             if (sendDirect(s, slot, length, GreFlyweight.PROTOCOL_NHRP, direct.get(nbma[s], requesterNbma), requesterNbma))
             {
                 counters.countNhrpSent(Nhrp.TYPE_RESOLUTION_REPLY);
@@ -1430,7 +1547,9 @@ public final class Spokes implements Agent, AutoCloseable
             abandon(e, pending);
             return;
         }
-        if (!fromHub && sender != cie.clientNbma())
+        // A responder behind a NAT is reached at the post-NAT address its NAT Address extension gives.
+        final int clientNbma = postNatOr(reply, cie.clientProtocol(), cie.clientNbma());
+        if (!fromHub && sender != clientNbma)
         {
             counters.drop(s, SpokeDrop.REPLY_NOT_FROM_CLIENT);
             abandon(e, pending);
@@ -1438,7 +1557,7 @@ public final class Spokes implements Agent, AutoCloseable
         }
         final int prefixLength = Math.min(cie.prefixLength(), 32);
         final int holdingTimeS = cie.holdingTimeS() > 0 ? cie.holdingTimeS() : config.holdingTimeS();
-        install(s, cache.target(e), prefixLength, cie.clientProtocol(), cie.clientNbma(), holdingTimeS, pending ? e : NONE);
+        install(s, cache.target(e), prefixLength, cie.clientProtocol(), clientNbma, holdingTimeS, pending ? e : NONE);
     }
 
     /** A resolution got no usable answer: a pending one is forgotten, a renewal lets its entry run out. */
@@ -1776,7 +1895,7 @@ public final class Spokes implements Agent, AutoCloseable
     /** Encapsulates the payload in the slot for the hub and offers it to the hub's receive ring. */
     private boolean sendToHub(final int s, final int slot, final int payloadLength, final int greProtocol)
     {
-        final EspStatus status = encapsulator.encapsulate(hubSlab, slot, payloadLength, greProtocol, hubSas[s].outbound(), nbma[s],
+        final EspStatus status = encapsulator.encapsulate(hubSlab, slot, payloadLength, greProtocol, hubSas[s].outbound(), wireNbma(s),
             config.hubNbma());
         if (status != EspStatus.OK)
         {
@@ -1790,7 +1909,7 @@ public final class Spokes implements Agent, AutoCloseable
         }
         // The arrival stamp the hub's time-in-hub latency is measured from (HubWorker.LatencyRecorder).
         hubSlab.receivedNs(slot, System.nanoTime());
-        if (!dataplane.rxFor(nbma[s]).offer(slot))
+        if (!dataplane.rxFor(wireNbma(s)).offer(slot))
         {
             hubSlab.release(slot);
             counters.drop(s, SpokeDrop.HUB_RING_FULL);
@@ -1814,7 +1933,7 @@ public final class Spokes implements Agent, AutoCloseable
         final int peerNbma)
     {
         direct.rekeyIfSoftExpired(nbma[s], peerNbma, sas, nowNs);
-        final EspStatus status = encapsulator.encapsulate(underlaySlab, slot, payloadLength, greProtocol, sas.outbound(), nbma[s],
+        final EspStatus status = encapsulator.encapsulate(underlaySlab, slot, payloadLength, greProtocol, sas.outbound(), wireNbma(s),
             peerNbma);
         if (status != EspStatus.OK)
         {

@@ -38,7 +38,7 @@ class ScenarioRunnerTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"phase1-lab", "phase3-shortcut"})
+    @ValueSource(strings = {"phase1-lab", "phase3-shortcut", "phase3-nat"})
     void exampleScenariosPrintTheirGoldenTranscripts(final String name, @TempDir final Path dir) throws Exception
     {
         final Path copy = dir.resolve("transcript.txt");
@@ -106,7 +106,7 @@ class ScenarioRunnerTest
         assertTrue(unwritable.err().startsWith("dmvpn scenario: cannot write the transcript to "), unwritable.err());
         final Path script = dir.resolve("typo.scn");
         Files.write(script, List.of("router " + EXAMPLES.toAbsolutePath().resolve("phase1-R1.cfg"), "at 1s R1 reload"));
-        assertEquals(new Result(2, "", "typo.scn:2: unknown command 'reload': expected show, ping, traceroute, nbma, shutdown or no shutdown\n"),
+        assertEquals(new Result(2, "", "typo.scn:2: unknown command 'reload': expected show, ping, traceroute, nbma, nat, no nat, shutdown or no shutdown\n"),
             main(script.toString()));
     }
 }
