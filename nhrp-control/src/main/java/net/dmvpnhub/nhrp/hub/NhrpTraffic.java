@@ -5,6 +5,7 @@ import net.dmvpnhub.wire.nhrp.Nhrp;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.function.IntToLongFunction;
 
 /**
  * What {@code show ip nhrp traffic} shows: NHRP packets sent and received per type, plus every
@@ -225,22 +226,43 @@ public final class NhrpTraffic
      */
     public String render(final String interfaceName)
     {
+        return render(interfaceName, type -> sent[type], type -> received[type]);
+    }
+
+    /**
+     * {@code show ip nhrp traffic}'s layout for any router's counters (the hub's, or a simulated
+     * spoke's): packets sent and received per NHRP type (1 to 8).
+     */
+    public static String render(final String interfaceName, final IntToLongFunction sent, final IntToLongFunction received)
+    {
         final StringBuilder out = new StringBuilder();
         out.append(interfaceName).append(": Max-send limit:10000Pkts/10Sec, Usage:0%\n");
-        out.append(String.format("   Sent: Total %d%n", totalSent()));
+        out.append(String.format("   Sent: Total %d%n", total(sent)));
         appendTypes(out, sent);
-        out.append(String.format("   Rcvd: Total %d%n", totalReceived()));
+        out.append(String.format("   Rcvd: Total %d%n", total(received)));
         appendTypes(out, received);
         return out.toString();
     }
 
-    private static void appendTypes(final StringBuilder out, final long[] counts)
+    private static long total(final IntToLongFunction counts)
+    {
+        long total = 0;
+        for (int type = Nhrp.TYPE_RESOLUTION_REQUEST; type <= Nhrp.TYPE_TRAFFIC_INDICATION; type++)
+        {
+            total += counts.applyAsLong(type);
+        }
+        return total;
+    }
+
+    private static void appendTypes(final StringBuilder out, final IntToLongFunction counts)
     {
         out.append(String.format("         %d Resolution Request  %d Resolution Reply  %d Registration Request%n",
-            counts[Nhrp.TYPE_RESOLUTION_REQUEST], counts[Nhrp.TYPE_RESOLUTION_REPLY], counts[Nhrp.TYPE_REGISTRATION_REQUEST]));
+            counts.applyAsLong(Nhrp.TYPE_RESOLUTION_REQUEST), counts.applyAsLong(Nhrp.TYPE_RESOLUTION_REPLY),
+            counts.applyAsLong(Nhrp.TYPE_REGISTRATION_REQUEST)));
         out.append(String.format("         %d Registration Reply  %d Purge Request  %d Purge Reply%n",
-            counts[Nhrp.TYPE_REGISTRATION_REPLY], counts[Nhrp.TYPE_PURGE_REQUEST], counts[Nhrp.TYPE_PURGE_REPLY]));
+            counts.applyAsLong(Nhrp.TYPE_REGISTRATION_REPLY), counts.applyAsLong(Nhrp.TYPE_PURGE_REQUEST),
+            counts.applyAsLong(Nhrp.TYPE_PURGE_REPLY)));
         out.append(String.format("         %d Error Indication  %d Traffic Indication  0 Redirect Suppress%n",
-            counts[Nhrp.TYPE_ERROR_INDICATION], counts[Nhrp.TYPE_TRAFFIC_INDICATION]));
+            counts.applyAsLong(Nhrp.TYPE_ERROR_INDICATION), counts.applyAsLong(Nhrp.TYPE_TRAFFIC_INDICATION)));
     }
 }

@@ -12,10 +12,12 @@ import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.nhrp.config.ConfigException;
 import net.dmvpnhub.nhrp.config.HubConfiguration;
 import net.dmvpnhub.nhrp.hub.HubSpec;
+import net.dmvpnhub.nhrp.hub.NhrpTraffic;
 import net.dmvpnhub.nhrp.config.RouterConfig;
 import net.dmvpnhub.nhrp.hub.RegistrationListener;
 import net.dmvpnhub.nhrp.show.HubShow;
 import net.dmvpnhub.nhrp.show.Json;
+import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.trafficgen.spoke.SpokeShow;
 import net.dmvpnhub.trafficgen.spoke.AddressPlan;
 import net.dmvpnhub.trafficgen.spoke.SpokeCacheEntry;
@@ -81,8 +83,8 @@ public final class SimulatedNetwork implements AutoCloseable
     private static final List<String> HUB_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show dmvpn detail",
         "show ip nhrp traffic",
         "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
-    private static final List<String> SPOKE_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show ip route",
-        "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
+    private static final List<String> SPOKE_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn",
+        "show ip nhrp traffic", "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
 
     /** One router of the network, in file order. */
     /**
@@ -588,7 +590,7 @@ public final class SimulatedNetwork implements AutoCloseable
     /**
      * An IOS show command on a router, in IOS's layout, or as JSON with a trailing {@code json}.
      * The hub knows show ip nhrp [detail], show dmvpn, show ip nhrp traffic, show ip route [nhrp],
-     * show crypto ipsec sa and show interface TunnelN; a spoke the same but traffic.
+     * show crypto ipsec sa and show interface TunnelN; a spoke the same.
      *
      * @throws IllegalArgumentException for an unknown router or command, naming what is accepted.
      */
@@ -611,7 +613,7 @@ public final class SimulatedNetwork implements AutoCloseable
             throw new IllegalArgumentException(router.name() + " does not know '" + command.trim() + "': " +
                 (router.hub() ? "the hub" : "a spoke") + " accepts " + String.join(", ", accepted) + ", each also with json");
         }
-        return result instanceof String text ? text : Json.write(result) + "\n";
+        return result instanceof String text ? text : Json.write(result);
     }
 
     private Object hubShow(final String command, final boolean isInterface, final boolean json)
@@ -660,8 +662,29 @@ public final class SimulatedNetwork implements AutoCloseable
             case "show ip route" -> json ? show.ipRouteJson(s) : show.ipRoute(s);
             case "show ip route nhrp" -> json ? nhrpRoutesOnly(show.ipRouteJson(s)) : nhrpRoutesOnly(show.ipRoute(s));
             case "show crypto ipsec sa" -> json ? show.cryptoIpsecSaJson(s) : show.cryptoIpsecSa(s);
+            case "show ip nhrp traffic" -> json ? spokeNhrpTrafficJson(router) :
+                NhrpTraffic.render(router.tunnelName(), type -> lab.spokes().counters().nhrpSent(s, type),
+                    type -> lab.spokes().counters().nhrpReceived(s, type));
             default -> null;
         };
+    }
+
+    /** A spoke's {@code show ip nhrp traffic json}: the hub's layout, sent and received per type. */
+    private Map<String, Object> spokeNhrpTrafficJson(final Router router)
+    {
+        final int s = router.spoke();
+        final Map<String, Object> sent = new LinkedHashMap<>();
+        final Map<String, Object> received = new LinkedHashMap<>();
+        for (int type = Nhrp.TYPE_RESOLUTION_REQUEST; type <= Nhrp.TYPE_TRAFFIC_INDICATION; type++)
+        {
+            sent.put(Nhrp.typeName(type), lab.spokes().counters().nhrpSent(s, type));
+            received.put(Nhrp.typeName(type), lab.spokes().counters().nhrpReceived(s, type));
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("interface", router.tunnelName());
+        json.put("sent", sent);
+        json.put("received", received);
+        return json;
     }
 
     private Map<String, Object> spokeInterface(final Router router)

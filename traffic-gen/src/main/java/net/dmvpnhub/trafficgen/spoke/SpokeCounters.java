@@ -102,19 +102,24 @@ public final class SpokeCounters
     private final long[] registrationNaks = new long[256];
     private final long[] resolutionNaks = new long[256];
     private final long[] errorIndications = new long[256];
-    private final long[] nhrpSent = new long[Nhrp.TYPE_TRAFFIC_INDICATION + 1];
-    private final long[] nhrpReceived = new long[Nhrp.TYPE_TRAFFIC_INDICATION + 1];
+    private static final int NHRP_TYPES = Nhrp.TYPE_TRAFFIC_INDICATION + 1;
+    private final long[] nhrpSent = new long[NHRP_TYPES];
+    private final long[] nhrpReceived = new long[NHRP_TYPES];
+    /** Per spoke, NHRP packets sent then received per type ({@code show ip nhrp traffic} on a spoke). */
+    private int[] nhrpBySpoke;
     private final long[] decodeFailures = new long[DecodeStatus.values().length];
     private final long[] espFailures = new long[EspStatus.values().length];
 
     SpokeCounters(final int capacity)
     {
         perSpoke = new int[capacity * PER_SPOKE];
+        nhrpBySpoke = new int[capacity * 2 * NHRP_TYPES];
     }
 
     void grow(final int capacity)
     {
         perSpoke = Arrays.copyOf(perSpoke, capacity * PER_SPOKE);
+        nhrpBySpoke = Arrays.copyOf(nhrpBySpoke, capacity * 2 * NHRP_TYPES);
     }
 
     void add(final int spoke, final Counter counter)
@@ -152,14 +157,16 @@ public final class SpokeCounters
         errorIndications[code & 0xFF]++;
     }
 
-    void countNhrpSent(final int type)
+    void countNhrpSent(final int spoke, final int type)
     {
         nhrpSent[type]++;
+        nhrpBySpoke[spoke * 2 * NHRP_TYPES + type]++;
     }
 
-    void countNhrpReceived(final int type)
+    void countNhrpReceived(final int spoke, final int type)
     {
         nhrpReceived[type]++;
+        nhrpBySpoke[(spoke * 2 + 1) * NHRP_TYPES + type]++;
     }
 
     void decodeFailure(final DecodeStatus status)
@@ -235,6 +242,18 @@ public final class SpokeCounters
         return nhrpReceived[type];
     }
 
+    /** @return NHRP packets of {@code type} (1 to 8) spoke {@code spoke} sent. */
+    public long nhrpSent(final int spoke, final int type)
+    {
+        return Integer.toUnsignedLong(nhrpBySpoke[spoke * 2 * NHRP_TYPES + type]);
+    }
+
+    /** @return NHRP packets of {@code type} (1 to 8) spoke {@code spoke} received (and authenticated). */
+    public long nhrpReceived(final int spoke, final int type)
+    {
+        return Integer.toUnsignedLong(nhrpBySpoke[(spoke * 2 + 1) * NHRP_TYPES + type]);
+    }
+
     public long decodeFailures(final DecodeStatus status)
     {
         return decodeFailures[status.ordinal()];
@@ -248,7 +267,7 @@ public final class SpokeCounters
     /** @return bytes the per-spoke counters take. */
     long perSpokeBytes()
     {
-        return (long)perSpoke.length * Integer.BYTES;
+        return ((long)perSpoke.length + nhrpBySpoke.length) * Integer.BYTES;
     }
 
     /**

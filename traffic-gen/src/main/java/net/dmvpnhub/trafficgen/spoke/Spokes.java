@@ -1312,7 +1312,7 @@ public final class Spokes implements Agent, AutoCloseable
             return;
         }
         counters.add(s, Counter.NHRP_RECEIVED);
-        counters.countNhrpReceived(type);
+        counters.countNhrpReceived(s, type);
         switch (type)
         {
             case Nhrp.TYPE_REGISTRATION_REPLY ->
@@ -1474,7 +1474,7 @@ public final class Spokes implements Agent, AutoCloseable
                 nbma[s], tunnel[s], learnedNat[s]);
             if (sendDirect(s, slot, length, GreFlyweight.PROTOCOL_NHRP, direct.get(nbma[s], requesterNbma), requesterNbma))
             {
-                counters.countNhrpSent(Nhrp.TYPE_RESOLUTION_REPLY);
+                counters.countNhrpSent(s, Nhrp.TYPE_RESOLUTION_REPLY);
             }
         }
     }
@@ -1705,7 +1705,7 @@ public final class Spokes implements Agent, AutoCloseable
         if (slot >= 0 && sendDirect(s, slot, messages.purgeReply(nhrpWriter(underlaySlab, slot), request), GreFlyweight.PROTOCOL_NHRP,
             sas, sender))
         {
-            counters.countNhrpSent(Nhrp.TYPE_PURGE_REPLY);
+            counters.countNhrpSent(s, Nhrp.TYPE_PURGE_REPLY);
             counters.add(s, Counter.PURGE_REPLIES_SENT);
         }
     }
@@ -1746,7 +1746,7 @@ public final class Spokes implements Agent, AutoCloseable
             32, nbma[s], tunnel[s]);
         if (sendDirect(s, slot, length, GreFlyweight.PROTOCOL_NHRP, sas, peerNbma))
         {
-            counters.countNhrpSent(Nhrp.TYPE_PURGE_REQUEST);
+            counters.countNhrpSent(s, Nhrp.TYPE_PURGE_REQUEST);
             counters.add(s, Counter.PURGES_SENT);
             event(s, SpokeEvent.PURGE_SENT, peerTunnel);
         }
@@ -1888,7 +1888,7 @@ public final class Spokes implements Agent, AutoCloseable
     {
         if (sendToHub(s, slot, length, GreFlyweight.PROTOCOL_NHRP))
         {
-            counters.countNhrpSent(type);
+            counters.countNhrpSent(s, type);
         }
     }
 

@@ -58,6 +58,74 @@ class SimulatedNetworkTest extends NetworkTest
     }
 
     @Test
+    void aSpokesShowIpNhrpTrafficCountsWhatItSentAndReceivedAndAddsUpWithTheHubs() throws Exception
+    {
+        network = phase3();
+        network.advance(10 * SECOND);
+        network.traceroute("SPOKE1", parse("10.128.1.1"));
+        network.advance(SECOND);
+        assertEquals("""
+            Tunnel0: Max-send limit:10000Pkts/10Sec, Usage:0%
+               Sent: Total 2
+                     1 Resolution Request  0 Resolution Reply  1 Registration Request
+                     0 Registration Reply  0 Purge Request  0 Purge Reply
+                     0 Error Indication  0 Traffic Indication  0 Redirect Suppress
+               Rcvd: Total 3
+                     0 Resolution Request  1 Resolution Reply  0 Registration Request
+                     1 Registration Reply  0 Purge Request  0 Purge Reply
+                     0 Error Indication  1 Traffic Indication  0 Redirect Suppress
+            """, network.show("SPOKE1", "show ip nhrp traffic"), "registered once, redirected once, resolved SPOKE2 once");
+        assertEquals("""
+            Tunnel0: Max-send limit:10000Pkts/10Sec, Usage:0%
+               Sent: Total 3
+                     1 Resolution Request  1 Resolution Reply  1 Registration Request
+                     0 Registration Reply  0 Purge Request  0 Purge Reply
+                     0 Error Indication  0 Traffic Indication  0 Redirect Suppress
+               Rcvd: Total 4
+                     1 Resolution Request  1 Resolution Reply  0 Registration Request
+                     1 Registration Reply  0 Purge Request  0 Purge Reply
+                     0 Error Indication  1 Traffic Indication  0 Redirect Suppress
+            """, network.show("SPOKE2", "show ip nhrp traffic"),
+            "SPOKE2 answered the request the hub forwarded, and was redirected too (the traceroute's answers took the hub)");
+        assertEquals("""
+            {
+              "interface": "Tunnel0",
+              "sent": {
+                "Resolution Request": 1,
+                "Resolution Reply": 0,
+                "Registration Request": 1,
+                "Registration Reply": 0,
+                "Purge Request": 0,
+                "Purge Reply": 0,
+                "Error Indication": 0,
+                "Traffic Indication": 0
+              },
+              "received": {
+                "Resolution Request": 0,
+                "Resolution Reply": 1,
+                "Registration Request": 0,
+                "Registration Reply": 1,
+                "Purge Request": 0,
+                "Purge Reply": 0,
+                "Error Indication": 0,
+                "Traffic Indication": 1
+              }
+            }
+            """, network.show("SPOKE1", "show ip nhrp traffic json"), "the hub's JSON layout, this spoke's counts");
+        // What the spokes sent the hub, the hub received; what it sent them, they received.
+        final var hub = network.lab().server().traffic();
+        final var spokes = network.lab().spokes().counters();
+        for (final int type : new int[] {Nhrp.TYPE_REGISTRATION_REQUEST, Nhrp.TYPE_RESOLUTION_REQUEST})
+        {
+            assertEquals(hub.received(type), spokes.nhrpSent(0, type) + spokes.nhrpSent(1, type), Nhrp.typeName(type));
+        }
+        for (final int type : new int[] {Nhrp.TYPE_REGISTRATION_REPLY, Nhrp.TYPE_TRAFFIC_INDICATION})
+        {
+            assertEquals(hub.sent(type), spokes.nhrpReceived(0, type) + spokes.nhrpReceived(1, type), Nhrp.typeName(type));
+        }
+    }
+
+    @Test
     void phase1LabShowIpNhrpOnEveryRouterAndTracerouteThroughTheHub() throws Exception
     {
         network = phase1();
@@ -305,7 +373,7 @@ class SimulatedNetworkTest extends NetworkTest
         network = phase1();
         assertEquals("no router named 'R9': the network has R1, R3, R4",
             assertThrows(IllegalArgumentException.class, () -> network.show("R9", "show ip nhrp")).getMessage());
-        assertEquals("R3 does not know 'show ip bgp': a spoke accepts show ip nhrp, show ip nhrp detail, show dmvpn, show ip route, " +
+        assertEquals("R3 does not know 'show ip bgp': a spoke accepts show ip nhrp, show ip nhrp detail, show dmvpn, show ip nhrp traffic, show ip route, " +
                 "show ip route nhrp, show crypto ipsec sa, show interface Tunnel999, each also with json",
             assertThrows(IllegalArgumentException.class, () -> network.show("R3", "show ip bgp")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> network.show("R1", "show interface Tunnel0"));

@@ -82,11 +82,11 @@ class ScenarioRunnerTest
             "router " + EXAMPLES.toAbsolutePath().resolve("phase1-R1.cfg"),
             "router " + EXAMPLES.toAbsolutePath().resolve("phase1-R3.cfg"),
             "at 1s R3 ping 192.168.1.1",
-            "at 2s R3 show ip nhrp traffic"));
+            "at 2s R3 show ip bgp"));
         final Result result = main(script.toString());
         assertEquals(2, result.status());
         assertEquals("", result.out(), "nothing ran");
-        assertTrue(result.err().startsWith("bad.scn:4: R3 does not know 'show ip nhrp traffic': a spoke accepts "), result.err());
+        assertTrue(result.err().startsWith("bad.scn:4: R3 does not know 'show ip bgp': a spoke accepts "), result.err());
     }
 
     @Test
