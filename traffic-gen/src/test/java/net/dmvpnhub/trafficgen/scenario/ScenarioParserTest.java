@@ -107,7 +107,7 @@ class ScenarioParserTest
     }
 
     @Test
-    void routerFilesComeFirstExistAndHaveDistinctHostnames()
+    void routerFilesComeFirstExistAndHaveDistinctHostnames() throws ConfigException
     {
         final ConfigException late = assertThrows(ConfigException.class, () -> ScenarioParser.parse("s.scn", EXAMPLES,
             List.of("router phase1-R1.cfg", "at 0s R1 show ip nhrp", "router phase1-R3.cfg")));
@@ -123,6 +123,14 @@ class ScenarioParserTest
             List.of("router phase1-R1.cfg", "router ./phase1-R1.cfg")));
         assertEquals(List.of("s.scn:2: hostname 'R1' of ./phase1-R1.cfg is already the hostname of phase1-R1.cfg (line 1)"),
             twice.problems());
+
+        final ConfigException nat = assertThrows(ConfigException.class, () -> ScenarioParser.parse("s.scn", EXAMPLES,
+            List.of("router phase1-R1.cfg", "router phase1-R3.cfg nat", "router phase1-R4.cfg nat 203.0.113.400")));
+        assertEquals(List.of("s.scn:2: expected 'router FILE' (one configuration file, relative to the script's folder), or " +
+            "'router FILE nat ADDRESS' (a spoke behind a one-to-one NAT that gives its packets ADDRESS)",
+            "s.scn:3: '203.0.113.400' is not an IPv4 address"), nat.problems());
+        assertEquals(parse("203.0.113.4"), ScenarioParser.parse("s.scn", EXAMPLES,
+            List.of("router phase1-R1.cfg", "router phase1-R4.cfg nat 203.0.113.4")).routers().get(1).natNbma());
 
         final ConfigException none = assertThrows(ConfigException.class, () -> ScenarioParser.parse("s.scn", EXAMPLES,
             List.of("! nothing")));
