@@ -431,9 +431,10 @@ int main(int argc, char **argv)
             {
                 memcpy(slot, packet, (size_t)(8 + ivLength + bytes + 16));
                 gcm_nonce(nonce, sa, slot + 8);
-                IMB_AES128_GCM_DEC(m, (const struct gcm_key_data *)sa, &ctx, slot + 16, slot + 16, (uint64_t)bytes, nonce,
+                unsigned char *copy = slot + 8 + ivLength;
+                IMB_AES128_GCM_DEC(m, (const struct gcm_key_data *)sa, &ctx, copy, copy, (uint64_t)bytes, nonce,
                                    slot, 8, tag, 16);
-                failures += tags_differ(tag, slot + 16 + bytes);
+                failures += tags_differ(tag, copy + bytes);
             }
             else if (gcm)
             {

@@ -118,7 +118,9 @@ final class PeerSaRegistry
             // A rekey within the last one's overlap: that overlap's previous SA goes now.
             withdraw(endedEarly);
         }
-        retired.add(new Retired(tables.readers().retire(), 0, null, tables.switchOutbound(saId, fresh.outbound())));
+        // Unpublished first, then the epoch taken: a worker that passes a quiescent point after it cannot still hold the old SA.
+        final SecurityAssociation oldOutbound = tables.switchOutbound(saId, fresh.outbound());
+        retired.add(new Retired(tables.readers().retire(), 0, null, oldOutbound));
         overlaps.add(new Overlap(overlapDeadlineNs, saId, sas, sas.previousInbound()));
         rekeys++;
     }
@@ -213,7 +215,8 @@ final class PeerSaRegistry
         {
             nbmaBySaId.remove(saId);
             keyedAtNs[saId] = NEVER;
-            retired.add(new Retired(tables.readers().retire(), saId, tables.removePeerSas(saId), null));
+            final PeerSas withdrawn = tables.removePeerSas(saId);
+            retired.add(new Retired(tables.readers().retire(), saId, withdrawn, null));
         }
     }
 

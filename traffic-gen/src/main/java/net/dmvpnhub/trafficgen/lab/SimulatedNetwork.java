@@ -495,8 +495,10 @@ public final class SimulatedNetwork implements AutoCloseable
             index.put(s.config(), lab.spokes().addSpoke(s.tunnel().address(), s.nbma(), s.lan(), s.lanAddress()));
         }
         final List<String> natProblems = new ArrayList<>();
-        nats.forEach((config, nat) ->
+        // In the order the routers are listed, so that problems are reported the same way every time.
+        files.forEach(config ->
         {
+            final int nat = nats.getOrDefault(config, 0);
             if (nat == 0)
             {
                 return;

@@ -136,6 +136,11 @@ public final class ScenarioParser
         {
             return;
         }
+        if (words.length == 4 && nat == 0)
+        {
+            error("'nat 0.0.0.0' names no address: leave 'nat ADDRESS' off a router that is not behind a NAT");
+            return;
+        }
         if (!pending.isEmpty())
         {
             error("'router' after the first step: name every router before the steps");
@@ -298,6 +303,11 @@ public final class ScenarioParser
                     return null;
                 }
                 final long postNat = address(w.get(1));
+                if (postNat == 0)
+                {
+                    error("'nat 0.0.0.0' names no address: 'no nat' takes a router from behind its NAT");
+                    return null;
+                }
                 return postNat < 0 ? null : new ScenarioScript.Nat((int)postNat);
             case "shutdown":
                 if (w.size() != 1)

@@ -17,13 +17,13 @@ import java.util.List;
 public record ScenarioScript(String source, List<RouterFile> routers, List<Step> steps)
 {
     /**
-     * @param path   the configuration file, resolved against the script's folder.
-     * @param config what it configures.
-     * @param line   the script line that names it.
-     */
-    /**
-     * A {@code router} line: the configuration, and the address a one-to-one NAT in front of the
-     * router gives its packets from the start ({@code router FILE nat ADDRESS}), or 0.
+     * A {@code router} line.
+     *
+     * @param path    the configuration file, resolved against the script's folder.
+     * @param config  what it configures.
+     * @param line    the script line that names it.
+     * @param natNbma the address a one-to-one NAT in front of the router gives its packets from
+     *                the start ({@code router FILE nat ADDRESS}), or 0 for none.
      */
     public record RouterFile(Path path, RouterConfig config, int line, int natNbma)
     {

@@ -25,8 +25,8 @@ import org.agrona.collections.LongArrayList;
  * sends by {@link #rekeyIfSoftExpired}), as one IKE quick mode between the two spokes would: both
  * ends get a new pair of SPIs at once, each end sends under its new outbound SA from then on and
  * accepts under both its new and its previous inbound SA until the overlap ends
- * ({@link SaLifetime#OVERLAP_NS} later), so frames already on their way under the old SAs still
- * arrive.
+ * ({@link SaLifetime#OVERLAP_NS} later, found by the next once-a-second check), so frames already
+ * on their way under the old SAs still arrive.
  */
 final class DirectTunnels implements AutoCloseable
 {
@@ -42,6 +42,8 @@ final class DirectTunnels implements AutoCloseable
 
     private static final int FIRST_SPI = 0x4000_0000;
     private static final long SECOND_NS = 1_000_000_000L;
+    /** No end: the key of 0.0.0.0 with 0.0.0.0, which no SA has. */
+    private static final long NO_END = 0;
 
     private final SimulatedIke ike;
     private final Addresses addresses;
@@ -49,6 +51,12 @@ final class DirectTunnels implements AutoCloseable
     private final Long2LongHashMap references = new Long2LongHashMap(0);
     /** When each end's SAs were last keyed (both ends of a pair hold the same time). */
     private final Long2LongHashMap keyedAtNs = new Long2LongHashMap(0);
+    /**
+     * Each end's other end, as they were keyed together. Kept, not recomputed from the spokes'
+     * present addresses: a spoke that moved (another NBMA or NAT address) no longer maps to the
+     * key its old partner holds. An end is paired while the two point at each other.
+     */
+    private final Long2LongHashMap partner = new Long2LongHashMap(NO_END);
     private int nextSpi = FIRST_SPI;
     private long nextSweepNs;
     private boolean swept;
@@ -68,10 +76,17 @@ final class DirectTunnels implements AutoCloseable
         return (long)localNbma << 32 | peerNbma & 0xFFFF_FFFFL;
     }
 
-    /** The key of the other end of the end {@code (localNbma, peerNbma)}. */
+    /** The key a new pair's other end gets, from the spokes' present addresses. */
     private long otherEnd(final int localNbma, final int peerNbma)
     {
         return key(addresses.ownOf(peerNbma), addresses.wireOf(localNbma));
+    }
+
+    /** @return the end {@code end} is paired with, or {@link #NO_END}. */
+    private long pairedWith(final long end)
+    {
+        final long other = partner.get(end);
+        return other != NO_END && partner.get(other) == end ? other : NO_END;
     }
 
     /**
@@ -84,16 +99,18 @@ final class DirectTunnels implements AutoCloseable
     {
         final long ab = key(aNbma, bNbma);
         final long ba = otherEnd(aNbma, bNbma);
-        if (sas.containsKey(ab) && sas.containsKey(ba))
+        if (pairedWith(ab) == ba && sas.containsKey(ab) && sas.containsKey(ba))
         {
             return;
         }
-        closeEnd(ab);
-        closeEnd(ba);
+        closeStale(ab);
+        closeStale(ba);
         final int aSpi = nextSpi++;
         final int bSpi = nextSpi++;
         sas.put(ab, ike.pair(aNbma, (int)ba, aSpi, bNbma, bSpi));
         sas.put(ba, ike.pair((int)(ba >>> 32), bNbma, bSpi, (int)ba, aSpi));
+        partner.put(ab, ba);
+        partner.put(ba, ab);
         keyedAtNs.put(ab, nowNs);
         keyedAtNs.put(ba, nowNs);
         established++;
@@ -141,11 +158,9 @@ final class DirectTunnels implements AutoCloseable
         {
             it.next();
             final long key = it.getLongKey();
-            final int local = (int)(key >>> 32);
-            final int peer = (int)key;
-            // Each pair once, from the end whose address (as the other sees it) is the lower.
-            if (Integer.compareUnsigned(addresses.wireOf(local), peer) < 0 && nowNs - (it.getLongValue() + softNs) >= 0 &&
-                sas.containsKey(otherEnd(local, peer)))
+            final long other = pairedWith(key);
+            // Each pair once, from the end with the lower key.
+            if (other != NO_END && Long.compareUnsigned(key, other) < 0 && nowNs - (it.getLongValue() + softNs) >= 0)
             {
                 due.addLong(key);
             }
@@ -168,9 +183,9 @@ final class DirectTunnels implements AutoCloseable
     void rekey(final int aNbma, final int bNbma, final long nowNs)
     {
         final long ab = key(aNbma, bNbma);
-        final long ba = otherEnd(aNbma, bNbma);
+        final long ba = pairedWith(ab);
         final PeerSas aEnd = sas.get(ab);
-        final PeerSas bEnd = sas.get(ba);
+        final PeerSas bEnd = ba == NO_END ? null : sas.get(ba);
         if (aEnd == null || bEnd == null)
         {
             return;
@@ -223,7 +238,6 @@ final class DirectTunnels implements AutoCloseable
     void release(final int localNbma, final int peerNbma)
     {
         final long ab = key(localNbma, peerNbma);
-        final long ba = otherEnd(localNbma, peerNbma);
         final long left = references.get(ab) - 1;
         if (left > 0)
         {
@@ -231,7 +245,13 @@ final class DirectTunnels implements AutoCloseable
             return;
         }
         references.remove(ab);
-        if (references.get(ba) == 0 && (sas.containsKey(ab) || sas.containsKey(ba)))
+        final long ba = pairedWith(ab);
+        if (ba != NO_END && references.get(ba) > 0)
+        {
+            // The other end still sends through the pair: this end keeps its half until that goes too.
+            return;
+        }
+        if (sas.containsKey(ab) || ba != NO_END)
         {
             closeEnd(ab);
             closeEnd(ba);
@@ -239,10 +259,29 @@ final class DirectTunnels implements AutoCloseable
         }
     }
 
+    /**
+     * An end replaced by a new pair: closed, and its old partner with it when no binding sends
+     * through that one any more (it would otherwise wait for a release that no binding will make).
+     */
+    private void closeStale(final long key)
+    {
+        final long other = pairedWith(key);
+        closeEnd(key);
+        if (other != NO_END && references.get(other) == 0)
+        {
+            closeEnd(other);
+        }
+    }
+
     private void closeEnd(final long key)
     {
+        if (key == NO_END)
+        {
+            return;
+        }
         final PeerSas end = sas.remove(key);
         keyedAtNs.remove(key);
+        partner.remove(key);
         if (end != null)
         {
             closeAll(end);
@@ -288,5 +327,6 @@ final class DirectTunnels implements AutoCloseable
         sas.clear();
         references.clear();
         keyedAtNs.clear();
+        partner.clear();
     }
 }

@@ -737,7 +737,8 @@ public final class Spokes implements Agent, AutoCloseable
             final int address = (int)(batch[i] >>> 32);
             final int hubSpi = (int)batch[i];
             final int s = spokeByNbma.get(address);
-            if (s == NONE || state[s] == SpokeState.DOWN.ordinal() || hubInboundSpi[s] == 0)
+            // An answer to a request sent from another address than the spoke's present one (before it went behind a NAT) is stale.
+            if (s == NONE || address != wireNbma(s) || state[s] == SpokeState.DOWN.ordinal() || hubInboundSpi[s] == 0)
             {
                 counters.drop(NONE, SpokeDrop.STALE_IKE_REPLY);
                 continue;

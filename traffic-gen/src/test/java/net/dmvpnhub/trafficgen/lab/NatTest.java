@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A spoke behind a one-to-one NAT, end to end: the hub binds its post-NAT address with the NAT
  * attribute and the claimed address, tells it its post-NAT address in a Cisco NAT Address
  * extension, and the spokes build their shortcut and its SAs to the address that reaches the NATed
- * one, which it gives in its resolution requests and replies. What crossed the wire is dissected
- * by tshark, ESP decrypted with the run's keys.
+ * one, which it gives in its resolution requests and replies. What crossed the wire to and from
+ * the hub is dissected by tshark, ESP decrypted with the run's keys (the shortcut's own frames,
+ * spoke to spoke, are checked by their delivery: pings answered, no drop).
  */
 class NatTest extends NetworkTest
 {
@@ -161,6 +162,7 @@ class NatTest extends NetworkTest
             network.show("HUB", "show ip nhrp"));
         assertEquals(newPostNat, network.lab().spokes().learnedNatNbma(1));
         assertEquals(0, network.lab().spokes().directNbma(0, parse("10.128.1.1")), "SPOKE2 purged the shortcut SPOKE1 held to its old address");
+        assertEquals(0, network.lab().spokes().directSaEnds(), "and with it both ends of the SA pair, though SPOKE2 has moved");
         assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 5, 100).contains("(5/5)"), "reachable through the hub at once");
         // The hub redirects a pair at most once in 10 s; the next one brings the shortcut to the new address.
         network.advance(10 * SECOND);
@@ -168,6 +170,7 @@ class NatTest extends NetworkTest
         network.advance(SECOND);
         assertEquals(newPostNat, network.lab().spokes().directNbma(0, parse("10.128.1.1")), "and over a new shortcut");
         assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 5, 100).contains("(5/5)"));
+        assertEquals(2, network.lab().spokes().directSaEnds(), "the SAs to SPOKE2's old address went with its shortcut: one pair left");
 
         // Out from behind the NAT: its own address again, with no NAT attribute.
         network.natAddress("SPOKE2", 0);
@@ -175,6 +178,11 @@ class NatTest extends NetworkTest
         assertFalse(network.show("HUB", "show ip nhrp").contains("Claimed"), network.show("HUB", "show ip nhrp"));
         assertEquals(0, network.lab().spokes().learnedNatNbma(1));
         assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 5, 100).contains("(5/5)"));
+        network.advance(10 * SECOND);
+        assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 5, 100).contains("(5/5)"));
+        network.advance(SECOND);
+        assertEquals(parse("198.18.0.3"), network.lab().spokes().directNbma(0, parse("10.128.1.1")), "a shortcut to its own address");
+        assertEquals(2, network.lab().spokes().directSaEnds(), "and again one SA pair, nothing left of the NATed ones");
     }
 
     @Test

@@ -89,6 +89,7 @@ class ScenarioParserTest
         "at 5s R4 nbma                        | lab.scn:6: expected 'nbma ADDRESS' (the router's new underlay address)",
         "at 5s R4 nat                         | lab.scn:6: expected 'nat ADDRESS' (the address a one-to-one NAT in front of the router gives its packets)",
         "at 5s R4 nat 203.0.113.300           | lab.scn:6: '203.0.113.300' is not an IPv4 address",
+        "at 5s R4 nat 0.0.0.0                 | lab.scn:6: 'nat 0.0.0.0' names no address: 'no nat' takes a router from behind its NAT",
         "at 5s R4 shutdown now                | lab.scn:6: 'shutdown' takes nothing after it",
         "at 5s R4 no ip nhrp                  | lab.scn:6: unknown command 'no ip nhrp' (of the 'no' commands only 'no shutdown' and 'no nat' are accepted)",
     })
@@ -129,8 +130,15 @@ class ScenarioParserTest
         assertEquals(List.of("s.scn:2: expected 'router FILE' (one configuration file, relative to the script's folder), or " +
             "'router FILE nat ADDRESS' (a spoke behind a one-to-one NAT that gives its packets ADDRESS)",
             "s.scn:3: '203.0.113.400' is not an IPv4 address"), nat.problems());
-        assertEquals(parse("203.0.113.4"), ScenarioParser.parse("s.scn", EXAMPLES,
-            List.of("router phase1-R1.cfg", "router phase1-R4.cfg nat 203.0.113.4")).routers().get(1).natNbma());
+        final ScenarioScript natted = ScenarioParser.parse("s.scn", EXAMPLES, List.of("router phase1-R1.cfg",
+            "router phase1-R4.cfg nat 203.0.113.4", "at 1s R4 nat 203.0.113.5", "at 2s R4 no nat"));
+        assertEquals(parse("203.0.113.4"), natted.routers().get(1).natNbma());
+        assertEquals(new ScenarioScript.Nat(parse("203.0.113.5")), natted.steps().get(0).command());
+        assertEquals(new ScenarioScript.Nat(0), natted.steps().get(1).command());
+        final ConfigException zero = assertThrows(ConfigException.class, () -> ScenarioParser.parse("s.scn", EXAMPLES,
+            List.of("router phase1-R1.cfg", "router phase1-R4.cfg nat 0.0.0.0")));
+        assertEquals(List.of("s.scn:2: 'nat 0.0.0.0' names no address: leave 'nat ADDRESS' off a router that is not behind a NAT"),
+            zero.problems());
 
         final ConfigException none = assertThrows(ConfigException.class, () -> ScenarioParser.parse("s.scn", EXAMPLES,
             List.of("! nothing")));
