@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RekeyTest extends NetworkTest
 {
+    /** Hosts on SPOKE1's and SPOKE2's LANs in the Phase 3 lab. */
+    private static final int HOST1 = parse("10.128.0.10");
+    private static final int HOST2 = parse("10.128.1.10");
     /** The Phase 3 lab with {@code lifetime} on every router. */
     private static SimulatedNetwork phase3WithLifetime(final String lifetime) throws Exception
     {
@@ -100,20 +103,9 @@ class RekeyTest extends NetworkTest
     void continuousTrafficOverAShortcutAcrossSeveralRekeysOfItsSasLosesNothing() throws Exception
     {
         network = phase3WithLifetime("crypto ipsec security-association lifetime seconds 120");
-        network.advance(30 * SECOND);
-        final Spokes spokes = network.lab().spokes();
-        final int host1 = parse("10.128.0.10");
-        final int host2 = parse("10.128.1.10");
-        // Each way once through the hub; each source spoke is redirected and installs its shortcut.
-        for (int i = 0; i < 2; i++)
-        {
-            spokes.sendData(0, host1, host2, 64);
-            network.advance(SECOND);
-            spokes.sendData(1, host2, host1, 64);
-            network.advance(SECOND);
-        }
-        assertEquals(DataPath.DIRECT, spokes.sendData(0, host1, host2, 64));
-        assertEquals(DataPath.DIRECT, spokes.sendData(1, host2, host1, 64));
+        final Spokes spokes = shortcutBothWays();
+        assertEquals(DataPath.DIRECT, spokes.sendData(0, HOST1, HOST2, 64));
+        assertEquals(DataPath.DIRECT, spokes.sendData(1, HOST2, HOST1, 64));
         network.advance(SECOND);
         assertEquals(2, spokes.directSaEnds(), "one spoke-to-spoke SA pair, an end at each spoke");
         final long hubForwarded = network.lab().hub().dataplane().totals().transmitted();
@@ -123,8 +115,8 @@ class RekeyTest extends NetworkTest
         long sent = 0;
         for (long t = 0; t < 12 * 60 * SECOND; t += 10_000_000L)
         {
-            assertEquals(DataPath.DIRECT, spokes.sendData(0, host1, host2, 64), "at " + t);
-            assertEquals(DataPath.DIRECT, spokes.sendData(1, host2, host1, 64), "at " + t);
+            assertEquals(DataPath.DIRECT, spokes.sendData(0, HOST1, HOST2, 64), "at " + t);
+            assertEquals(DataPath.DIRECT, spokes.sendData(1, HOST2, HOST1, 64), "at " + t);
             sent += 2;
             network.advance(10_000_000L);
             if (t % SECOND == 0)
@@ -158,23 +150,13 @@ class RekeyTest extends NetworkTest
     {
         // 2560 KB (IOS's least): soft at 90%, about 1,680 packets of 1,400 bytes of ESP each way.
         network = phase3WithLifetime("crypto ipsec security-association lifetime kilobytes 2560");
-        network.advance(30 * SECOND);
-        final Spokes spokes = network.lab().spokes();
-        final int host1 = parse("10.128.0.10");
-        final int host2 = parse("10.128.1.10");
-        for (int i = 0; i < 2; i++)
-        {
-            spokes.sendData(0, host1, host2, 64);
-            network.advance(SECOND);
-            spokes.sendData(1, host2, host1, 64);
-            network.advance(SECOND);
-        }
+        final Spokes spokes = shortcutBothWays();
         final long receivedBefore = spokes.counters().get(Counter.DATA_RECEIVED_DIRECT);
         long sent = 0;
         for (int i = 0; i < 8000; i++)
         {
-            assertEquals(DataPath.DIRECT, spokes.sendData(0, host1, host2, 1372));
-            assertEquals(DataPath.DIRECT, spokes.sendData(1, host2, host1, 1372));
+            assertEquals(DataPath.DIRECT, spokes.sendData(0, HOST1, HOST2, 1372));
+            assertEquals(DataPath.DIRECT, spokes.sendData(1, HOST2, HOST1, 1372));
             sent += 2;
             network.advance(10_000_000L);
         }
@@ -185,6 +167,24 @@ class RekeyTest extends NetworkTest
         assertEquals(0, spokes.counters().get(Counter.DROPS), "the spokes dropped nothing");
         assertEquals(sent, spokes.counters().get(Counter.DATA_RECEIVED_DIRECT) - receivedBefore, "every packet arrived, directly");
         assertEquals(2, spokes.directSaEnds());
+    }
+
+    /**
+     * The Phase 3 lab's two spokes, registered, then a packet each way through the hub, twice:
+     * each source spoke is redirected and installs its shortcut to the other.
+     */
+    private Spokes shortcutBothWays()
+    {
+        network.advance(30 * SECOND);
+        final Spokes spokes = network.lab().spokes();
+        for (int i = 0; i < 2; i++)
+        {
+            spokes.sendData(0, HOST1, HOST2, 64);
+            network.advance(SECOND);
+            spokes.sendData(1, HOST2, HOST1, 64);
+            network.advance(SECOND);
+        }
+        return spokes;
     }
 
     /** The first SPI after "inbound esp sas: spi: " or "outbound esp sas: spi: ". */
