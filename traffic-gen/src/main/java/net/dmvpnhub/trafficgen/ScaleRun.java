@@ -309,6 +309,9 @@ public final class ScaleRun
             console.printf(Locale.ROOT, "dmvpn run: frames.pcap holds the first %d frames to the hub and %d from it; esp_sa the keys " +
                 "Wireshark needs (see the README)%n", pcap.framesToHub(), pcap.framesFromHub());
         }
+        @SuppressWarnings("unchecked") final Map<String, Object> bound =
+            (Map<String, Object>)((Map<String, Object>)summary.get("throughput")).get("boundBy");
+        console.println("dmvpn run: what sets the throughput and latency figures: " + bound.get("why"));
         console.println("dmvpn run: results in " + directory);
         spokes.close();
         if (!hubConserved || !spokesConserved)
@@ -479,6 +482,11 @@ public final class ScaleRun
         throughput.put("notSent", traffic.notSent());
         throughput.put("generatorWaitsForRingRoom", traffic.waitedForRoom());
         throughput.put("hubWorkerBusyFraction", workerBusy);
+        final RunBound bound = RunBound.of(threads, workerBusy, seconds, Runtime.getRuntime().availableProcessors());
+        final Map<String, Object> boundBy = new LinkedHashMap<>();
+        boundBy.put("by", bound.by());
+        boundBy.put("why", bound.why());
+        throughput.put("boundBy", boundBy);
         s.put("throughput", throughput);
 
         final Map<String, Object> nhrp = new LinkedHashMap<>();
@@ -581,6 +589,8 @@ public final class ScaleRun
         row(out, "hub transmitted (Mpps)", t.get("hubTransmittedMpps"));
         row(out, "offered by the spokes (Gbps, inner packets)", t.get("offeredGbps"));
         row(out, "hub worker busy (fraction of the traffic phase)", t.get("hubWorkerBusyFraction"));
+        @SuppressWarnings("unchecked") final Map<String, Object> bound = (Map<String, Object>)t.get("boundBy");
+        row(out, "what sets the throughput and latency figures", bound.get("by") + ": " + bound.get("why"));
         row(out, "packets sent through the hub", t.get("sentThroughHub"));
         row(out, "packets sent spoke to spoke, direct", t.get("sentDirectSpokeToSpoke"));
         row(out, "Traffic Indications sent", n.get("trafficIndicationsSent"));

@@ -64,6 +64,9 @@ class ScaleRunTest
         }
         assertTrue(summary.contains("\"command\": \"./dmvpn run (test)\""), summary);
         assertTrue(summary.contains("\"hubConserved\": true"), summary);
+        // What set the figures, named from the run's own shares, in both summaries.
+        assertTrue(summary.matches("(?s).*\"boundBy\": \\{\\s*\"by\": \"(generator|hub|neither)\",\\s*\"why\": \".+"), summary);
+        assertTrue(Files.readString(run.resolve("summary.md")).contains("| what sets the throughput and latency figures | "));
         assertTrue(summary.contains("\"spokesConserved\": true"), summary);
         // Phase 3 did its job: redirects were sent and some packets went spoke to spoke directly.
         assertTrue(!summary.contains("\"trafficIndicationsSent\": 0,"), summary);
