@@ -49,8 +49,8 @@ final class DirectTunnels implements AutoCloseable
     private final Addresses addresses;
     private final Long2ObjectHashMap<PeerSas> sas = new Long2ObjectHashMap<>();
     private final Long2LongHashMap references = new Long2LongHashMap(0);
-    /** When each end's SAs were last keyed (both ends of a pair hold the same time). */
-    private final Long2LongHashMap keyedAtNs = new Long2LongHashMap(0);
+    /** When each end's SAs were last keyed (both ends of a pair hold the same time; any clock value, 0 included). */
+    private final Long2LongHashMap keyedAtNs = new Long2LongHashMap(Long.MIN_VALUE);
     /**
      * Each end's other end, as they were keyed together. Kept, not recomputed from the spokes'
      * present addresses: a spoke that moved (another NBMA or NAT address) no longer maps to the
