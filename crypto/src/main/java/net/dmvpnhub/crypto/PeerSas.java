@@ -100,16 +100,12 @@ public final class PeerSas
     public SecurityAssociation rekey(
         final SecurityAssociation newOutbound, final SecurityAssociation newInbound, final long overlapDeadlineNs)
     {
-        final SecurityAssociation oldPrevious = previousInbound;
-        if (oldPrevious != null)
+        final SecurityAssociation endedEarly = acceptInbound(newInbound, overlapDeadlineNs);
+        if (endedEarly != null)
         {
-            oldPrevious.expire();
+            endedEarly.expire();
         }
-        previousDeadlineNs = overlapDeadlineNs;
-        previousInbound = inbound;
-        inbound = newInbound;
-        final SecurityAssociation oldOutbound = outbound;
-        outbound = newOutbound;
+        final SecurityAssociation oldOutbound = switchOutbound(newOutbound);
         oldOutbound.expire();
         return oldOutbound;
     }

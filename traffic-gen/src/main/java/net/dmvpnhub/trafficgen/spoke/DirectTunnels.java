@@ -6,7 +6,7 @@ import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongArrayQueue;
 
 /**
  * The IPsec SAs between spokes (the spoke-to-spoke tunnels of Phases 2 and 3), both ends held
@@ -21,12 +21,13 @@ import org.agrona.collections.LongArrayList;
  * address keeps its half until its own bindings go (expiry or purge).
  * <p>
  * Pairs are rekeyed at their soft lifetime ({@link SimulatedIke#lifetime()}: 90% of its seconds,
- * checked once a simulated second by {@link #maintain}, or of its kilobytes, checked as a sender
- * sends by {@link #rekeyIfSoftExpired}), as one IKE quick mode between the two spokes would: both
- * ends get a new pair of SPIs at once, each end sends under its new outbound SA from then on and
- * accepts under both its new and its previous inbound SA until the overlap ends
- * ({@link SaLifetime#OVERLAP_NS} later, found by the next once-a-second check), so frames already
- * on their way under the old SAs still arrive.
+ * queued when a pair is keyed and taken in due order by {@link #maintain}, or of its kilobytes,
+ * checked as a sender sends by {@link #rekeyIfSoftExpired}), as one IKE quick mode between the two
+ * spokes would: both ends get a new pair of SPIs at once, each end sends under its new outbound SA
+ * from then on and accepts under both its new and its previous inbound SA until the overlap ends
+ * ({@link SaLifetime#OVERLAP_NS} later, queued the same way), so frames already on their way under
+ * the old SAs still arrive. Pairs are always keyed at the present time, so both queues come due in
+ * the order they were filled: each duty cycle looks at their heads only.
  */
 final class DirectTunnels implements AutoCloseable
 {
@@ -41,7 +42,6 @@ final class DirectTunnels implements AutoCloseable
     }
 
     private static final int FIRST_SPI = 0x4000_0000;
-    private static final long SECOND_NS = 1_000_000_000L;
     /** No end: the key of 0.0.0.0 with 0.0.0.0, which no SA has. */
     private static final long NO_END = 0;
 
@@ -58,12 +58,13 @@ final class DirectTunnels implements AutoCloseable
      */
     private final Long2LongHashMap partner = new Long2LongHashMap(NO_END);
     private int nextSpi = FIRST_SPI;
-    private long nextSweepNs;
-    private boolean swept;
     private long established;
     private long deleted;
     private long rekeys;
-    private final LongArrayList due = new LongArrayList();
+    /** Soft time lifetimes in due order, two longs each: when, and the pair's lower end. */
+    private final LongArrayQueue rekeysDue = new LongArrayQueue(Long.MIN_VALUE);
+    /** Overlap deadlines in due order, two longs each: when, and one end of the pair. */
+    private final LongArrayQueue overlapsDue = new LongArrayQueue(Long.MIN_VALUE);
 
     DirectTunnels(final SimulatedIke ike, final Addresses addresses)
     {
@@ -111,8 +112,7 @@ final class DirectTunnels implements AutoCloseable
         sas.put(ba, ike.pair((int)(ba >>> 32), bNbma, bSpi, (int)ba, aSpi));
         partner.put(ab, ba);
         partner.put(ba, ab);
-        keyedAtNs.put(ab, nowNs);
-        keyedAtNs.put(ba, nowNs);
+        keyed(ab, ba, nowNs);
         established++;
     }
 
@@ -129,50 +129,59 @@ final class DirectTunnels implements AutoCloseable
     }
 
     /**
-     * Once a simulated second: rekeys the pairs whose soft time lifetime has come and ends the
-     * overlaps whose deadline passed (their previous inbound SAs are closed).
+     * Ends the overlaps whose deadline passed (their previous inbound SAs are closed) and rekeys
+     * the pairs whose soft time lifetime has come; what is not due costs a look at a queue's head.
      *
      * @return pairs rekeyed plus overlaps ended.
      */
     int maintain(final long nowNs)
     {
-        if (swept && nowNs - nextSweepNs < 0)
-        {
-            return 0;
-        }
-        swept = true;
-        nextSweepNs = nowNs + SECOND_NS;
-        final long softNs = ike.lifetime().softNs();
         int work = 0;
-        for (final PeerSas end : sas.values())
+        while (!overlapsDue.isEmpty() && nowNs - overlapsDue.peekLong() >= 0)
         {
-            final SecurityAssociation ended = end.expireOverlap(nowNs);
-            if (ended != null)
+            overlapsDue.pollLong();
+            final long key = overlapsDue.pollLong();
+            work += endOverlap(key, nowNs) + endOverlap(pairedWith(key), nowNs);
+        }
+        final long softNs = ike.lifetime().softNs();
+        while (!rekeysDue.isEmpty() && nowNs - rekeysDue.peekLong() >= 0)
+        {
+            final long dueNs = rekeysDue.pollLong();
+            final long key = rekeysDue.pollLong();
+            // Still paired, and not keyed again since (a rekey by volume, or a new pair under the same key).
+            if (pairedWith(key) != NO_END && keyedAtNs.get(key) + softNs == dueNs)
             {
-                ended.close();
+                rekey((int)(key >>> 32), (int)key, nowNs);
                 work++;
             }
         }
-        // Pairs due are collected first, then rekeyed, so that no map is written while it is walked.
-        for (final Long2LongHashMap.EntryIterator it = keyedAtNs.entrySet().iterator(); it.hasNext(); )
-        {
-            it.next();
-            final long key = it.getLongKey();
-            final long other = pairedWith(key);
-            // Each pair once, from the end with the lower key.
-            if (other != NO_END && Long.compareUnsigned(key, other) < 0 && nowNs - (it.getLongValue() + softNs) >= 0)
-            {
-                due.addLong(key);
-            }
-        }
-        for (int i = 0; i < due.size(); i++)
-        {
-            final long key = due.getLong(i);
-            rekey((int)(key >>> 32), (int)key, nowNs);
-            work++;
-        }
-        due.clear();
         return work;
+    }
+
+    /** Ends the overlap of the end {@code key} if its deadline passed; its previous inbound SA is closed. @return 1 if one ended. */
+    private int endOverlap(final long key, final long nowNs)
+    {
+        final PeerSas end = key == NO_END ? null : sas.get(key);
+        final SecurityAssociation ended = end == null ? null : end.expireOverlap(nowNs);
+        if (ended == null)
+        {
+            return 0;
+        }
+        ended.close();
+        return 1;
+    }
+
+    /**
+     * Both ends of a pair keyed now: their time, and the pair's soft time lifetime queued once,
+     * under its lower end's key. Pairs are keyed at the present time, so the queue stays in the
+     * order the rekeys come due.
+     */
+    private void keyed(final long ab, final long ba, final long nowNs)
+    {
+        keyedAtNs.put(ab, nowNs);
+        keyedAtNs.put(ba, nowNs);
+        rekeysDue.addLong(nowNs + ike.lifetime().softNs());
+        rekeysDue.addLong(Long.compareUnsigned(ab, ba) < 0 ? ab : ba);
     }
 
     /**
@@ -195,8 +204,9 @@ final class DirectTunnels implements AutoCloseable
         final long overlapEndNs = nowNs + SaLifetime.OVERLAP_NS;
         switchTo(aEnd, ike.pair(aNbma, (int)ba, aSpi, bNbma, bSpi), overlapEndNs);
         switchTo(bEnd, ike.pair((int)(ba >>> 32), bNbma, bSpi, (int)ba, aSpi), overlapEndNs);
-        keyedAtNs.put(ab, nowNs);
-        keyedAtNs.put(ba, nowNs);
+        keyed(ab, ba, nowNs);
+        overlapsDue.addLong(overlapEndNs);
+        overlapsDue.addLong(ab);
         rekeys++;
     }
 
@@ -328,5 +338,7 @@ final class DirectTunnels implements AutoCloseable
         references.clear();
         keyedAtNs.clear();
         partner.clear();
+        rekeysDue.clear();
+        overlapsDue.clear();
     }
 }
