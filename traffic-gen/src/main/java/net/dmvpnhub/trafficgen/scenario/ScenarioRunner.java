@@ -67,8 +67,10 @@ public final class ScenarioRunner implements AutoCloseable
      * Runs every step at its time and prints the transcript.
      *
      * @return whether every frame in the simulated network is accounted for at the end.
+     * @throws ConfigException a step the network refused when its time came (for example an
+     *                         address another router holds), as {@code file:line: reason}.
      */
-    public boolean run(final PrintStream out)
+    public boolean run(final PrintStream out) throws ConfigException
     {
         final long startNs = network.nowNs();
         out.println("! scenario " + script.source() + ": " + String.join(", ", network.routerNames()));
@@ -87,7 +89,16 @@ public final class ScenarioRunner implements AutoCloseable
                 shownNs = step.atNs();
             }
             out.println(step.router() + "#" + step.text());
-            final String output = execute(step);
+            final String output;
+            try
+            {
+                output = execute(step);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                // A step the network refuses as it stands then (an address another router has taken): named by its line.
+                throw new ConfigException(List.of(script.source() + ":" + step.line() + ": " + e.getMessage()));
+            }
             if (!output.isEmpty())
             {
                 out.print(output.endsWith("\n") ? output : output + "\n");

@@ -90,6 +90,20 @@ class ScenarioRunnerTest
     }
 
     @Test
+    void aStepTheNetworkRefusesWhenItsTimeComesStopsTheScriptNamingItsLine(@TempDir final Path dir) throws Exception
+    {
+        final Path script = dir.resolve("taken.scn");
+        Files.write(script, List.of(
+            "router " + EXAMPLES.toAbsolutePath().resolve("phase3-hub.cfg"),
+            "router " + EXAMPLES.toAbsolutePath().resolve("phase3-spoke.cfg"),
+            "router " + EXAMPLES.toAbsolutePath().resolve("phase3-spoke2.cfg"),
+            "at 5s SPOKE2 nat 198.18.0.2"));
+        final Result result = main(script.toString());
+        assertEquals(2, result.status());
+        assertEquals("taken.scn:4: NBMA address already in use: 198.18.0.2\n", result.err());
+    }
+
+    @Test
     void badCommandLinesAndScriptsExitTwoWithTheReason(@TempDir final Path dir) throws Exception
     {
         assertEquals(new Result(2, "", "dmvpn scenario: which script? (examples/*.scn are runnable examples)\n" +
