@@ -62,7 +62,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class HubForwardingBenchmark
 {
-    static final int SPOKES = 10_000;
+    public static final int SPOKES = 10_000;
     static final int FRAMES = 4096;
     public static final int BATCH = HubWorker.BATCH;
     private static final int HUB_NBMA = 0xC612_0001;

@@ -38,12 +38,17 @@ import java.util.function.ToDoubleFunction;
  */
 public final class PairedRatioRun
 {
-    /** The goal: the hub path at least 0.85 of the crypto floor. */
-    static final double GOAL = 0.85;
+    /**
+     * The goal: the hub path at least 0.75 of the crypto floor (the multi-buffer provider's floor
+     * is about a seventh of OpenSSL's, so the hub's own stages weigh more than under the earlier
+     * 0.85 aim, which was set against OpenSSL's floor).
+     */
+    static final double GOAL = 0.75;
     static final double QUIET_PRESSURE_PERCENT = 1.0;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    public record Options(List<String> sizes, int pairs, long sliceMs, long warmupMs, List<CryptoProvider> providers, List<Boolean> touch)
+    public record Options(
+        List<String> sizes, int pairs, long sliceMs, long warmupMs, List<CryptoProvider> providers, List<Boolean> touch, List<Integer> spokes)
     {
         public static final String USAGE = """
             Usage: ./dmvpn ratio [options]
@@ -56,14 +61,30 @@ public final class PairedRatioRun
                                 reference the others' speed is given against
               --touch LIST      on, off or on,off: whether the hub and the floor touch the SA key state of a whole vector
                                 before its first cipher call; each a hub of its own per provider (default on)
+              --spokes LIST     spokes, comma-separated, 4 to 100000, each a hub of its own (with its SAs, peer entries and
+                                routes) measured in the same rounds: 100 keeps every table and key in the nearest caches,
+                                the best case; 10000 is the everyday hub (default 10000)
             """;
+
+        /** The options as before, with one spoke count. */
+        public Options(
+            final List<String> sizes, final int pairs, final long sliceMs, final long warmupMs, final List<CryptoProvider> providers,
+            final List<Boolean> touch)
+        {
+            this(sizes, pairs, sliceMs, warmupMs, providers, touch, List.of(HubForwardingBenchmark.SPOKES));
+        }
 
         public Options
         {
-            if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0 || providers.isEmpty() || touch.isEmpty())
+            if (sizes.isEmpty() || pairs < 2 || sliceMs < 10 || warmupMs < 0 || providers.isEmpty() || touch.isEmpty() ||
+                spokes.isEmpty())
             {
                 throw new Arguments.UsageException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
-                    "not negative, at least one size and one provider");
+                    "not negative, at least one size, one provider and one spoke count");
+            }
+            if (spokes.stream().distinct().count() != spokes.size())
+            {
+                throw new Arguments.UsageException("--spokes names a count twice: " + spokes);
             }
             for (final String size : sizes)
             {
@@ -109,15 +130,18 @@ public final class PairedRatioRun
             throw new Arguments.UsageException(option + " must be bytes from 28 to 1500 or IMIX, not '" + size + "'");
         }
 
-        /** The hubs measured side by side: one per provider and touch-ahead choice, the first the reference. */
+        /** The hubs measured side by side: one per spoke count, provider and touch-ahead choice, the first the reference. */
         List<Variant> hubs()
         {
             final List<Variant> hubs = new ArrayList<>();
-            for (final CryptoProvider provider : providers)
+            for (final int n : spokes)
             {
-                for (final boolean t : touch)
+                for (final CryptoProvider provider : providers)
                 {
-                    hubs.add(new Variant(provider, t, touch.size() > 1 || !t));
+                    for (final boolean t : touch)
+                    {
+                        hubs.add(new Variant(provider, t, touch.size() > 1 || !t, n, spokes.size() > 1));
+                    }
                 }
             }
             return hubs;
@@ -125,7 +149,8 @@ public final class PairedRatioRun
 
         public static Options defaults()
         {
-            return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000, List.of(CryptoProvider.preferred()), List.of(true));
+            return new Options(List.of("64", "576", "1400", "IMIX"), 30, 200, 6000, List.of(CryptoProvider.preferred()), List.of(true),
+                List.of(HubForwardingBenchmark.SPOKES));
         }
 
         /** The options that take a value, shared with other runners. */
@@ -141,10 +166,40 @@ public final class PairedRatioRun
         {
             final List<String> names = new ArrayList<>(OPTIONS);
             names.add("--touch");
+            names.add("--spokes");
             final Arguments a = Arguments.read(List.of(args), names, List.of(), 0);
             final Options o = from(a);
-            return o == null || !a.has("--touch") ? o :
-                new Options(o.sizes, o.pairs, o.sliceMs, o.warmupMs, o.providers, java.util.Arrays.stream(a.text("--touch", null).split(",", -1)).map(v -> Arguments.choice("--touch", v, TOUCH)).toList());
+            if (o == null)
+            {
+                return null;
+            }
+            final List<Boolean> touch = !a.has("--touch") ? o.touch :
+                java.util.Arrays.stream(a.text("--touch", null).split(",", -1)).map(v -> Arguments.choice("--touch", v, TOUCH)).toList();
+            final List<Integer> spokes = !a.has("--spokes") ? o.spokes : spokeCounts(a.text("--spokes", null));
+            return new Options(o.sizes, o.pairs, o.sliceMs, o.warmupMs, o.providers, touch, spokes);
+        }
+
+        private static List<Integer> spokeCounts(final String list)
+        {
+            final List<Integer> counts = new ArrayList<>();
+            for (final String value : list.split(",", -1))
+            {
+                final int n;
+                try
+                {
+                    n = Integer.parseInt(value.trim());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new Arguments.UsageException("--spokes must be whole numbers from 4 to 100000, not '" + value + "'");
+                }
+                if (n < 4 || n > 100_000)
+                {
+                    throw new Arguments.UsageException("--spokes must be whole numbers from 4 to 100000, not " + n);
+                }
+                counts.add(n);
+            }
+            return counts;
         }
 
         /** The options read (null: {@code --help}); other runners with these options read theirs too. */
@@ -205,12 +260,13 @@ public final class PairedRatioRun
         }
     }
 
-    /** One hub (and its floor) measured: a crypto provider, with or without touch-ahead. */
-    record Variant(CryptoProvider provider, boolean touch, boolean nameTouch)
+    /** One hub (and its floor) measured: a crypto provider, with or without touch-ahead, with so many spokes. */
+    record Variant(CryptoProvider provider, boolean touch, boolean nameTouch, int spokes, boolean nameSpokes)
     {
         String name()
         {
-            return provider.shortName() + (nameTouch ? touch ? ", touch on" : ", touch off" : "");
+            return provider.shortName() + (nameTouch ? touch ? ", touch on" : ", touch off" : "") +
+                (nameSpokes ? String.format(Locale.ROOT, ", %,d spokes", spokes) : "");
         }
     }
 
@@ -258,6 +314,7 @@ public final class PairedRatioRun
             states[i].size = size;
             states[i].provider = hubList.get(i).provider().shortName();
             states[i].touchKeyState = hubList.get(i).touch();
+            states[i].spokes = hubList.get(i).spokes();
             states[i].setUp();
         }
         final long sliceNs = TimeUnit.MILLISECONDS.toNanos(options.sliceMs());
@@ -375,9 +432,10 @@ public final class PairedRatioRun
     {
         out.println("## Hub path against the crypto floor, interleaved (`PairedRatioRun`)");
         out.println();
-        out.printf(Locale.ROOT, "- state and methods: `HubForwardingBenchmark` (10,000 spokes, 4,096 pre-encrypted hairpin frames, " +
-            "AES-GCM-128, one call = %d frames), both methods in this one JVM, a hub (and its floor) per crypto provider and " +
-            "touch-ahead choice: %s%n", HubForwardingBenchmark.BATCH, String.join("; ", options.hubs().stream().map(Variant::name).toList()));
+        out.printf(Locale.ROOT, "- state and methods: `HubForwardingBenchmark` (%s spokes, 4,096 pre-encrypted hairpin frames, " +
+            "AES-GCM-128, one call = %d frames), both methods in this one JVM, a hub (and its floor) per spoke count, crypto provider " +
+            "and touch-ahead choice: %s%n", String.join(" or ", options.spokes().stream().map(n -> String.format(Locale.ROOT, "%,d", n))
+            .toList()), HubForwardingBenchmark.BATCH, String.join("; ", options.hubs().stream().map(Variant::name).toList()));
         for (final CryptoProvider provider : options.providers())
         {
             out.printf(Locale.ROOT, "- crypto provider %s%n", CryptoProvider.selectionLine(provider));
@@ -397,7 +455,7 @@ public final class PairedRatioRun
         out.println();
         out.println("| size (B) | hub | pairs | floor ns/frame (median) | hub ns/frame (median) | hub Mpps per core (wall) | " +
             "floor/hub, wall: median | quartiles | floor/hub, CPU time: median | quartiles | quiet pairs | floor/hub, wall, quiet pairs: " +
-            "median | goal at least 0.85 (wall median) |");
+            "median | goal at least " + GOAL + " (wall median) |");
         out.println("|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---|");
         for (final SizeResult r : results)
         {

@@ -30,7 +30,7 @@ class PairedRatioRunTest
         assertEquals("--pairs must be a whole number from 2 to 100000, not 'x'",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs", "x")).getMessage());
         assertEquals("--pairs needs a value, see --help", assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs")).getMessage());
-        assertEquals("unknown option --forks; the options are --sizes, --pairs, --slice-ms, --warmup-ms, --providers, --touch (see --help)",
+        assertEquals("unknown option --forks; the options are --sizes, --pairs, --slice-ms, --warmup-ms, --providers, --touch, --spokes (see --help)",
             assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--forks", "3")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--pairs", "1"));
         assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--sizes", ""));
@@ -52,6 +52,33 @@ class PairedRatioRunTest
             PairedRatioRun.Options.parse("--providers", "ipsec-mb,openssl", "--touch", "on,off").hubs().stream()
                 .map(PairedRatioRun.Variant::name).toList());
         assertEquals(List.of("jdk"), PairedRatioRun.Options.parse("--providers", "jdk").hubs().stream().map(PairedRatioRun.Variant::name).toList());
+        assertEquals(List.of(10_000), o.spokes());
+        assertEquals(List.of("jdk, 100 spokes", "jdk, 10,000 spokes"),
+            PairedRatioRun.Options.parse("--providers", "jdk", "--spokes", "100,10000").hubs().stream().map(PairedRatioRun.Variant::name).toList());
+        assertEquals("--spokes must be whole numbers from 4 to 100000, not 3",
+            assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--spokes", "100,3")).getMessage());
+        assertEquals("--spokes must be whole numbers from 4 to 100000, not 'many'",
+            assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--spokes", "many")).getMessage());
+        assertEquals("--spokes names a count twice: [100, 100]",
+            assertThrows(IllegalArgumentException.class, () -> PairedRatioRun.Options.parse("--spokes", "100,100")).getMessage());
+    }
+
+    @Test
+    void eachSpokeCountIsAHubOfItsOwnInTheSameRounds()
+    {
+        final PairedRatioRun.Options options = new PairedRatioRun.Options(List.of("64"), 2, 10, 0,
+            List.of(CryptoProvider.preferred()), List.of(true), List.of(16, 400));
+        final List<PairedRatioRun.SizeResult> results = new PairedRatioRun().measure("64", options,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(List.of(16, 400), results.stream().map(r -> r.hub().spokes()).toList());
+        final ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PairedRatioRun.report(options, results, null, new PrintStream(text, true, StandardCharsets.UTF_8));
+        final String report = text.toString(StandardCharsets.UTF_8);
+        final String name = CryptoProvider.preferred().shortName();
+        assertTrue(report.contains("`HubForwardingBenchmark` (16 or 400 spokes,"), report);
+        assertTrue(report.contains("\n| 64 | " + name + ", 400 spokes | 2 | "), report);
+        assertTrue(report.contains("Against " + name + ", 16 spokes, round by round"), report);
+        assertTrue(report.contains("goal at least 0.75"), report);
     }
 
     @Test
