@@ -34,6 +34,8 @@ import java.util.Map;
  * @param saLifetimeS the SAs' lifetime in seconds (IOS's 3,600 by default); a short one makes
  * every spoke rekey its SAs with the hub during the traffic phase, at 90% of it.
  * @param out where results go (a new timestamped folder under it).
+ * @param capacityS seconds of the capacity phase's measured rounds (the hub forwarding frames
+ * encrypted before the clock, as fast as it can), or 0 to leave the phase out.
  */
 public record RunOptions(
     int spokes,
@@ -52,7 +54,8 @@ public record RunOptions(
     int pcapFrames,
     long saLifetimeS,
     String idle,
-    Path out)
+    Path out,
+    double capacityS)
 {
     /** {@code --idle auto}: the workers busy-spin where the machine has a processor to spare, else back off. */
     public static final String AUTO_IDLE = "auto";
@@ -63,7 +66,7 @@ public record RunOptions(
     {
         return new RunOptions(10_000, 20, 3, 1, Dataplane.ThreadingMode.RUN_TO_COMPLETION, PacketMix.IMIX,
             CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 4, 1.0, 0, 1, 64, SaLifetime.IOS_DEFAULT.seconds(), AUTO_IDLE,
-            Path.of("results"));
+            Path.of("results"), 2);
     }
 
     public static String help()
@@ -73,10 +76,14 @@ public record RunOptions(
             "Usage: ./dmvpn run [options]",
             "",
             "Builds a DMVPN of simulated spokes around the hub, registers every spoke at once (a storm),",
-            "then sends seeded traffic through the hub for a fixed time, and writes results/<time>/.",
+            "measures the hub's capacity (frames encrypted before the clock, forwarded as fast as it can,",
+            "beside the crypto floor on the same frames), then sends seeded traffic through the hub for a",
+            "fixed time, and writes results/<time>/.",
             "",
             "Options:",
             "  --spokes N          simulated spokes, 1 to " + MAX_SPOKES + " (default " + d.spokes() + ")",
+            "  --capacity S        seconds of the capacity phase's measured rounds, 0 to 600, 0 leaves it out (default " +
+                d.capacityS() + ")",
             "  --duration S        seconds of traffic after the storm (default " + d.durationS() + ")",
             "  --phase 1|2|3       DMVPN phase (default " + d.phase() + "): 1 all through the hub, 2 spokes resolve",
             "                      via the hub, 3 hub redirects and spokes install shortcut (H) routes",
@@ -103,7 +110,7 @@ public record RunOptions(
     }
 
     /** The options that take a value, as {@link #help()} lists them. */
-    private static final List<String> OPTIONS = List.of("--spokes", "--duration", "--phase", "--workers", "--mode", "--mix",
+    private static final List<String> OPTIONS = List.of("--spokes", "--capacity", "--duration", "--phase", "--workers", "--mode", "--mix",
         "--provider", "--transform", "--spoke-to-spoke", "--peers", "--zipf", "--rate", "--seed", "--pcap", "--sa-lifetime", "--idle", "--out");
 
     /** {@code --mode}'s choices, here and in the runners that take it. */
@@ -150,7 +157,8 @@ public record RunOptions(
             a.whole("--pcap", d.pcapFrames(), 0, 1_000_000),
             a.whole("--sa-lifetime", d.saLifetimeS(), 2, SaLifetime.MAX_SECONDS),
             idle,
-            Path.of(a.text("--out", d.out().toString())));
+            Path.of(a.text("--out", d.out().toString())),
+            a.decimal("--capacity", d.capacityS(), 0, 600));
     }
 
     /** Threads that poll without sleeping when idle strategies are busy: the workers and the spokes' thread. */

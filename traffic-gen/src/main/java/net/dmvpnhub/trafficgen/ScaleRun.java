@@ -74,6 +74,8 @@ public final class ScaleRun
     private static final long STORM_TIMEOUT_NS = 120 * SECOND;
     /** Threads listed in the summary, the most CPU during the traffic phase first. */
     static final int THREADS_LISTED = 10;
+    /** The capacity phase holds the spokes' thread for seconds; shorter SA lifetimes would expire meanwhile. */
+    static final long MIN_LIFETIME_FOR_CAPACITY_S = 30;
 
     private final RunOptions options;
     private final PrintStream console;
@@ -222,6 +224,43 @@ public final class ScaleRun
                 stormIkeNs / 1e6, naks);
         }
 
+        // Capacity: the hub alone at full speed, the generator's crypto before the clock.
+        CapacityPhase.Result capacity = null;
+        String capacitySkipped = null;
+        if (options.capacityS() == 0)
+        {
+            capacitySkipped = "left out (--capacity 0)";
+        }
+        else if (stormNs < 0)
+        {
+            capacitySkipped = "left out: not every spoke registered";
+        }
+        else if (options.saLifetimeS() < MIN_LIFETIME_FOR_CAPACITY_S)
+        {
+            capacitySkipped = "left out: with --sa-lifetime under " + MIN_LIFETIME_FOR_CAPACITY_S + " s the spokes, held during the " +
+                "phase, could not rekey in time";
+        }
+        else
+        {
+            capacity = new CapacityPhase(hub.dataplane(), spokes, traffic, ike, options, hubNbma, GRE_KEY).run(options.capacityS());
+            if (capacity.failure() == null)
+            {
+                console.printf(Locale.ROOT, "dmvpn run: capacity %.3f Mpps and %.2f Gbps (inner packets) per worker core, %s, %d rounds, " +
+                        "%d frames; crypto floor %.1f ns/frame, hub %.1f ns/frame per core, floor/hub %.3f; worker busy %.0f%% of the rounds; " +
+                        "%d sampled frames decrypted at their spoke as sent%n", capacity.hubMppsPerCore(), capacity.hubGbpsPerCore(),
+                    options.mix(), capacity.rounds(), capacity.frames(), capacity.floorNsPerFrame(), capacity.hubNsPerFramePerCore(),
+                    capacity.floorOverHub(), 100 * capacity.workerBusyFraction(), capacity.verified());
+            }
+            else
+            {
+                console.println("dmvpn run: CAPACITY PHASE FAILED: " + capacity.failure());
+            }
+        }
+        if (capacitySkipped != null)
+        {
+            console.println("dmvpn run: capacity phase " + capacitySkipped);
+        }
+
         // Traffic.
         final long gcCountBefore = gcCount();
         final long gcTimeBefore = gcTimeMs();
@@ -285,7 +324,7 @@ public final class ScaleRun
         final boolean spokesConserved = spokes.conserved();
         final double workerBusy = (after.busyNs() - before.busyNs()) / 1e9 / trafficSeconds / hub.dataplane().workers().length;
         final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, stormNhrpNs, stormIkeNs, naks, workerBusy, before, after, spokes, traffic,
-            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads);
+            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads, capacity, capacitySkipped);
         Files.writeString(directory.resolve("summary.json"), Json.write(summary));
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
@@ -314,6 +353,11 @@ public final class ScaleRun
         console.println("dmvpn run: what sets the throughput and latency figures: " + bound.get("why"));
         console.println("dmvpn run: results in " + directory);
         spokes.close();
+        if (capacity != null && capacity.failure() != null)
+        {
+            console.println("dmvpn run: the capacity phase failed: " + capacity.failure());
+            return false;
+        }
         if (!hubConserved || !spokesConserved)
         {
             console.println("dmvpn run: CONSERVATION FAILED: " + (hubConserved ? "" : "the hub's ") + (spokesConserved ? "" : "the spokes' ") +
@@ -426,7 +470,8 @@ public final class ScaleRun
         final long naks, final double workerBusy,
         final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
         final Hub hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
-        final boolean hubConserved, final boolean spokesConserved, final List<SchedStat.ThreadStat> threads)
+        final boolean hubConserved, final boolean spokesConserved, final List<SchedStat.ThreadStat> threads,
+        final CapacityPhase.Result capacityResult, final String capacitySkipped)
     {
         final Map<String, Object> s = new LinkedHashMap<>();
         s.put("run", stamp);
@@ -459,6 +504,8 @@ public final class ScaleRun
         machine.put("loadAverageBefore", loadBefore);
         machine.put("loadAverageAfter", loadAverage());
         s.put("machine", machine);
+
+        s.put("capacity", capacity(capacityResult, capacitySkipped, o));
 
         final Map<String, Object> storm = new LinkedHashMap<>();
         storm.put("registered", spokes.registeredCount());
@@ -550,6 +597,40 @@ public final class ScaleRun
         return s;
     }
 
+    private static Map<String, Object> capacity(final CapacityPhase.Result r, final String skipped, final RunOptions o)
+    {
+        final Map<String, Object> c = new LinkedHashMap<>();
+        if (r == null)
+        {
+            c.put("skipped", skipped);
+            return c;
+        }
+        c.put("mix", o.mix().toString());
+        c.put("workers", r.workers());
+        c.put("rounds", r.rounds());
+        c.put("frames", r.frames());
+        c.put("measuredSeconds", r.hubNs() / 1e9);
+        c.put("hubMppsPerCore", r.hubMppsPerCore());
+        c.put("hubGbpsPerCoreInnerPackets", r.hubGbpsPerCore());
+        c.put("hubNsPerFramePerCore", r.hubNsPerFramePerCore());
+        c.put("cryptoFloorNsPerFrame", r.floorNsPerFrame());
+        c.put("floorOverHub", r.floorOverHub());
+        c.put("workerBusyFraction", r.workerBusyFraction());
+        c.put("boundBy", r.workerBusyFraction() >= BUSY_ENOUGH ? "hub: its workers were busy through the rounds" :
+            String.format(Locale.ROOT, "feeder: the workers had work %.0f%% of the rounds, so one thread copying frames in and out " +
+                "(the NIC's stand-in) set the pace and the hub's figure is a lower bound", 100 * r.workerBusyFraction()));
+        c.put("transmitted", r.transmitted());
+        c.put("controlFramesSampled", r.controlFrames());
+        c.put("framesSampled", r.sampled());
+        c.put("framesVerified", r.verified());
+        c.put("drops", r.drops());
+        c.put("failure", r.failure());
+        return c;
+    }
+
+    /** The workers' busy share of the capacity rounds above which the hub, not the feeder, set the pace. */
+    static final double BUSY_ENOUGH = 0.9;
+
     private static Map<String, Object> percentiles(final Histogram latency)
     {
         final Map<String, Object> lat = new LinkedHashMap<>();
@@ -578,7 +659,41 @@ public final class ScaleRun
         out.append("Written by the run itself (`ScaleRun`); no figure typed in.\n\n```\n").append(s.get("command")).append("\n```\n\n")
             .append("at commit ").append(s.get("commit")).append(".\n\n");
         out.append("Scenario: ").append(sc).append("\n\nMachine: ").append(s.get("machine")).append("\n\n");
-        out.append("| what | value |\n|---|---:|\n");
+        out.append("## At a glance\n\n| what | value |\n|---|---:|\n");
+        final Map<String, Object> cap = (Map<String, Object>)s.get("capacity");
+        if (cap.containsKey("skipped"))
+        {
+            row(out, "hub capacity", cap.get("skipped"));
+        }
+        else
+        {
+            row(out, "hub capacity per worker core, " + cap.get("mix") + " (Mpps)", cap.get("hubMppsPerCore"));
+            row(out, "hub capacity per worker core, " + cap.get("mix") + " (Gbps of inner packets)", cap.get("hubGbpsPerCoreInnerPackets"));
+            row(out, "crypto floor / hub, same frames, same rounds (1.0: the hub costs nothing beyond ESP)", cap.get("floorOverHub"));
+            row(out, "what set the capacity figure", cap.get("boundBy"));
+        }
+        row(out, "registration storm, convergence (s)", storm.get("convergenceSeconds"));
+        row(out, "registration storm, NHS thread CPU (ms)", storm.get("nhsCpuMilliseconds"));
+        row(out, "shortcuts installed at spokes (simulation)", n.get("shortcutsInstalled"));
+        row(out, "packets sent spoke to spoke, direct / through the hub", t.get("sentDirectSpokeToSpoke") + " / " + t.get("sentThroughHub"));
+        if (!cap.containsKey("skipped"))
+        {
+            out.append("\n## Capacity\n\nThe hub with every spoke's SAs, cache entries and routes in place forwards frames the spokes ")
+                .append("encrypted before the clock, as fast as it can: one feeder thread copies them in and takes what the workers ")
+                .append("transmit, as a NIC would. The crypto floor is ESP decrypt and encrypt alone on the same frames with twins of the ")
+                .append("hub's SAs, in the same rounds (alternating which goes first). Sampled frames are decrypted at their spoke and ")
+                .append("compared with what was sent.\n\n| what | value |\n|---|---:|\n");
+            row(out, "rounds / frames / measured seconds", cap.get("rounds") + " / " + cap.get("frames") + " / " +
+                String.format(Locale.ROOT, "%.3f", (Double)cap.get("measuredSeconds")));
+            row(out, "hub ns per frame per worker core", cap.get("hubNsPerFramePerCore"));
+            row(out, "crypto floor ns per frame", cap.get("cryptoFloorNsPerFrame"));
+            row(out, "workers busy (fraction of the rounds)", cap.get("workerBusyFraction"));
+            row(out, "sampled frames: verified data / NHRP from the hub", cap.get("framesVerified") + " / " + cap.get("controlFramesSampled"));
+            row(out, "hub drops in the phase", cap.get("drops"));
+            row(out, "failure", cap.get("failure") == null ? "none" : cap.get("failure"));
+        }
+        out.append("\n## Phase ").append(sc.get("phase")).append(" simulation (the spokes' traffic, their crypto on the clock)\n\n")
+            .append("| what | value |\n|---|---:|\n");
         row(out, "spokes registered", storm.get("registered"));
         row(out, "registration storm, convergence (s)", storm.get("convergenceSeconds"));
         row(out, "registration storm, NHS thread CPU (ms)", storm.get("nhsCpuMilliseconds"));

@@ -11,6 +11,7 @@ import org.agrona.concurrent.NanoClock;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Seeded traffic from the simulated spokes' LANs, on the spokes' own thread: one Agrona agent
@@ -36,6 +37,7 @@ public final class TrafficGenerator implements Agent
 
     /** Packets sent per duty cycle at most, between two runs of the spokes' own work. */
     static final int BURST = 32;
+    private static final long HELD_PARK_NS = 1_000_000;
     private static final int UDP_IP_HEADERS = 28;
     private static final int TIMESTAMP_OFFSET = UDP_IP_HEADERS;
 
@@ -54,6 +56,10 @@ public final class TrafficGenerator implements Agent
     private final int[] upSpokes;
     private int upCount;
     private volatile boolean sending;
+    /** Set by {@link #hold}: the spokes' thread does nothing until {@link #resume}. */
+    private volatile boolean hold;
+    /** Set by the spokes' thread once it has seen {@link #hold} and stopped touching the spokes and the hub's rings. */
+    private volatile boolean held;
     private long startedNs;
     private long sentPackets;
     private long sentBytes;
@@ -117,9 +123,50 @@ public final class TrafficGenerator implements Agent
         sending = false;
     }
 
+    /**
+     * Any thread but the spokes': stops the spokes' thread between two duty cycles and waits until
+     * it has. Until {@link #resume}, the caller may use the spokes and is the only producer of the
+     * hub's receive rings and the only consumer of its transmit rings (the handshake's volatile
+     * writes and reads order the two threads' work).
+     *
+     * @return false when the spokes' thread did not stop within {@code timeoutMs} (it is not running).
+     */
+    public boolean hold(final long timeoutMs) throws InterruptedException
+    {
+        held = false;
+        hold = true;
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!held)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                hold = false;
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    /** Lets the spokes' thread run again after {@link #hold}. */
+    public void resume()
+    {
+        hold = false;
+    }
+
     @Override
     public int doWork()
     {
+        if (hold)
+        {
+            if (!held)
+            {
+                held = true;
+            }
+            // Held, this thread gives its processor to the phase that holds it (its runner would otherwise spin).
+            LockSupport.parkNanos(HELD_PARK_NS);
+            return 0;
+        }
         int work = spokes.doWork();
         if (sending)
         {
@@ -155,17 +202,9 @@ public final class TrafficGenerator implements Agent
                 waitedForRoom++;
                 break;
             }
-            final int destination;
-            if (random.nextDouble() < options.spokeToSpoke() && spokes.count() > 1)
-            {
-                destination = spokes.host(peerTable[s * peers + random.nextInt(peers)], 1 + random.nextInt(hosts));
-            }
-            else
-            {
-                destination = hubLan + 256 + random.nextInt(65_000);
-            }
+            final int destination = destination(s, random);
             final int size = options.mix().next(random);
-            final DataPath path = spokes.sendData(s, spokes.host(s, 1 + random.nextInt(hosts)), destination, size - UDP_IP_HEADERS);
+            final DataPath path = spokes.sendData(s, source(s, random), destination, size - UDP_IP_HEADERS);
             byPath[path.ordinal()]++;
             if (path == DataPath.DROPPED)
             {
@@ -177,6 +216,25 @@ public final class TrafficGenerator implements Agent
             sent++;
         }
         return sent;
+    }
+
+    /**
+     * A destination for a packet from spoke {@code s}: with probability {@code spokeToSpoke} a host
+     * on the LAN of one of its peers, else one on the hub-side LAN.
+     */
+    int destination(final int s, final SplittableRandom random)
+    {
+        if (random.nextDouble() < options.spokeToSpoke() && spokes.count() > 1)
+        {
+            return spokes.host(peerTable[s * peers + random.nextInt(peers)], 1 + random.nextInt(hosts));
+        }
+        return hubLan + 256 + random.nextInt(65_000);
+    }
+
+    /** A host on spoke {@code s}'s LAN to send from. */
+    int source(final int s, final SplittableRandom random)
+    {
+        return spokes.host(s, 1 + random.nextInt(hosts));
     }
 
     private void refreshUpSpokes()

@@ -33,7 +33,7 @@ class RunOptionsTest
     void everyOptionIsRead() throws Exception
     {
         final RunOptions o = RunOptions.parse(Arrays.asList(("--spokes 100_000 --duration 2.5 --phase 2 --workers 2 --mode pipelined " +
-            "--mix 576 --provider jdk --transform cbc-sha256 --spoke-to-spoke 0.25 --peers 9 --zipf 0 --rate 50000 --seed 9 --pcap 0 --idle yield --out /tmp/x")
+            "--mix 576 --provider jdk --transform cbc-sha256 --spoke-to-spoke 0.25 --peers 9 --zipf 0 --rate 50000 --seed 9 --pcap 0 --idle yield --out /tmp/x --capacity 0.5")
             .split(" ")));
         assertEquals(100_000, o.spokes());
         assertEquals(2.5, o.durationS());
@@ -52,6 +52,9 @@ class RunOptionsTest
         assertEquals("/tmp/x", o.out().toString());
         assertEquals("yield", o.idle());
         assertEquals("yield", o.idleFor(64), "a strategy named on the command line is used as it is");
+        assertEquals(0.5, o.capacityS());
+        assertEquals(2.0, RunOptions.defaults().capacityS());
+        assertEquals(0.0, RunOptions.parse(List.of("--capacity", "0")).capacityS(), "0 leaves the capacity phase out");
     }
 
     @Test
@@ -95,13 +98,15 @@ class RunOptionsTest
         "--provider aws|--provider must be ipsec-mb, openssl, jdk or bc, not 'aws'",
         "--spoke-to-spoke 1.5|--spoke-to-spoke must be a number from 0.0 to 1.0, not '1.5'",
         "--duration NaN|--duration must be a number from 0.1 to 86400.0, not 'NaN'",
-        "--colour red|unknown option --colour; the options are --spokes, --duration, --phase, --workers, --mode, --mix, --provider, " +
+        "--colour red|unknown option --colour; the options are --spokes, --capacity, --duration, --phase, --workers, --mode, --mix, --provider, " +
             "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out (see --help)",
-        "--bogus|unknown option --bogus; the options are --spokes, --duration, --phase, --workers, --mode, --mix, --provider, " +
+        "--bogus|unknown option --bogus; the options are --spokes, --capacity, --duration, --phase, --workers, --mode, --mix, --provider, " +
             "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out (see --help)",
         "spokes|unexpected argument 'spokes': options start with --, see --help",
         "--seed|--seed needs a value, see --help",
-        "--idle lazy|--idle must be auto, busy, yield or backoff, not 'lazy'"})
+        "--idle lazy|--idle must be auto, busy, yield or backoff, not 'lazy'",
+        "--capacity 601|--capacity must be a number from 0.0 to 600.0, not '601'",
+        "--capacity -1|--capacity must be a number from 0.0 to 600.0, not '-1'"})
     void aMistakeGetsOneSentenceNamingTheOptionAndTheProblem(final String args, final String message)
     {
         final Arguments.UsageException ex = assertThrows(Arguments.UsageException.class, () -> RunOptions.parse(List.of(args.split(" "))));

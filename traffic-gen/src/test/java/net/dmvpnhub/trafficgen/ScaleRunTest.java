@@ -32,7 +32,8 @@ class ScaleRunTest
     @Test
     void aSmallPhase3RunRegistersEverySpokeConservesFramesAndWritesItsResults(@TempDir final Path out) throws Exception
     {
-        final RunOptions options = RunOptions.parse(List.of("--spokes", "40", "--duration", "1.5", "--peers", "2", "--out", out.toString()));
+        final RunOptions options = RunOptions.parse(List.of("--spokes", "40", "--duration", "1.5", "--peers", "2", "--capacity", "0.3",
+            "--out", out.toString()));
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
         final boolean conserved = new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run (test)").run();
         final String text = console.toString(StandardCharsets.UTF_8);
@@ -72,6 +73,24 @@ class ScaleRunTest
         assertTrue(!summary.contains("\"trafficIndicationsSent\": 0,"), summary);
         assertTrue(!summary.contains("\"sentDirectSpokeToSpoke\": 0,"), summary);
         assertEquals(1, text.lines().filter(l -> l.startsWith("dmvpn run: results in ")).count());
+
+        // The capacity phase ran before the simulation: at least two measured rounds, every frame forwarded (no drop),
+        // sampled frames decrypted at their spoke to what was sent, the floor measured beside the hub.
+        assertTrue(text.contains("dmvpn run: capacity "), text);
+        assertTrue(number(summary, "rounds") >= 2, summary);
+        assertTrue(number(summary, "frames") >= 2 * 1000, summary);
+        assertTrue(number(summary, "hubMppsPerCore") > 0 && number(summary, "cryptoFloorNsPerFrame") > 0, summary);
+        final double ratio = number(summary, "floorOverHub");
+        assertTrue(ratio > 0 && ratio < 1.5, "the floor is a part of the hub's work: " + summary);
+        assertTrue(number(summary, "framesVerified") > 0, summary);
+        assertEquals(number(summary, "framesSampled"), number(summary, "framesVerified") + number(summary, "controlFramesSampled"), summary);
+        assertTrue(number(summary, "transmitted") >= number(summary, "frames") * 0.5, "the spoke-to-spoke share comes back out: " + summary);
+        assertTrue(summary.contains("\"drops\": {}"), summary);
+        assertTrue(summary.contains("\"failure\": null"), summary);
+        final String summaryMarkdown = Files.readString(run.resolve("summary.md"));
+        assertTrue(summaryMarkdown.indexOf("## At a glance") < summaryMarkdown.indexOf("| hub capacity per worker core, imix (Mpps) | "),
+            summaryMarkdown);
+        assertTrue(summaryMarkdown.indexOf("## Capacity") < summaryMarkdown.indexOf("## Phase 3 simulation"), summaryMarkdown);
 
         // The pcap export: tshark decrypts every frame with the esp_sa table the run wrote.
         final List<byte[]> frames = readPcap(run.resolve("frames.pcap"));
@@ -121,7 +140,7 @@ class ScaleRunTest
     void phase1SendsEverythingThroughTheHub(@TempDir final Path out) throws Exception
     {
         final RunOptions options = RunOptions.parse(List.of("--phase", "1", "--spokes", "20", "--duration", "1", "--pcap", "0",
-            "--out", out.toString()));
+            "--capacity", "0", "--out", out.toString()));
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
         assertTrue(new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run --phase 1").run(),
             console.toString(StandardCharsets.UTF_8));
@@ -138,11 +157,22 @@ class ScaleRunTest
         assertTrue(!Files.exists(run.resolve("frames.pcap")), "--pcap 0 exports nothing");
         final String markdown = Files.readString(run.resolve("summary.md"));
         assertTrue(markdown.contains("Threads of the machine that used the most CPU during the traffic phase"), markdown);
+        assertTrue(markdown.contains("| hub capacity | left out (--capacity 0) |"), markdown);
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("dmvpn run: capacity phase left out (--capacity 0)"));
         if (Files.isReadable(Path.of("/proc/self/schedstat")))
         {
             assertTrue(summary.contains("\"thread\": \"hub-worker-0 (this JVM)\""), "the busy-spinning worker is among the busiest: " + summary);
             assertTrue(markdown.contains("| hub-worker-0 (this JVM) | "), markdown);
         }
+    }
+
+    /** The first number a JSON summary gives for {@code key}. */
+    private static double number(final String json, final String key)
+    {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(key) + "\": (-?[0-9.eE+-]+)")
+            .matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Double.parseDouble(m.group(1));
     }
 
     /** The records of a pcap PcapWriter wrote (24-byte file header, 16-byte record headers, little-endian). */

@@ -2042,6 +2042,12 @@ public final class Spokes implements Agent, AutoCloseable
     }
 
     /** @return the spoke holding this NBMA address, or -1. */
+    /** @return the spoke whose LAN holds {@code address}, or -1 when none does. */
+    public int spokeOfLan(final int address)
+    {
+        return spokeByLan.get(address & lanMask);
+    }
+
     public int indexOfNbma(final int address)
     {
         return spokeByNbma.get(address);
@@ -2057,6 +2063,12 @@ public final class Spokes implements Agent, AutoCloseable
      * @return when spoke {@code s} last sent the hub a data packet (NHRP packets do not count, as
      * IOS's "used" flag counts only data forwarded through an entry), or {@link Long#MIN_VALUE}.
      */
+    /** Spoke {@code s}'s SA pair with the hub (null before its first IKE exchange); on the spokes' thread, or while it is held. */
+    public PeerSas hubSas(final int s)
+    {
+        return hubSas[s];
+    }
+
     public long dataToHubNs(final int s)
     {
         return dataToHubNs[s];

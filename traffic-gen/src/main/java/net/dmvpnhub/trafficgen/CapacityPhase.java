@@ -1,0 +1,619 @@
+package net.dmvpnhub.trafficgen;
+
+import net.dmvpnhub.crypto.EspProcessor;
+import net.dmvpnhub.crypto.EspStatus;
+import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
+import net.dmvpnhub.dataplane.Dataplane;
+import net.dmvpnhub.dataplane.DropReasons;
+import net.dmvpnhub.dataplane.WorkerCounters;
+import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.ring.SpscLongRing;
+import net.dmvpnhub.nhrp.SimulatedIke;
+import net.dmvpnhub.trafficgen.spoke.SpokeState;
+import net.dmvpnhub.trafficgen.spoke.Spokes;
+import net.dmvpnhub.trafficgen.spoke.TunnelEncapsulator;
+import net.dmvpnhub.wire.DecodeStatus;
+import net.dmvpnhub.wire.GreFlyweight;
+import net.dmvpnhub.wire.Ipv4Flyweight;
+import net.dmvpnhub.wire.TunnelFrameDecoder;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The main job's capacity phase: the hub, with every spoke's SAs, cache entries and routes in
+ * place after the storm, forwards as fast as it can, with the generator's crypto done before the
+ * clock starts.
+ * <p>
+ * In rounds: the spokes' thread is held ({@link TrafficGenerator#hold}); this thread builds a
+ * round of frames as the spokes would send them (inner IPv4/UDP, GRE, ESP under each sender's own
+ * SA with the hub, so each SA's sequence numbers keep rising from round to round and the hub's
+ * anti-replay windows are never reset), packed in one off-heap buffer; then a feeder thread, the
+ * stand-in for a NIC, copies each frame into a slot of the hub's slab, offers it to the receive
+ * ring of the worker that owns the sender, takes what the workers transmit, counts it, copies
+ * every {@value #SAMPLE_EVERY}th transmitted frame aside and frees the slots. The round's clock
+ * runs from its first frame fed until every frame was received and the workers are idle. Off the
+ * clock, the sampled frames are decrypted with the receiving spoke's own SA and their inner packets
+ * compared with what was sent (addresses, length, TTL one less, the frame number in the payload).
+ * <p>
+ * The crypto floor, in the same rounds on the same frames: this thread copies each frame into a
+ * slot and decrypts it and (where the hub would) encrypts it again, with twins of the hub's SAs
+ * (the same keys from the same exchange, their own sequence numbers and windows, so the hub's
+ * are untouched), touching each vector's key state first as the workers do. Even rounds run the
+ * hub first, odd rounds the floor first, so both see the same stretch of the machine's drift.
+ */
+final class CapacityPhase
+{
+    /** One transmitted frame in this many is copied aside and checked. */
+    static final int SAMPLE_EVERY = 997;
+    static final int SAMPLES_PER_ROUND = 256;
+    static final int MAX_FRAMES_PER_ROUND = 1 << 17;
+    /** The round buffer: frames packed one after another, each at a 64-byte boundary. */
+    static final int ROUND_BYTES = 64 << 20;
+    private static final int UDP_IP_HEADERS = 28;
+    private static final int DATA_TTL = 64;
+    private static final int VECTOR = 32;
+    private static final long ROUND_TIMEOUT_NS = 60_000_000_000L;
+    /** Hub rounds run before the measured ones, off the record (or as long as the measured ones, if shorter). */
+    static final long WARMUP_NS = 1_000_000_000L;
+
+    /** What the phase measured; {@link #failure} is null when every check held. */
+    record Result(
+        int rounds, long frames, long innerBytes, long hubNs, long floorNs, long workerBusyNs, int workers, long transmitted,
+        long controlFrames, long sampled, long verified, Map<String, Long> drops, String failure)
+    {
+        double hubMppsPerCore()
+        {
+            return frames * 1e3 / hubNs / workers;
+        }
+
+        double hubGbpsPerCore()
+        {
+            return innerBytes * 8.0 / hubNs / workers;
+        }
+
+        double hubNsPerFramePerCore()
+        {
+            return (double)hubNs * workers / frames;
+        }
+
+        double floorNsPerFrame()
+        {
+            return (double)floorNs / frames;
+        }
+
+        double floorOverHub()
+        {
+            return floorNsPerFrame() / hubNsPerFramePerCore();
+        }
+
+        /** The workers' busy time over the rounds' time: near 1 when the hub, not the feeder, set the pace. */
+        double workerBusyFraction()
+        {
+            return (double)workerBusyNs / hubNs / workers;
+        }
+    }
+
+    private final Dataplane dataplane;
+    private final Spokes spokes;
+    private final TrafficGenerator traffic;
+    private final SimulatedIke ike;
+    private final RunOptions options;
+    private final int hubNbma;
+    private final long greKey;
+
+    private final UnsafeBuffer round = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ROUND_BYTES, 64));
+    private final int[] frameOffset = new int[MAX_FRAMES_PER_ROUND];
+    private final int[] frameLength = new int[MAX_FRAMES_PER_ROUND];
+    private final int[] frameRing = new int[MAX_FRAMES_PER_ROUND];
+    private final int[] frameSender = new int[MAX_FRAMES_PER_ROUND];
+    /** The receiving spoke, or -1 for the hub-side LAN (delivered at the hub, no encryption out). */
+    private final int[] frameReceiver = new int[MAX_FRAMES_PER_ROUND];
+    private final int[] innerSource = new int[MAX_FRAMES_PER_ROUND];
+    private final int[] innerDestination = new int[MAX_FRAMES_PER_ROUND];
+    private final int[] innerLength = new int[MAX_FRAMES_PER_ROUND];
+    private int frames;
+
+    private final UnsafeBuffer samples = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SAMPLES_PER_ROUND * 2048, 64));
+    private final int[] sampleLength = new int[SAMPLES_PER_ROUND];
+    private int sampleCount;
+
+    private final FrameSlab staging = new FrameSlab(2, 2048);
+    private final TunnelEncapsulator encapsulator;
+    private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final EspProcessor esp = new EspProcessor();
+    private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
+    private SecurityAssociation[] floorInbound;
+    private SecurityAssociation[] floorOutbound;
+
+    CapacityPhase(
+        final Dataplane dataplane, final Spokes spokes, final TrafficGenerator traffic, final SimulatedIke ike, final RunOptions options,
+        final int hubNbma, final long greKey)
+    {
+        this.dataplane = dataplane;
+        this.spokes = spokes;
+        this.traffic = traffic;
+        this.ike = ike;
+        this.options = options;
+        this.hubNbma = hubNbma;
+        this.greKey = greKey;
+        this.encapsulator = new TunnelEncapsulator(greKey);
+    }
+
+    /**
+     * Runs rounds until the hub's rounds add up to {@code seconds} (at least two rounds), with the
+     * spokes' thread held throughout.
+     */
+    Result run(final double seconds) throws InterruptedException
+    {
+        if (!traffic.hold(10_000))
+        {
+            throw new IllegalStateException("the spokes' thread did not stop for the capacity phase");
+        }
+        try
+        {
+            return measure((long)(seconds * 1e9));
+        }
+        finally
+        {
+            closeTwins();
+            traffic.resume();
+        }
+    }
+
+    private Result measure(final long targetNs) throws InterruptedException
+    {
+        final int[] up = registeredSpokes();
+        if (up.length == 0)
+        {
+            return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "no spoke is registered");
+        }
+        makeTwins(up);
+        final SpscLongRing[] rings = dataplane.receiveRings();
+        final int[] ringOfSpoke = new int[spokes.count()];
+        for (final int s : up)
+        {
+            final SpscLongRing ring = dataplane.rxFor(spokes.wireNbma(s));
+            for (int r = 0; r < rings.length; r++)
+            {
+                if (rings[r] == ring)
+                {
+                    ringOfSpoke[s] = r;
+                }
+            }
+        }
+        final SplittableRandom random = new SplittableRandom(options.seed() ^ 0xC0FFEE);
+        // Warm-up: rounds off the record until the JIT has compiled the forwarding path and the floor.
+        long warmNs = 0;
+        for (int r = 0; warmNs < Math.min(WARMUP_NS, targetNs) || r < 2; r++)
+        {
+            build(up, ringOfSpoke, random, r);
+            floor();
+            final Feeder feeder = new Feeder(rings, dataplane.totals().received() + frames);
+            final Thread thread = new Thread(feeder, "capacity-feeder");
+            thread.start();
+            thread.join();
+            if (feeder.failure != null)
+            {
+                return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "warm-up: " + feeder.failure);
+            }
+            warmNs += feeder.endNs - feeder.startNs;
+            // Its samples are checked by the measured rounds; these are discarded.
+        }
+        final WorkerCounters start = dataplane.totals();
+        long hubNs = 0;
+        long floorNs = 0;
+        long busyNs = 0;
+        long frameCount = 0;
+        long innerBytes = 0;
+        long transmitted = 0;
+        long control = 0;
+        long sampled = 0;
+        long verified = 0;
+        String failure = null;
+        int rounds = 0;
+        while (failure == null && (rounds < 2 || hubNs < targetNs))
+        {
+            innerBytes += build(up, ringOfSpoke, random, rounds);
+            final boolean hubFirst = rounds % 2 == 0;
+            if (!hubFirst)
+            {
+                floorNs += floor();
+            }
+            final long busyBefore = dataplane.totals().busyNs();
+            final Feeder feeder = new Feeder(rings, start.received() + frameCount + frames);
+            final Thread thread = new Thread(feeder, "capacity-feeder");
+            thread.start();
+            thread.join();
+            busyNs += dataplane.totals().busyNs() - busyBefore;
+            if (feeder.failure != null)
+            {
+                failure = feeder.failure;
+                break;
+            }
+            hubNs += feeder.endNs - feeder.startNs;
+            transmitted += feeder.transmitted;
+            if (hubFirst)
+            {
+                floorNs += floor();
+            }
+            frameCount += frames;
+            sampled += sampleCount;
+            for (int i = 0; i < sampleCount && failure == null; i++)
+            {
+                final int outcome = check(i, rounds);
+                if (outcome < 0)
+                {
+                    failure = "sampled frame " + i + " of round " + rounds + ": " + lastCheckFailure;
+                }
+                else if (outcome == 0)
+                {
+                    control++;
+                }
+                else
+                {
+                    verified++;
+                }
+            }
+            rounds++;
+        }
+        final WorkerCounters end = dataplane.totals();
+        final Map<String, Long> drops = new LinkedHashMap<>();
+        for (int reason = 0; reason < DropReasons.COUNT; reason++)
+        {
+            final long n = end.drops(reason) - start.drops(reason);
+            if (!DropReasons.isOk(reason) && n > 0)
+            {
+                drops.put(DropReasons.name(reason), n);
+            }
+        }
+        if (failure == null && !drops.isEmpty())
+        {
+            failure = "the hub dropped frames: " + drops;
+        }
+        if (failure == null && !dataplane.conserved())
+        {
+            failure = "the hub's counters do not add up after the phase";
+        }
+        return new Result(rounds, frameCount, innerBytes, Math.max(1, hubNs), Math.max(1, floorNs), busyNs, dataplane.workers().length,
+            transmitted, control, sampled, verified, drops, failure);
+    }
+
+    private int[] registeredSpokes()
+    {
+        final List<Integer> up = new ArrayList<>();
+        for (int s = 0; s < spokes.count(); s++)
+        {
+            if (spokes.state(s) == SpokeState.REGISTERED && spokes.hubSas(s) != null)
+            {
+                up.add(s);
+            }
+        }
+        return up.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The floor's SAs: for each spoke, a twin of the hub's inbound SA from it and of the hub's
+     * outbound SA to it, keyed from the same exchange (the SPIs and addresses its SAs carry).
+     */
+    private void makeTwins(final int[] up)
+    {
+        floorInbound = new SecurityAssociation[spokes.count()];
+        floorOutbound = new SecurityAssociation[spokes.count()];
+        for (final int s : up)
+        {
+            final PeerSas sas = spokes.hubSas(s);
+            final int wire = spokes.wireNbma(s);
+            floorInbound[s] = ike.sa(SecurityAssociation.Direction.INBOUND, wire, hubNbma, sas.outbound().spi());
+            floorOutbound[s] = ike.sa(SecurityAssociation.Direction.OUTBOUND, hubNbma, wire, sas.currentInbound().spi());
+        }
+    }
+
+    private void closeTwins()
+    {
+        for (final SecurityAssociation[] twins : new SecurityAssociation[][]{floorInbound, floorOutbound})
+        {
+            if (twins != null)
+            {
+                for (final SecurityAssociation sa : twins)
+                {
+                    if (sa != null)
+                    {
+                        sa.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Builds a round of frames, as each sender encrypts them, into the round buffer.
+     *
+     * @return the inner packets' bytes.
+     */
+    private long build(final int[] up, final int[] ringOfSpoke, final SplittableRandom random, final int roundNumber)
+    {
+        final UnsafeBuffer buffer = staging.buffer();
+        int position = 0;
+        long bytes = 0;
+        frames = 0;
+        while (frames < MAX_FRAMES_PER_ROUND)
+        {
+            final int s = up[random.nextInt(up.length)];
+            final int destination = traffic.destination(s, random);
+            final int size = options.mix().next(random);
+            final int source = traffic.source(s, random);
+            final int slot = staging.allocate();
+            final int at = TunnelEncapsulator.payloadOffset(staging, slot);
+            ip.wrap(buffer, at, size).writeHeader(0, size, frames & 0xFFFF, 0, DATA_TTL, Ipv4Flyweight.PROTOCOL_UDP, source, destination);
+            final int udp = at + Ipv4Flyweight.MIN_HEADER_LENGTH;
+            buffer.putShort(udp, (short)4000, ByteOrder.BIG_ENDIAN);
+            buffer.putShort(udp + 2, (short)5000, ByteOrder.BIG_ENDIAN);
+            buffer.putShort(udp + 4, (short)(size - Ipv4Flyweight.MIN_HEADER_LENGTH), ByteOrder.BIG_ENDIAN);
+            buffer.putShort(udp + 6, (short)0);
+            buffer.setMemory(udp + 8, size - UDP_IP_HEADERS, (byte)0);
+            if (size >= UDP_IP_HEADERS + Long.BYTES)
+            {
+                buffer.putLong(udp + 8, (long)roundNumber << 32 | frames, ByteOrder.BIG_ENDIAN);
+            }
+            final EspStatus status = encapsulator.encapsulate(staging, slot, size, GreFlyweight.PROTOCOL_IPV4, spokes.hubSas(s).outbound(),
+                spokes.wireNbma(s), hubNbma);
+            if (status != EspStatus.OK)
+            {
+                staging.release(slot);
+                throw new IllegalStateException("spoke " + s + " cannot encrypt a frame for the capacity phase: " + status);
+            }
+            final int length = staging.length(slot);
+            if (position + length > ROUND_BYTES)
+            {
+                // The frame is lost to the round, not to its SA: its sequence number is skipped, as a lost packet's is.
+                staging.release(slot);
+                break;
+            }
+            round.putBytes(position, buffer, staging.offset(slot), length);
+            staging.release(slot);
+            frameOffset[frames] = position;
+            frameLength[frames] = length;
+            frameRing[frames] = ringOfSpoke[s];
+            frameSender[frames] = s;
+            final int receiver = spokes.spokeOfLan(destination);
+            frameReceiver[frames] = receiver;
+            innerSource[frames] = source;
+            innerDestination[frames] = destination;
+            innerLength[frames] = size;
+            bytes += size;
+            position = position + length + 63 & ~63;
+            frames++;
+        }
+        return bytes;
+    }
+
+    /**
+     * The crypto floor on this round's frames: copy in, decrypt, encrypt again where the hub does,
+     * a vector at a time with its key state touched first.
+     *
+     * @return the time it took.
+     */
+    private long floor()
+    {
+        final FrameSlab slab = dataplane.slab();
+        final UnsafeBuffer buffer = slab.buffer();
+        final int[] slots = new int[VECTOR];
+        long touched = 0;
+        final long startNs = System.nanoTime();
+        for (int base = 0; base < frames; base += VECTOR)
+        {
+            final int n = Math.min(VECTOR, frames - base);
+            for (int i = 0; i < n; i++)
+            {
+                final int f = base + i;
+                slots[i] = slab.receive(round, frameOffset[f], frameLength[f], 0);
+                touched += floorInbound[frameSender[f]].touch(frameLength[f]);
+                final int receiver = frameReceiver[f];
+                if (receiver >= 0)
+                {
+                    touched += floorOutbound[receiver].touch(frameLength[f]);
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                final int f = base + i;
+                final int slot = slots[i];
+                if (slot < 0)
+                {
+                    throw new IllegalStateException("the hub's slab has no free slot for the floor");
+                }
+                final int at = slab.offset(slot);
+                final EspStatus decrypted = esp.decrypt(floorInbound[frameSender[f]], buffer, at + Ipv4Flyweight.MIN_HEADER_LENGTH,
+                    slab.length(slot) - Ipv4Flyweight.MIN_HEADER_LENGTH, buffer.getInt(at + Ipv4Flyweight.SOURCE_OFFSET, ByteOrder.BIG_ENDIAN),
+                    buffer.getInt(at + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN));
+                final int receiver = frameReceiver[f];
+                final EspStatus status = decrypted != EspStatus.OK || receiver < 0 ? decrypted :
+                    esp.encrypt(floorOutbound[receiver], buffer, esp.innerOffset(), esp.innerLength(), slab.limit(slot));
+                slab.release(slot);
+                if (status != EspStatus.OK)
+                {
+                    throw new IllegalStateException("the crypto floor could not process frame " + f + ": " + status);
+                }
+            }
+        }
+        final long ns = System.nanoTime() - startNs;
+        floorChecksum += touched;
+        return ns;
+    }
+
+    /** Keeps the floor's key-state reads from being optimised away. */
+    long floorChecksum;
+    private String lastCheckFailure;
+
+    /**
+     * Decrypts sample {@code i} with the receiving spoke's SA and compares its inner packet with
+     * the frame sent.
+     *
+     * @return 1 for a data packet as sent, 0 for an NHRP packet the hub sent (a redirect), -1 for a
+     * mismatch ({@link #lastCheckFailure} says which).
+     */
+    private int check(final int i, final int roundNumber)
+    {
+        final int at = i * 2048;
+        final int length = sampleLength[i];
+        final int source = samples.getInt(at + Ipv4Flyweight.SOURCE_OFFSET, ByteOrder.BIG_ENDIAN);
+        final int destination = samples.getInt(at + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+        final int receiver = spokes.indexOfNbma(destination);
+        if (source != hubNbma || receiver < 0 || spokes.hubSas(receiver) == null)
+        {
+            lastCheckFailure = "the hub sent a frame from " + source + " to " + destination + ", not from the hub to a spoke";
+            return -1;
+        }
+        final SecurityAssociation sa = spokes.hubSas(receiver).inbound(samples.getInt(at + Ipv4Flyweight.MIN_HEADER_LENGTH,
+            ByteOrder.BIG_ENDIAN));
+        if (sa == null)
+        {
+            lastCheckFailure = "the receiving spoke has no SA with the frame's SPI";
+            return -1;
+        }
+        final EspStatus status = esp.decrypt(sa, samples, at + Ipv4Flyweight.MIN_HEADER_LENGTH, length - Ipv4Flyweight.MIN_HEADER_LENGTH,
+            source, destination);
+        if (status != EspStatus.OK)
+        {
+            lastCheckFailure = "the receiving spoke's SA refused it: " + status;
+            return -1;
+        }
+        final DecodeStatus decoded = decoder.decodeGre(samples, esp.innerOffset(), esp.innerLength());
+        if (decoded != DecodeStatus.OK)
+        {
+            lastCheckFailure = "its inner packet does not decode: " + decoded;
+            return -1;
+        }
+        if (decoder.kind() == TunnelFrameDecoder.KIND_GRE_NHRP)
+        {
+            return 0;
+        }
+        final Ipv4Flyweight inner = decoder.inner();
+        final int payload = inner.offset() + UDP_IP_HEADERS;
+        if (inner.totalLength() < UDP_IP_HEADERS + Long.BYTES)
+        {
+            return 1;
+        }
+        final long number = samples.getLong(payload, ByteOrder.BIG_ENDIAN);
+        final int f = (int)number;
+        if (number >>> 32 != roundNumber || f < 0 || f >= frames)
+        {
+            lastCheckFailure = "its payload names frame " + number + ", not one of round " + roundNumber;
+            return -1;
+        }
+        if (inner.source() != innerSource[f] || inner.destination() != innerDestination[f] || inner.totalLength() != innerLength[f] ||
+            inner.ttl() != DATA_TTL - 1 || spokes.spokeOfLan(inner.destination()) != receiver)
+        {
+            lastCheckFailure = "frame " + f + " arrived changed (source, destination, length, TTL or receiver)";
+            return -1;
+        }
+        return 1;
+    }
+
+    /** The NIC stand-in: feeds one round into the receive rings and takes what the workers transmit. */
+    private final class Feeder implements Runnable
+    {
+        private final SpscLongRing[] rings;
+        private final long receivedTarget;
+        private final long[] batch = new long[256];
+        long startNs;
+        long endNs;
+        long transmitted;
+        String failure;
+
+        Feeder(final SpscLongRing[] rings, final long receivedTarget)
+        {
+            this.rings = rings;
+            this.receivedTarget = receivedTarget;
+        }
+
+        @Override
+        public void run()
+        {
+            final FrameSlab slab = dataplane.slab();
+            final SpscLongRing[] tx = dataplane.txRings();
+            sampleCount = 0;
+            int fed = 0;
+            long seen = 0;
+            int idle = 0;
+            startNs = System.nanoTime();
+            while (true)
+            {
+                int offered = 0;
+                while (offered < VECTOR && fed < frames)
+                {
+                    final SpscLongRing ring = rings[frameRing[fed]];
+                    if (!ring.hasRoomFor(1))
+                    {
+                        break;
+                    }
+                    final int slot = slab.receive(round, frameOffset[fed], frameLength[fed], 0);
+                    if (slot < 0)
+                    {
+                        break;
+                    }
+                    ring.offer(slot);
+                    fed++;
+                    offered++;
+                }
+                int drained = 0;
+                for (final SpscLongRing ring : tx)
+                {
+                    final int n = ring.pollBatch(batch, batch.length);
+                    for (int i = 0; i < n; i++)
+                    {
+                        final int slot = (int)batch[i];
+                        if (++seen % SAMPLE_EVERY == 0 && sampleCount < SAMPLES_PER_ROUND && slab.length(slot) <= 2048)
+                        {
+                            samples.putBytes(sampleCount * 2048, slab.buffer(), slab.offset(slot), slab.length(slot));
+                            sampleLength[sampleCount++] = slab.length(slot);
+                        }
+                        slab.release(slot);
+                    }
+                    drained += n;
+                }
+                transmitted += drained;
+                final long now = System.nanoTime();
+                if (offered + drained > 0)
+                {
+                    endNs = now;
+                    idle = 0;
+                    continue;
+                }
+                if (fed == frames && ++idle % 64 == 0 && dataplane.totals().received() >= receivedTarget && dataplane.conserved() &&
+                    txEmpty(tx))
+                {
+                    endNs = Math.max(endNs, now);
+                    return;
+                }
+                if (now - startNs > ROUND_TIMEOUT_NS)
+                {
+                    failure = "a round did not finish within " + ROUND_TIMEOUT_NS / 1_000_000_000L + " s (" + fed + " of " + frames +
+                        " frames fed)";
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        private static boolean txEmpty(final SpscLongRing[] tx)
+        {
+            for (final SpscLongRing ring : tx)
+            {
+                if (ring.size() > 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
