@@ -20,12 +20,15 @@ import net.dmvpnhub.wire.TunnelFrameDecoder;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
 
 /**
  * The main job's capacity phase: the hub, with every spoke's SAs, cache entries and routes in
@@ -63,11 +66,16 @@ final class CapacityPhase
     private static final long ROUND_TIMEOUT_NS = 60_000_000_000L;
     /** Hub rounds run before the measured ones, off the record (or as long as the measured ones, if shorter). */
     static final long WARMUP_NS = 1_000_000_000L;
+    static final long MAX_WARMUP_NS = 5_000_000_000L;
+    /** A warm-up round in which the JIT spent at most this long compiling counts as warm. */
+    static final long JIT_QUIET_MS = 20;
+    /** The hub rounds' time spent warming up, for the report. */
+    long warmUpNs;
 
     /** What the phase measured; {@link #failure} is null when every check held. */
     record Result(
         int rounds, long frames, long innerBytes, long hubNs, long floorNs, long workerBusyNs, int workers, long transmitted,
-        long controlFrames, long sampled, long verified, Map<String, Long> drops, String failure)
+        long controlFrames, long sampled, long verified, Map<String, Long> drops, String failure, List<SchedStat.ThreadStat> threads)
     {
         double hubMppsPerCore()
         {
@@ -130,6 +138,9 @@ final class CapacityPhase
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final EspProcessor esp = new EspProcessor();
     private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
+    private Feeder feeder;
+    /** Each thread's CPU and wait for a processor over the measured rounds alone, by pid and tid. */
+    private final Map<Long, SchedStat.ThreadStat> roundThreads = new LinkedHashMap<>();
     private SecurityAssociation[] floorInbound;
     private SecurityAssociation[] floorOutbound;
 
@@ -173,10 +184,27 @@ final class CapacityPhase
         final int[] up = registeredSpokes();
         if (up.length == 0)
         {
-            return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "no spoke is registered");
+            return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "no spoke is registered", List.of());
         }
         makeTwins(up);
         final SpscLongRing[] rings = dataplane.receiveRings();
+        feeder = new Feeder(rings);
+        final Thread feederThread = new Thread(feeder, "capacity-feeder");
+        feederThread.setDaemon(true);
+        feederThread.start();
+        try
+        {
+            return measure(targetNs, up, rings);
+        }
+        finally
+        {
+            feeder.stop();
+            feederThread.join();
+        }
+    }
+
+    private Result measure(final long targetNs, final int[] up, final SpscLongRing[] rings) throws InterruptedException
+    {
         final int[] ringOfSpoke = new int[spokes.count()];
         for (final int s : up)
         {
@@ -190,23 +218,27 @@ final class CapacityPhase
             }
         }
         final SplittableRandom random = new SplittableRandom(options.seed() ^ 0xC0FFEE);
-        // Warm-up: rounds off the record until the JIT has compiled the forwarding path and the floor.
+        // Warm-up: rounds off the record until the JIT has compiled the forwarding path and the floor (a round without
+        // compilations), for at least the shorter of WARMUP_NS and the measured time, at most MAX_WARMUP_NS of hub rounds.
+        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        final boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long warmNs = 0;
-        for (int r = 0; warmNs < Math.min(WARMUP_NS, targetNs) || r < 2; r++)
+        boolean compiling = jitTimed;
+        for (int r = 0; (warmNs < Math.min(WARMUP_NS, targetNs) || r < 2 || compiling) && warmNs < MAX_WARMUP_NS; r++)
         {
+            final long compiledMs = jitTimed ? jit.getTotalCompilationTime() : 0;
             build(up, ringOfSpoke, random, r);
             floor();
-            final Feeder feeder = new Feeder(rings, dataplane.totals().received() + frames);
-            final Thread thread = new Thread(feeder, "capacity-feeder");
-            thread.start();
-            thread.join();
+            feeder.round(dataplane.totals().received() + frames);
             if (feeder.failure != null)
             {
-                return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "warm-up: " + feeder.failure);
+                return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "warm-up: " + feeder.failure, List.of());
             }
             warmNs += feeder.endNs - feeder.startNs;
+            compiling = jitTimed && jit.getTotalCompilationTime() - compiledMs > JIT_QUIET_MS;
             // Its samples are checked by the measured rounds; these are discarded.
         }
+        warmUpNs = warmNs;
         final WorkerCounters start = dataplane.totals();
         long hubNs = 0;
         long floorNs = 0;
@@ -228,10 +260,9 @@ final class CapacityPhase
                 floorNs += floor();
             }
             final long busyBefore = dataplane.totals().busyNs();
-            final Feeder feeder = new Feeder(rings, start.received() + frameCount + frames);
-            final Thread thread = new Thread(feeder, "capacity-feeder");
-            thread.start();
-            thread.join();
+            final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
+            feeder.round(start.received() + frameCount + frames);
+            addRoundThreads(SchedStat.between(threadsBefore, SchedStat.take(true)));
             busyNs += dataplane.totals().busyNs() - busyBefore;
             if (feeder.failure != null)
             {
@@ -283,7 +314,24 @@ final class CapacityPhase
             failure = "the hub's counters do not add up after the phase";
         }
         return new Result(rounds, frameCount, innerBytes, Math.max(1, hubNs), Math.max(1, floorNs), busyNs, dataplane.workers().length,
-            transmitted, control, sampled, verified, drops, failure);
+            transmitted, control, sampled, verified, drops, failure, roundThreads());
+    }
+
+    private void addRoundThreads(final List<SchedStat.ThreadStat> threads)
+    {
+        for (final SchedStat.ThreadStat t : threads)
+        {
+            roundThreads.merge((long)t.pid() << 32 | t.tid(), t, (a, b) -> new SchedStat.ThreadStat(a.pid(), a.tid(), a.process(),
+                a.name(), a.ours(), a.kernel(), a.cpuNs() + b.cpuNs(), a.waitNs() + b.waitNs()));
+        }
+    }
+
+    /** The threads that ran during the measured rounds, the most CPU first. */
+    private List<SchedStat.ThreadStat> roundThreads()
+    {
+        final List<SchedStat.ThreadStat> threads = new ArrayList<>(roundThreads.values());
+        threads.sort(java.util.Comparator.comparingLong(SchedStat.ThreadStat::cpuNs).reversed());
+        return threads;
     }
 
     private int[] registeredSpokes()
@@ -522,21 +570,54 @@ final class CapacityPhase
     private final class Feeder implements Runnable
     {
         private final SpscLongRing[] rings;
-        private final long receivedTarget;
         private final long[] batch = new long[256];
+        /** The feeder's own slots, reused last-freed first, so the frames in flight stay in a small, warm set. */
+        private final FrameSlab.SlotCache cache = dataplane.slab().newCache();
+        private final Semaphore go = new Semaphore(0);
+        private final Semaphore done = new Semaphore(0);
+        private boolean stopping;
+        private long receivedTarget;
         long startNs;
         long endNs;
         long transmitted;
         String failure;
 
-        Feeder(final SpscLongRing[] rings, final long receivedTarget)
+        Feeder(final SpscLongRing[] rings)
         {
             this.rings = rings;
+        }
+
+        /** Runs one round of the frames built on the feeder's thread and waits for it (the semaphores order the two threads). */
+        void round(final long receivedTarget) throws InterruptedException
+        {
             this.receivedTarget = receivedTarget;
+            transmitted = 0;
+            go.release();
+            done.acquire();
+        }
+
+        void stop()
+        {
+            stopping = true;
+            go.release();
         }
 
         @Override
         public void run()
+        {
+            while (true)
+            {
+                go.acquireUninterruptibly();
+                if (stopping)
+                {
+                    return;
+                }
+                feed();
+                done.release();
+            }
+        }
+
+        private void feed()
         {
             final FrameSlab slab = dataplane.slab();
             final SpscLongRing[] tx = dataplane.txRings();
@@ -555,7 +636,7 @@ final class CapacityPhase
                     {
                         break;
                     }
-                    final int slot = slab.receive(round, frameOffset[fed], frameLength[fed], 0);
+                    final int slot = slab.receive(cache, round, frameOffset[fed], frameLength[fed], 0);
                     if (slot < 0)
                     {
                         break;
@@ -576,7 +657,7 @@ final class CapacityPhase
                             samples.putBytes(sampleCount * 2048, slab.buffer(), slab.offset(slot), slab.length(slot));
                             sampleLength[sampleCount++] = slab.length(slot);
                         }
-                        slab.release(slot);
+                        slab.release(cache, slot);
                     }
                     drained += n;
                 }

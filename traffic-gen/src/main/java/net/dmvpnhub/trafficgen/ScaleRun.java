@@ -226,6 +226,7 @@ public final class ScaleRun
 
         // Capacity: the hub alone at full speed, the generator's crypto before the clock.
         CapacityPhase.Result capacity = null;
+        List<SchedStat.ThreadStat> capacityThreads = List.of();
         String capacitySkipped = null;
         if (options.capacityS() == 0)
         {
@@ -243,6 +244,7 @@ public final class ScaleRun
         else
         {
             capacity = new CapacityPhase(hub.dataplane(), spokes, traffic, ike, options, hubNbma, GRE_KEY).run(options.capacityS());
+            capacityThreads = capacity.threads();
             if (capacity.failure() == null)
             {
                 console.printf(Locale.ROOT, "dmvpn run: capacity %.3f Mpps and %.2f Gbps (inner packets) per worker core, %s, %d rounds, " +
@@ -324,7 +326,7 @@ public final class ScaleRun
         final boolean spokesConserved = spokes.conserved();
         final double workerBusy = (after.busyNs() - before.busyNs()) / 1e9 / trafficSeconds / hub.dataplane().workers().length;
         final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, stormNhrpNs, stormIkeNs, naks, workerBusy, before, after, spokes, traffic,
-            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads, capacity, capacitySkipped);
+            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads, capacity, capacitySkipped, capacityThreads);
         Files.writeString(directory.resolve("summary.json"), Json.write(summary));
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
@@ -471,7 +473,7 @@ public final class ScaleRun
         final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
         final Hub hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
         final boolean hubConserved, final boolean spokesConserved, final List<SchedStat.ThreadStat> threads,
-        final CapacityPhase.Result capacityResult, final String capacitySkipped)
+        final CapacityPhase.Result capacityResult, final String capacitySkipped, final List<SchedStat.ThreadStat> capacityThreads)
     {
         final Map<String, Object> s = new LinkedHashMap<>();
         s.put("run", stamp);
@@ -505,7 +507,7 @@ public final class ScaleRun
         machine.put("loadAverageAfter", loadAverage());
         s.put("machine", machine);
 
-        s.put("capacity", capacity(capacityResult, capacitySkipped, o));
+        s.put("capacity", capacity(capacityResult, capacitySkipped, o, capacityThreads));
 
         final Map<String, Object> storm = new LinkedHashMap<>();
         storm.put("registered", spokes.registeredCount());
@@ -597,7 +599,8 @@ public final class ScaleRun
         return s;
     }
 
-    private static Map<String, Object> capacity(final CapacityPhase.Result r, final String skipped, final RunOptions o)
+    private static Map<String, Object> capacity(
+        final CapacityPhase.Result r, final String skipped, final RunOptions o, final List<SchedStat.ThreadStat> threads)
     {
         final Map<String, Object> c = new LinkedHashMap<>();
         if (r == null)
@@ -616,9 +619,17 @@ public final class ScaleRun
         c.put("cryptoFloorNsPerFrame", r.floorNsPerFrame());
         c.put("floorOverHub", r.floorOverHub());
         c.put("workerBusyFraction", r.workerBusyFraction());
-        c.put("boundBy", r.workerBusyFraction() >= BUSY_ENOUGH ? "hub: its workers were busy through the rounds" :
-            String.format(Locale.ROOT, "feeder: the workers had work %.0f%% of the rounds, so one thread copying frames in and out " +
-                "(the NIC's stand-in) set the pace and the hub's figure is a lower bound", 100 * r.workerBusyFraction()));
+        c.put("boundBy", capacityBound(r, threads));
+        final List<Map<String, Object>> busiest = new ArrayList<>();
+        for (final SchedStat.ThreadStat t : threads.subList(0, Math.min(5, threads.size())))
+        {
+            final Map<String, Object> thread = new LinkedHashMap<>();
+            thread.put("thread", t.label());
+            thread.put("cpuMilliseconds", t.cpuNs() / 1e6);
+            thread.put("waitedForCpuMilliseconds", t.waitNs() / 1e6);
+            busiest.add(thread);
+        }
+        c.put("threadsDuringPhase", busiest);
         c.put("transmitted", r.transmitted());
         c.put("controlFramesSampled", r.controlFrames());
         c.put("framesSampled", r.sampled());
@@ -626,6 +637,40 @@ public final class ScaleRun
         c.put("drops", r.drops());
         c.put("failure", r.failure());
         return c;
+    }
+
+    /**
+     * What set the capacity figure, from the phase's own shares: the feeder (the workers idled for
+     * want of frames), the hub on a processor of its own, or the hub sharing its processor (the
+     * first worker waited for one a noticeable share of the rounds).
+     */
+    static String capacityBound(final CapacityPhase.Result r, final List<SchedStat.ThreadStat> threads)
+    {
+        if (r.workerBusyFraction() < BUSY_ENOUGH)
+        {
+            return String.format(Locale.ROOT, "feeder: the workers had work %.0f%% of the rounds, so the one thread copying frames in " +
+                "and out (the NIC's stand-in) set the pace and the hub's figure is a lower bound", 100 * r.workerBusyFraction());
+        }
+        final SchedStat.ThreadStat worker = threads.stream().filter(t -> t.ours() && t.name().startsWith("hub-worker-")).findFirst()
+            .orElse(null);
+        final double waited = worker == null ? 0 : (double)worker.waitNs() / r.hubNs();
+        if (waited >= RunBound.WAITED)
+        {
+            final StringBuilder others = new StringBuilder();
+            for (final SchedStat.ThreadStat t : threads)
+            {
+                if (t != worker && t.cpuNs() > r.hubNs() / 20 && others.length() < 200)
+                {
+                    others.append(others.length() == 0 ? "" : ", ").append(t.label())
+                        .append(String.format(Locale.ROOT, " %.0f%%", 100.0 * t.cpuNs() / r.hubNs()));
+                }
+            }
+            return String.format(Locale.ROOT, "hub, sharing its processor: the workers had work %.0f%% of the rounds, but the first " +
+                "waited %.0f%% of the rounds' time for a processor while other threads ran (their CPU over the rounds' time: %s); " +
+                "on %d processors the figure is below what the hub does on a core of its own (./dmvpn ratio measures that)",
+                100 * r.workerBusyFraction(), 100 * waited, others, Runtime.getRuntime().availableProcessors());
+        }
+        return String.format(Locale.ROOT, "hub: its workers had work %.0f%% of the rounds", 100 * r.workerBusyFraction());
     }
 
     /** The workers' busy share of the capacity rounds above which the hub, not the feeder, set the pace. */
