@@ -52,4 +52,24 @@ class RunBoundTest
         assertTrue(bound.why().contains("ran 90% of the traffic phase") && bound.why().endsWith("the hub worker 10%"), bound.why());
         assertEquals("neither", RunBound.of(List.of(), 0.2, 10, 2).by(), "no thread found: nothing saturated");
     }
+
+    @Test
+    void theCapacityFigureNamesTheFeederTheHubOrTheHubSharingItsProcessor()
+    {
+        final SchedStat.ThreadStat worker = new SchedStat.ThreadStat(1, 2, "java", "hub-worker-0", true, false, 800_000_000L, 200_000_000L);
+        final SchedStat.ThreadStat feeder = new SchedStat.ThreadStat(1, 3, "java", "capacity-feeder", true, false, 900_000_000L, 10_000_000L);
+        final SchedStat.ThreadStat quietWorker = new SchedStat.ThreadStat(1, 2, "java", "hub-worker-0", true, false, 990_000_000L, 1_000_000L);
+        // One second of rounds; busy 50% of it: the feeder set the pace.
+        assertTrue(ScaleRun.capacityBound(result(500_000_000L), List.of(worker, feeder)).startsWith("feeder: the workers had work 50% of the rounds"));
+        assertEquals("hub: its workers had work 99% of the rounds", ScaleRun.capacityBound(result(990_000_000L), List.of(quietWorker, feeder)));
+        final String shared = ScaleRun.capacityBound(result(990_000_000L), List.of(worker, feeder));
+        assertTrue(shared.startsWith("hub, sharing its processor: the workers had work 99% of the rounds, but the first waited 20% of the " +
+            "rounds' time for a processor while other threads ran (their CPU over the rounds' time: capacity-feeder (this JVM) 90%)"), shared);
+    }
+
+    private static CapacityPhase.Result result(final long busyNs)
+    {
+        return new CapacityPhase.Result(2, 1000, 100_000, 1_000_000_000L, 500_000_000L, busyNs, 1, 1000, 0, 1, 1, java.util.Map.of(), null,
+            List.of());
+    }
 }
