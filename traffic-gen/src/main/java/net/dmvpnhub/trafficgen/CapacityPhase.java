@@ -69,8 +69,6 @@ final class CapacityPhase
     static final long MAX_WARMUP_NS = 5_000_000_000L;
     /** A warm-up round in which the JIT spent at most this long compiling counts as warm. */
     static final long JIT_QUIET_MS = 20;
-    /** The hub rounds' time spent warming up, for the report. */
-    long warmUpNs;
 
     /** What the phase measured; {@link #failure} is null when every check held. */
     record Result(
@@ -238,7 +236,6 @@ final class CapacityPhase
             compiling = jitTimed && jit.getTotalCompilationTime() - compiledMs > JIT_QUIET_MS;
             // Its samples are checked by the measured rounds; these are discarded.
         }
-        warmUpNs = warmNs;
         final WorkerCounters start = dataplane.totals();
         long hubNs = 0;
         long floorNs = 0;
@@ -548,7 +545,9 @@ final class CapacityPhase
         final int payload = inner.offset() + UDP_IP_HEADERS;
         if (inner.totalLength() < UDP_IP_HEADERS + Long.BYTES)
         {
-            return 1;
+            // Every size the phase sends (64 bytes and up) carries its frame number.
+            lastCheckFailure = "a data packet of " + inner.totalLength() + " bytes, too short to be one the phase sent";
+            return -1;
         }
         final long number = samples.getLong(payload, ByteOrder.BIG_ENDIAN);
         final int f = (int)number;

@@ -576,16 +576,7 @@ public final class ScaleRun
         }
         s.put("spokeDropsByReason", spokeDrops);
         s.put("gc", Map.of("collections", gcCount, "milliseconds", gcTimeMs));
-        final List<Map<String, Object>> busiest = new ArrayList<>();
-        for (final SchedStat.ThreadStat t : threads.subList(0, Math.min(THREADS_LISTED, threads.size())))
-        {
-            final Map<String, Object> thread = new LinkedHashMap<>();
-            thread.put("thread", t.label());
-            thread.put("cpuMilliseconds", t.cpuNs() / 1e6);
-            thread.put("waitedForCpuMilliseconds", t.waitNs() / 1e6);
-            busiest.add(thread);
-        }
-        s.put("threadsDuringTraffic", busiest);
+        s.put("threadsDuringTraffic", busiest(threads, THREADS_LISTED));
 
         final Map<String, Object> conservation = new LinkedHashMap<>();
         conservation.put("hubReceived", after.received());
@@ -620,16 +611,7 @@ public final class ScaleRun
         c.put("floorOverHub", r.floorOverHub());
         c.put("workerBusyFraction", r.workerBusyFraction());
         c.put("boundBy", capacityBound(r, threads));
-        final List<Map<String, Object>> busiest = new ArrayList<>();
-        for (final SchedStat.ThreadStat t : threads.subList(0, Math.min(5, threads.size())))
-        {
-            final Map<String, Object> thread = new LinkedHashMap<>();
-            thread.put("thread", t.label());
-            thread.put("cpuMilliseconds", t.cpuNs() / 1e6);
-            thread.put("waitedForCpuMilliseconds", t.waitNs() / 1e6);
-            busiest.add(thread);
-        }
-        c.put("threadsDuringPhase", busiest);
+        c.put("threadsDuringPhase", busiest(threads, 5));
         c.put("transmitted", r.transmitted());
         c.put("controlFramesSampled", r.controlFrames());
         c.put("framesSampled", r.sampled());
@@ -637,6 +619,21 @@ public final class ScaleRun
         c.put("drops", r.drops());
         c.put("failure", r.failure());
         return c;
+    }
+
+    /** The first {@code n} threads (the most CPU first) as the summaries list them. */
+    private static List<Map<String, Object>> busiest(final List<SchedStat.ThreadStat> threads, final int n)
+    {
+        final List<Map<String, Object>> busiest = new ArrayList<>();
+        for (final SchedStat.ThreadStat t : threads.subList(0, Math.min(n, threads.size())))
+        {
+            final Map<String, Object> thread = new LinkedHashMap<>();
+            thread.put("thread", t.label());
+            thread.put("cpuMilliseconds", t.cpuNs() / 1e6);
+            thread.put("waitedForCpuMilliseconds", t.waitNs() / 1e6);
+            busiest.add(thread);
+        }
+        return busiest;
     }
 
     /**
