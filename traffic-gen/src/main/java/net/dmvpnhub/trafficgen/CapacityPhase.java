@@ -17,10 +17,12 @@ import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.GreFlyweight;
 import net.dmvpnhub.wire.Ipv4Flyweight;
 import net.dmvpnhub.wire.TunnelFrameDecoder;
+import org.HdrHistogram.Histogram;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -56,6 +58,8 @@ final class CapacityPhase
 {
     /** One transmitted frame in this many is copied aside and checked. */
     static final int SAMPLE_EVERY = 997;
+    /** The paced loads after the capacity rounds, as fractions of the capacity just measured. */
+    static final double[] LOAD_FRACTIONS = {0.5, 0.7, 0.9};
     static final int SAMPLES_PER_ROUND = 256;
     static final int MAX_FRAMES_PER_ROUND = 1 << 17;
     /** The round buffer: frames packed one after another, each at a 64-byte boundary. */
@@ -73,7 +77,8 @@ final class CapacityPhase
     /** What the phase measured; {@link #failure} is null when every check held. */
     record Result(
         int rounds, long frames, long innerBytes, long hubNs, long floorNs, long workerBusyNs, int workers, long transmitted,
-        long controlFrames, long sampled, long verified, Map<String, Long> drops, String failure, List<SchedStat.ThreadStat> threads)
+        long controlFrames, long sampled, long verified, Map<String, Long> drops, String failure, List<SchedStat.ThreadStat> threads,
+        List<Load> loads)
     {
         double hubMppsPerCore()
         {
@@ -114,6 +119,8 @@ final class CapacityPhase
     private final RunOptions options;
     private final int hubNbma;
     private final long greKey;
+    /** Where the workers' time-in-hub records go during a load (null: no loads). */
+    private final RunTimeline timeline;
 
     private final UnsafeBuffer round = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ROUND_BYTES, 64));
     private final int[] frameOffset = new int[MAX_FRAMES_PER_ROUND];
@@ -137,6 +144,9 @@ final class CapacityPhase
     private final EspProcessor esp = new EspProcessor();
     private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
     private Feeder feeder;
+    private long sampledCount;
+    private long verifiedCount;
+    private long controlCount;
     /** Each thread's CPU and wait for a processor over the measured rounds alone, by pid and tid. */
     private final Map<Long, SchedStat.ThreadStat> roundThreads = new LinkedHashMap<>();
     private SecurityAssociation[] floorInbound;
@@ -144,8 +154,9 @@ final class CapacityPhase
 
     CapacityPhase(
         final Dataplane dataplane, final Spokes spokes, final TrafficGenerator traffic, final SimulatedIke ike, final RunOptions options,
-        final int hubNbma, final long greKey)
+        final int hubNbma, final long greKey, final RunTimeline timeline)
     {
+        this.timeline = timeline;
         this.dataplane = dataplane;
         this.spokes = spokes;
         this.traffic = traffic;
@@ -182,7 +193,7 @@ final class CapacityPhase
         final int[] up = registeredSpokes();
         if (up.length == 0)
         {
-            return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "no spoke is registered", List.of());
+            return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "no spoke is registered", List.of(), List.of());
         }
         makeTwins(up);
         final SpscLongRing[] rings = dataplane.receiveRings();
@@ -227,10 +238,10 @@ final class CapacityPhase
             final long compiledMs = jitTimed ? jit.getTotalCompilationTime() : 0;
             build(up, ringOfSpoke, random, r);
             floor();
-            feeder.round(dataplane.totals().received() + frames);
+            feeder.round(dataplane.totals().received() + frames, 0);
             if (feeder.failure != null)
             {
-                return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "warm-up: " + feeder.failure, List.of());
+                return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "warm-up: " + feeder.failure, List.of(), List.of());
             }
             warmNs += feeder.endNs - feeder.startNs;
             compiling = jitTimed && jit.getTotalCompilationTime() - compiledMs > JIT_QUIET_MS;
@@ -243,9 +254,6 @@ final class CapacityPhase
         long frameCount = 0;
         long innerBytes = 0;
         long transmitted = 0;
-        long control = 0;
-        long sampled = 0;
-        long verified = 0;
         String failure = null;
         int rounds = 0;
         while (failure == null && (rounds < 2 || hubNs < targetNs))
@@ -258,7 +266,7 @@ final class CapacityPhase
             }
             final long busyBefore = dataplane.totals().busyNs();
             final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
-            feeder.round(start.received() + frameCount + frames);
+            feeder.round(start.received() + frameCount + frames, 0);
             addRoundThreads(SchedStat.between(threadsBefore, SchedStat.take(true)));
             busyNs += dataplane.totals().busyNs() - busyBefore;
             if (feeder.failure != null)
@@ -273,24 +281,26 @@ final class CapacityPhase
                 floorNs += floor();
             }
             frameCount += frames;
-            sampled += sampleCount;
-            for (int i = 0; i < sampleCount && failure == null; i++)
+            failure = checkSamples(rounds);
+            rounds++;
+        }
+        final List<Load> loads = new ArrayList<>();
+        if (failure == null && timeline != null)
+        {
+            // Latency at fractions of the capacity just measured, each load its own rounds, numbered after the capacity's.
+            final double capacityFramesPerSecond = frameCount * 1e9 / Math.max(1, hubNs);
+            int roundNumber = rounds;
+            for (final double fraction : LOAD_FRACTIONS)
             {
-                final int outcome = check(i, rounds);
-                if (outcome < 0)
+                final Load load = load(fraction, capacityFramesPerSecond * fraction, targetNs, up, ringOfSpoke, random, roundNumber);
+                roundNumber += load.rounds();
+                loads.add(load);
+                if (load.failure() != null)
                 {
-                    failure = "sampled frame " + i + " of round " + rounds + ": " + lastCheckFailure;
-                }
-                else if (outcome == 0)
-                {
-                    control++;
-                }
-                else
-                {
-                    verified++;
+                    failure = load.failure();
+                    break;
                 }
             }
-            rounds++;
         }
         final WorkerCounters end = dataplane.totals();
         final Map<String, Long> drops = new LinkedHashMap<>();
@@ -311,7 +321,97 @@ final class CapacityPhase
             failure = "the hub's counters do not add up after the phase";
         }
         return new Result(rounds, frameCount, innerBytes, Math.max(1, hubNs), Math.max(1, floorNs), busyNs, dataplane.workers().length,
-            transmitted, control, sampled, verified, drops, failure, roundThreads());
+            transmitted, controlCount, sampledCount, verifiedCount, drops, failure, roundThreads(), loads);
+    }
+
+    /**
+     * One paced load: frames offered at {@code offeredMpps} (a fraction of the capacity), each
+     * stamped with the time it was due, so that a frame the feeder could not offer on time counts
+     * its wait too (coordinated omission corrected once, at the source); {@code inHub} is the time
+     * from that stamp to the worker's transmit ring, per frame.
+     *
+     * @param pressurePercent the machine's CPU pressure over the load's rounds (Linux PSI "some"), NaN where unknown.
+     */
+    record Load(
+        double fraction, double offeredMpps, double achievedMpps, long frames, int rounds, Histogram inHub, double pressurePercent,
+        long gcCollections, long gcMilliseconds, String failure)
+    {
+        String tag()
+        {
+            return "load-" + Math.round(fraction * 100);
+        }
+    }
+
+    private Load load(
+        final double fraction, final double framesPerSecond, final long durationNs, final int[] up, final int[] ringOfSpoke,
+        final SplittableRandom random, final int firstRound) throws InterruptedException
+    {
+        final double periodNs = 1e9 / framesPerSecond;
+        final long gcBefore = gcCollections();
+        final long gcMsBefore = gcMilliseconds();
+        long pressureUs = 0;
+        boolean pressureKnown = true;
+        long loadNs = 0;
+        long sent = 0;
+        int r = firstRound;
+        String failure = null;
+        timeline.beginLoad();
+        while (failure == null && loadNs < durationNs)
+        {
+            build(up, ringOfSpoke, random, r);
+            final long pressureBefore = SchedStat.cpuPressureMicros();
+            feeder.round(dataplane.totals().received() + frames, periodNs);
+            final long pressureAfter = SchedStat.cpuPressureMicros();
+            pressureKnown &= pressureBefore >= 0 && pressureAfter >= 0;
+            pressureUs += pressureAfter - pressureBefore;
+            if (feeder.failure != null)
+            {
+                failure = feeder.failure;
+                break;
+            }
+            loadNs += feeder.endNs - feeder.startNs;
+            sent += frames;
+            failure = checkSamples(r);
+            r++;
+        }
+        final Load load = new Load(fraction, framesPerSecond / 1e6, sent * 1e3 / Math.max(1, loadNs), sent, r - firstRound,
+            timeline.endLoad("load-" + Math.round(fraction * 100)), pressureKnown ? pressureUs * 1e5 / Math.max(1, loadNs) : Double.NaN,
+            gcCollections() - gcBefore, gcMilliseconds() - gcMsBefore, failure == null ? null : "load " + Math.round(fraction * 100) +
+            "%: " + failure);
+        return load;
+    }
+
+    private static long gcCollections()
+    {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    private static long gcMilliseconds()
+    {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    /** Checks the samples of round {@code roundNumber}: @return null, or why one failed. */
+    private String checkSamples(final int roundNumber)
+    {
+        sampledCount += sampleCount;
+        for (int i = 0; i < sampleCount; i++)
+        {
+            final int outcome = check(i, roundNumber);
+            if (outcome < 0)
+            {
+                return "sampled frame " + i + " of round " + roundNumber + ": " + lastCheckFailure;
+            }
+            if (outcome == 0)
+            {
+                controlCount++;
+            }
+            else
+            {
+                verifiedCount++;
+            }
+        }
+        return null;
     }
 
     private void addRoundThreads(final List<SchedStat.ThreadStat> threads)
@@ -576,6 +676,7 @@ final class CapacityPhase
         private final Semaphore done = new Semaphore(0);
         private boolean stopping;
         private long receivedTarget;
+        private double periodNs;
         long startNs;
         long endNs;
         long transmitted;
@@ -587,9 +688,11 @@ final class CapacityPhase
         }
 
         /** Runs one round of the frames built on the feeder's thread and waits for it (the semaphores order the two threads). */
-        void round(final long receivedTarget) throws InterruptedException
+        /** As fast as the hub takes them ({@code periodNs} 0), or one frame every {@code periodNs}, each stamped with its due time. */
+        void round(final long receivedTarget, final double periodNs) throws InterruptedException
         {
             this.receivedTarget = receivedTarget;
+            this.periodNs = periodNs;
             transmitted = 0;
             go.release();
             done.acquire();
@@ -621,6 +724,7 @@ final class CapacityPhase
             final FrameSlab slab = dataplane.slab();
             final SpscLongRing[] tx = dataplane.txRings();
             sampleCount = 0;
+            final boolean paced = periodNs > 0;
             int fed = 0;
             long seen = 0;
             int idle = 0;
@@ -635,7 +739,12 @@ final class CapacityPhase
                     {
                         break;
                     }
-                    final int slot = slab.receive(cache, round, frameOffset[fed], frameLength[fed], 0);
+                    final long dueNs = paced ? startNs + (long)(fed * periodNs) : 0;
+                    if (paced && System.nanoTime() - dueNs < 0)
+                    {
+                        break;
+                    }
+                    final int slot = slab.receive(cache, round, frameOffset[fed], frameLength[fed], dueNs);
                     if (slot < 0)
                     {
                         break;

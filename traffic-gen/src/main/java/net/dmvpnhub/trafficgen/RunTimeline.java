@@ -10,7 +10,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a scale run saw over time: counters sampled at fixed intervals by the progress thread,
@@ -34,6 +36,9 @@ public final class RunTimeline
     private final long startMs;
     private final List<Sample> samples = new ArrayList<>();
     private Histogram interval;
+    /** While a load of the capacity phase runs, the workers' time-in-hub records go here instead of the simulation's. */
+    private volatile Recorder loadRecorder;
+    private final Map<String, Histogram> loads = new LinkedHashMap<>();
 
     /** One sample of the counters, as rates since the previous sample. */
     public record Sample(double seconds, double hubRxPps, double hubTxPps, double directPps, double hubTxGbps, long shortcuts,
@@ -60,7 +65,30 @@ public final class RunTimeline
     /** A hub worker's thread: one frame's time in the hub, receive ring to transmit ring. */
     public void recordHubLatency(final long ns)
     {
-        hubRecorder.recordValue(Math.min(Math.max(ns, 0), HIGHEST_TRACKABLE_NS));
+        final Recorder load = loadRecorder;
+        (load != null ? load : hubRecorder).recordValue(Math.min(Math.max(ns, 0), HIGHEST_TRACKABLE_NS));
+    }
+
+    /** Main thread: the workers' time-in-hub records go to a load of their own until {@link #endLoad}. */
+    public void beginLoad()
+    {
+        loadRecorder = new Recorder(HIGHEST_TRACKABLE_NS, 3);
+    }
+
+    /**
+     * Main thread, with the load's frames all through the hub: its histogram, written to the log
+     * under {@code tag} and kept for the charts; later records go to the simulation's again.
+     */
+    public Histogram endLoad(final String tag)
+    {
+        final Recorder load = loadRecorder;
+        loadRecorder = null;
+        final Histogram histogram = load.getIntervalHistogram();
+        histogram.setStartTimeStamp(Math.max(histogram.getStartTimeStamp(), startMs));
+        histogram.setTag(tag);
+        log.outputIntervalHistogram(histogram);
+        loads.put(tag, histogram);
+        return histogram;
     }
 
     /** Progress thread: closes a latency interval into the log, and keeps the counters' sample. */
@@ -127,6 +155,17 @@ public final class RunTimeline
             .series("shortcut (H) routes installed at spokes", t, shortcuts)
             .series("spokes registered", t, registered)
             .render());
+        if (!loads.isEmpty())
+        {
+            final SvgChart chart = new SvgChart("Time in the hub at fractions of its capacity, by percentile (x: 1/(1-percentile))",
+                "1/(1-p): 10 = p90, 1000 = p99.9", "microseconds").logX();
+            for (final Map.Entry<String, Histogram> load : loads.entrySet())
+            {
+                final List<double[]> distribution = percentileDistribution(load.getValue());
+                chart.series(load.getKey().replace("load-", "") + "% of capacity", distribution.get(0), distribution.get(1));
+            }
+            Files.writeString(directory.resolve("latency-loads.svg"), chart.render());
+        }
         final List<double[]> inHub = percentileDistribution(hubTotal);
         final List<double[]> endToEnd = percentileDistribution(total);
         Files.writeString(directory.resolve("latency.svg"),

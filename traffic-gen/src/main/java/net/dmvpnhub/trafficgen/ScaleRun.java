@@ -243,7 +243,7 @@ public final class ScaleRun
         }
         else
         {
-            capacity = new CapacityPhase(hub.dataplane(), spokes, traffic, ike, options, hubNbma, GRE_KEY).run(options.capacityS());
+            capacity = new CapacityPhase(hub.dataplane(), spokes, traffic, ike, options, hubNbma, GRE_KEY, timeline).run(options.capacityS());
             capacityThreads = capacity.threads();
             if (capacity.failure() == null)
             {
@@ -253,7 +253,16 @@ public final class ScaleRun
                     options.mix(), capacity.rounds(), capacity.frames(), capacity.floorNsPerFrame(), capacity.hubNsPerFramePerCore(),
                     capacity.floorOverHub(), 100 * capacity.workerBusyFraction(), capacity.verified());
             }
-            else
+            for (final CapacityPhase.Load load : capacity.loads())
+            {
+                final Histogram h = load.inHub();
+                console.printf(Locale.ROOT, "dmvpn run: latency at %.0f%% of capacity (%.3f Mpps offered, %.3f done): time in the hub " +
+                        "p50 %.1f, p99 %.1f, p99.9 %.1f, p99.99 %.1f, max %.1f us over %d forwarded frames; CPU pressure %.1f%%, %d GCs%n",
+                    100 * load.fraction(), load.offeredMpps(), load.achievedMpps(), h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getValueAtPercentile(99.99) / 1e3,
+                    h.getMaxValue() / 1e3, h.getTotalCount(), load.pressurePercent(), load.gcCollections());
+            }
+            if (capacity.failure() != null)
             {
                 console.println("dmvpn run: CAPACITY PHASE FAILED: " + capacity.failure());
             }
@@ -612,6 +621,21 @@ public final class ScaleRun
         c.put("workerBusyFraction", r.workerBusyFraction());
         c.put("boundBy", capacityBound(r, threads));
         c.put("threadsDuringPhase", busiest(threads, 5));
+        final List<Map<String, Object>> loads = new ArrayList<>();
+        for (final CapacityPhase.Load load : r.loads())
+        {
+            final Map<String, Object> l = new LinkedHashMap<>();
+            l.put("fractionOfCapacity", load.fraction());
+            l.put("offeredMpps", load.offeredMpps());
+            l.put("achievedMpps", load.achievedMpps());
+            l.put("hlogTag", load.tag());
+            l.put("timeInHub", percentiles(load.inHub()));
+            l.put("cpuPressurePercent", Double.isNaN(load.pressurePercent()) ? null : load.pressurePercent());
+            l.put("gcCollections", load.gcCollections());
+            l.put("gcMilliseconds", load.gcMilliseconds());
+            loads.add(l);
+        }
+        c.put("latencyLoads", loads);
         c.put("transmitted", r.transmitted());
         c.put("controlFramesSampled", r.controlFrames());
         c.put("framesSampled", r.sampled());
@@ -713,6 +737,15 @@ public final class ScaleRun
             row(out, "hub capacity per worker core, " + cap.get("mix") + " (Gbps of inner packets)", cap.get("hubGbpsPerCoreInnerPackets"));
             row(out, "crypto floor / hub, same frames, same rounds (1.0: the hub costs nothing beyond ESP)", cap.get("floorOverHub"));
             row(out, "what set the capacity figure", cap.get("boundBy"));
+            for (final Map<String, Object> load : (List<Map<String, Object>>)cap.get("latencyLoads"))
+            {
+                if ((Double)load.get("fractionOfCapacity") == 0.7)
+                {
+                    final Map<String, Object> lat = (Map<String, Object>)load.get("timeInHub");
+                    row(out, "time in the hub at 70% of capacity, p50 / p99 / p99.9 (us)", String.format(Locale.ROOT, "%s / %s / %s",
+                        f(lat.get("p50Microseconds")), f(lat.get("p99Microseconds")), f(lat.get("p99.9Microseconds"))));
+                }
+            }
         }
         row(out, "registration storm, convergence (s)", storm.get("convergenceSeconds"));
         row(out, "registration storm, NHS thread CPU (ms)", storm.get("nhsCpuMilliseconds"));
@@ -733,6 +766,24 @@ public final class ScaleRun
             row(out, "sampled frames: verified data / NHRP from the hub", cap.get("framesVerified") + " / " + cap.get("controlFramesSampled"));
             row(out, "hub drops in the phase", cap.get("drops"));
             row(out, "failure", cap.get("failure") == null ? "none" : cap.get("failure"));
+            final List<Map<String, Object>> loads = (List<Map<String, Object>>)cap.get("latencyLoads");
+            if (!loads.isEmpty())
+            {
+                out.append("\nTime in the hub at fractions of the capacity just measured: the feeder offers frames at a fixed rate, ")
+                    .append("each stamped with the time it was due, so a frame offered late counts its wait (coordinated omission ")
+                    .append("corrected once, at the source); the time runs to the worker's transmit ring. CPU pressure: the share of ")
+                    .append("the load's time some runnable thread of the machine waited for a processor (Linux PSI). Log tags in ")
+                    .append("latency.hlog: load-50, load-70, load-90; chart: latency-loads.svg.\n\n")
+                    .append("| load | offered Mpps | done Mpps | frames forwarded (timed) | p50 / p99 / p99.9 / p99.99 / max (us) | CPU pressure % | GCs |\n")
+                    .append("|---:|---:|---:|---:|---|---:|---:|\n");
+                for (final Map<String, Object> load : loads)
+                {
+                    final Map<String, Object> lat = (Map<String, Object>)load.get("timeInHub");
+                    out.append(String.format(Locale.ROOT, "| %.0f%% | %.3f | %.3f | %s | %s | %s | %s |%n",
+                        100 * (Double)load.get("fractionOfCapacity"), (Double)load.get("offeredMpps"), (Double)load.get("achievedMpps"),
+                        lat.get("packets"), percentileText(lat), f(load.get("cpuPressurePercent")), load.get("gcCollections")));
+                }
+            }
         }
         out.append("\n## Phase ").append(sc.get("phase")).append(" simulation (the spokes' traffic, their crypto on the clock)\n\n")
             .append("| what | value |\n|---|---:|\n");

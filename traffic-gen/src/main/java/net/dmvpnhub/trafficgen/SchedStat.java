@@ -201,4 +201,29 @@ public final class SchedStat
         used.sort(Comparator.comparingLong(ThreadStat::cpuNs).reversed().thenComparingInt(ThreadStat::tid));
         return used;
     }
+
+    /**
+     * @return the machine's CPU pressure so far: Linux PSI "some" total, the microseconds during
+     * which some runnable thread waited for a processor ({@code /proc/pressure/cpu}), or -1 where
+     * the system does not report it.
+     */
+    public static long cpuPressureMicros()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/pressure/cpu")))
+            {
+                if (line.startsWith("some "))
+                {
+                    final int at = line.indexOf("total=");
+                    return at < 0 ? -1 : Long.parseLong(line.substring(at + 6).trim());
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return -1;
+        }
+        return -1;
+    }
 }

@@ -57,6 +57,31 @@ class RunTimelineTest
     }
 
     @Test
+    void aLoadsRecordsGoToItsOwnTaggedHistogramNotTheSimulations(@TempDir final Path directory) throws Exception
+    {
+        final ByteArrayOutputStream hlog = new ByteArrayOutputStream();
+        final RunTimeline timeline = new RunTimeline(new PrintStream(hlog, true, StandardCharsets.UTF_8), System.currentTimeMillis());
+        timeline.beginLoad();
+        for (int i = 1; i <= 100; i++)
+        {
+            timeline.recordHubLatency(i * 1000L);
+        }
+        final Histogram load = timeline.endLoad("load-70");
+        assertEquals(100, load.getTotalCount());
+        assertEquals("load-70", load.getTag());
+        timeline.recordHubLatency(7_000);
+        timeline.sample(new RunTimeline.Sample(1, 1e6, 1e6, 0, 1, 0, 10));
+        assertEquals(1, timeline.hubLatency().getTotalCount(), "only the record after the load is the simulation's");
+
+        final HistogramLogReader reader = new HistogramLogReader(new ByteArrayInputStream(hlog.toByteArray()));
+        final Histogram logged = (Histogram)reader.nextIntervalHistogram();
+        assertEquals("load-70", logged.getTag());
+        assertEquals(100, logged.getTotalCount());
+        timeline.writeCharts(directory);
+        assertTrue(Files.readString(directory.resolve("latency-loads.svg")).contains("70% of capacity"));
+    }
+
+    @Test
     void thePercentileDistributionRisesToTheMaximum()
     {
         final Histogram histogram = new Histogram(RunTimeline.HIGHEST_TRACKABLE_NS, 3);

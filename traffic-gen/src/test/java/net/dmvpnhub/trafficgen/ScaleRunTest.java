@@ -91,6 +91,26 @@ class ScaleRunTest
         assertTrue(summaryMarkdown.indexOf("## At a glance") < summaryMarkdown.indexOf("| hub capacity per worker core, imix (Mpps) | "),
             summaryMarkdown);
         assertTrue(summaryMarkdown.indexOf("## Capacity") < summaryMarkdown.indexOf("## Phase 3 simulation"), summaryMarkdown);
+        // Latency at 50, 70 and 90% of the capacity just measured: each load offered at its fraction, timed, tagged in the log.
+        final double capacityMpps = number(summary, "hubMppsPerCore");
+        final java.util.regex.Matcher loads = java.util.regex.Pattern.compile("\"fractionOfCapacity\": ([0-9.]+),\\s*\"offeredMpps\": ([0-9.eE-]+)")
+            .matcher(summary);
+        final List<Double> fractions = new ArrayList<>();
+        while (loads.find())
+        {
+            final double fraction = Double.parseDouble(loads.group(1));
+            fractions.add(fraction);
+            assertEquals(fraction * capacityMpps, Double.parseDouble(loads.group(2)), 1e-9 + 1e-6 * capacityMpps, summary);
+        }
+        assertEquals(List.of(0.5, 0.7, 0.9), fractions, summary);
+        final String hlog = Files.readString(run.resolve("latency.hlog"));
+        for (final String tag : List.of("load-50", "load-70", "load-90"))
+        {
+            assertTrue(hlog.contains("Tag=" + tag + ","), tag + " in the log");
+        }
+        assertTrue(Files.size(run.resolve("latency-loads.svg")) > 0);
+        assertTrue(summaryMarkdown.contains("| time in the hub at 70% of capacity, p50 / p99 / p99.9 (us) | "), summaryMarkdown);
+        assertTrue(summaryMarkdown.contains("\n| 90% | "), summaryMarkdown);
 
         // The pcap export: tshark decrypts every frame with the esp_sa table the run wrote.
         final List<byte[]> frames = readPcap(run.resolve("frames.pcap"));

@@ -438,7 +438,7 @@ public final class HubLatencyRun
         final long[] gcBefore = gc();
         final long jitBeforeMs = jitMillis();
         final long allocatedBefore = allocatedBytes();
-        final long pressureBeforeUs = cpuPressureMicros();
+        final long pressureBeforeUs = SchedStat.cpuPressureMicros();
         final int last = perSecond.length - 1;
 
         final long wallStartMs = System.currentTimeMillis() + 1;
@@ -446,7 +446,7 @@ public final class HubLatencyRun
         final long startNs = pacer.startNs();
         final LatencyReport.Quiet quiet = counts.quiet;
 
-        final long pressureAfterUs = cpuPressureMicros();
+        final long pressureAfterUs = SchedStat.cpuPressureMicros();
         final long allocated = allocatedBytes() - allocatedBefore;
         final long jitAfterMs = jitMillis();
         final long jitMs = jitBeforeMs < 0 || jitAfterMs < 0 ? -1 : jitAfterMs - jitBeforeMs;
@@ -761,30 +761,6 @@ public final class HubLatencyRun
             millis += Math.max(0, bean.getCollectionTime());
         }
         return new long[]{count, millis};
-    }
-
-    /**
-     * @return microseconds during which some runnable thread of this machine waited for a CPU
-     * (Linux pressure stall information, "some" line of /proc/pressure/cpu), or -1 when unknown.
-     */
-    static long cpuPressureMicros()
-    {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/pressure/cpu")))
-            {
-                if (line.startsWith("some "))
-                {
-                    final int at = line.indexOf("total=");
-                    return at < 0 ? -1 : Long.parseLong(line.substring(at + 6).trim());
-                }
-            }
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            return -1;
-        }
-        return -1;
     }
 
     private static long allocatedBytes()

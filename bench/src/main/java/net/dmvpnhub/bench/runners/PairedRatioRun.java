@@ -1,5 +1,6 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.SchedStat;
 import net.dmvpnhub.trafficgen.cli.Arguments;
 
 import net.dmvpnhub.bench.jmh.HubForwardingBenchmark;
@@ -373,7 +374,7 @@ public final class PairedRatioRun
 
     private Slice slice(final HubForwardingBenchmark state, final boolean floor, final long sliceNs)
     {
-        final long pressureBefore = HubLatencyRun.cpuPressureMicros();
+        final long pressureBefore = SchedStat.cpuPressureMicros();
         final long cpuStart = THREADS.getCurrentThreadCpuTime();
         final long start = System.nanoTime();
         final long end = start + sliceNs;
@@ -403,7 +404,7 @@ public final class PairedRatioRun
         }
         while (now - end < 0);
         final long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
-        final long pressureAfter = HubLatencyRun.cpuPressureMicros();
+        final long pressureAfter = SchedStat.cpuPressureMicros();
         final double pressure = pressureBefore < 0 || pressureAfter < 0 ? Double.NaN :
             100.0 * (pressureAfter - pressureBefore) / ((now - start) / 1e3);
         return new Slice(calls * HubForwardingBenchmark.BATCH, now - start, cpu, pressure);

@@ -1,5 +1,6 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.SchedStat;
 import net.dmvpnhub.trafficgen.cli.Arguments;
 
 import net.dmvpnhub.bench.fixtures.HairpinTraffic;
@@ -495,7 +496,7 @@ public final class StormRun
         long stalls = 0;
         final long[] gcBefore = HubLatencyRun.gc();
         final long jitBefore = HubLatencyRun.jitMillis();
-        final long pressureBeforeUs = HubLatencyRun.cpuPressureMicros();
+        final long pressureBeforeUs = SchedStat.cpuPressureMicros();
         final long start = System.nanoTime();
         long now = start;
         while (true)
@@ -561,7 +562,7 @@ public final class StormRun
                 break;
             }
         }
-        final long pressureAfterUs = HubLatencyRun.cpuPressureMicros();
+        final long pressureAfterUs = SchedStat.cpuPressureMicros();
         final long[] gcAfter = HubLatencyRun.gc();
         final long jitAfter = HubLatencyRun.jitMillis();
         final double pressure = pressureBeforeUs < 0 || pressureAfterUs < 0 ? Double.NaN :

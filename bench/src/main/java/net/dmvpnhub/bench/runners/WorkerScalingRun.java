@@ -1,5 +1,6 @@
 package net.dmvpnhub.bench.runners;
 
+import net.dmvpnhub.trafficgen.SchedStat;
 import net.dmvpnhub.trafficgen.cli.Arguments;
 
 import net.dmvpnhub.bench.fixtures.HairpinTraffic;
@@ -253,7 +254,7 @@ public final class WorkerScalingRun implements AutoCloseable
     /** One slice of a hub: lane 0 on this thread, lane 1 (if any) on the helper, both until the same deadline. */
     private PairedRatioRun.Slice slice(final Hub hub, final long sliceNs)
     {
-        final long pressureBefore = HubLatencyRun.cpuPressureMicros();
+        final long pressureBefore = SchedStat.cpuPressureMicros();
         final long start = System.nanoTime();
         final long deadline = start + sliceNs;
         final boolean two = hub.lanes.length == 2;
@@ -275,7 +276,7 @@ public final class WorkerScalingRun implements AutoCloseable
             frames += other.frames();
             cpu += other.cpuNs();
         }
-        final long pressureAfter = HubLatencyRun.cpuPressureMicros();
+        final long pressureAfter = SchedStat.cpuPressureMicros();
         final double pressure = pressureBefore < 0 || pressureAfter < 0 ? Double.NaN :
             100.0 * (pressureAfter - pressureBefore) / ((end - start) / 1e3);
         return new PairedRatioRun.Slice(frames, end - start, cpu, pressure);
