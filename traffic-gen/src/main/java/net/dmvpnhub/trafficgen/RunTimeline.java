@@ -75,6 +75,12 @@ public final class RunTimeline
         loadRecorder = new Recorder(HIGHEST_TRACKABLE_NS, 3);
     }
 
+    /** Main thread: forgets the load begun (a warm-up); later records go to the simulation's again. */
+    public void discardLoad()
+    {
+        loadRecorder = null;
+    }
+
     /**
      * Main thread, with the load's frames all through the hub: its histogram, written to the log
      * under {@code tag} and kept for the charts; later records go to the simulation's again.

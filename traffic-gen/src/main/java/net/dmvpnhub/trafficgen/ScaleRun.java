@@ -340,6 +340,7 @@ public final class ScaleRun
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
         timeline.writeCharts(directory);
+        RunReport.write(directory, markdown, "dmvpn-hub scale run " + stamp);
         Files.writeString(directory.resolve("show-ip-nhrp-traffic.txt"), HubShow.of(hub).ipNhrpTraffic());
         Files.writeString(directory.resolve("show-interface.txt"), HubShow.of(hub).interfaceCounters());
         writeFullShows(directory, HubShow.of(hub));
@@ -362,7 +363,7 @@ public final class ScaleRun
         @SuppressWarnings("unchecked") final Map<String, Object> bound =
             (Map<String, Object>)((Map<String, Object>)summary.get("throughput")).get("boundBy");
         console.println("dmvpn run: what sets the throughput and latency figures: " + bound.get("why"));
-        console.println("dmvpn run: results in " + directory);
+        console.println("dmvpn run: results in " + directory + " (open index.html)");
         spokes.close();
         if (capacity != null && capacity.failure() != null)
         {
@@ -832,8 +833,9 @@ public final class ScaleRun
                     .append(" |\n");
             }
         }
-        out.append("\nCharts: throughput.svg, latency.svg (in the hub), latency-end-to-end.svg, shortcuts.svg; latency histogram log: ")
-            .append("latency.hlog (tags in-hub and end-to-end).\n");
+        out.append("\nCharts: latency-loads.svg (capacity phase), throughput.svg, latency.svg (in the hub), latency-end-to-end.svg, ")
+            .append("shortcuts.svg; all of them with these tables in index.html, one page that opens offline. Latency histogram log: ")
+            .append("latency.hlog (tags load-50, load-70, load-90, in-hub and end-to-end).\n");
         return out.toString();
     }
 

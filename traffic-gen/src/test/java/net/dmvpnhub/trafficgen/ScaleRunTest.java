@@ -111,6 +111,13 @@ class ScaleRunTest
         assertTrue(Files.size(run.resolve("latency-loads.svg")) > 0);
         assertTrue(summaryMarkdown.contains("| time in the hub at 70% of capacity, p50 / p99 / p99.9 (us) | "), summaryMarkdown);
         assertTrue(summaryMarkdown.contains("\n| 90% | "), summaryMarkdown);
+        // index.html: one page with every table of summary.md and every chart embedded.
+        final org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(run.resolve("index.html").toFile(), "UTF-8");
+        assertEquals(summaryMarkdown.lines().filter(l -> l.matches("\\|[-:| ]+\\|")).count(), page.select("table").size());
+        assertEquals(List.of("latency-loads", "throughput", "latency", "latency-end-to-end", "shortcuts"),
+            page.select("figure.chart").eachAttr("id"));
+        assertTrue(page.select("figure#latency-loads svg polyline").size() == 3, "one line per load");
+        assertTrue(page.text().contains("./dmvpn run (test)"));
 
         // The pcap export: tshark decrypts every frame with the esp_sa table the run wrote.
         final List<byte[]> frames = readPcap(run.resolve("frames.pcap"));
