@@ -121,6 +121,8 @@ final class CapacityPhase
     private final long greKey;
     /** Where the workers' time-in-hub records go during a load (null: no loads). */
     private final RunTimeline timeline;
+    /** Samples the measured rounds (null: not profiled). */
+    private final CapacityProfile profile;
 
     private final UnsafeBuffer round = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ROUND_BYTES, 64));
     private final int[] frameOffset = new int[MAX_FRAMES_PER_ROUND];
@@ -154,9 +156,10 @@ final class CapacityPhase
 
     CapacityPhase(
         final Dataplane dataplane, final Spokes spokes, final TrafficGenerator traffic, final SimulatedIke ike, final RunOptions options,
-        final int hubNbma, final long greKey, final RunTimeline timeline)
+        final int hubNbma, final long greKey, final RunTimeline timeline, final CapacityProfile profile)
     {
         this.timeline = timeline;
+        this.profile = profile;
         this.dataplane = dataplane;
         this.spokes = spokes;
         this.traffic = traffic;
@@ -266,7 +269,15 @@ final class CapacityPhase
             }
             final long busyBefore = dataplane.totals().busyNs();
             final SchedStat.Snapshot threadsBefore = SchedStat.take(true);
+            if (profile != null)
+            {
+                profile.resume();
+            }
             feeder.round(start.received() + frameCount + frames, 0);
+            if (profile != null)
+            {
+                profile.pause();
+            }
             addRoundThreads(SchedStat.between(threadsBefore, SchedStat.take(true)));
             busyNs += dataplane.totals().busyNs() - busyBefore;
             if (feeder.failure != null)

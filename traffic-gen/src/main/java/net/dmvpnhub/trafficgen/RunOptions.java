@@ -36,6 +36,8 @@ import java.util.Map;
  * @param out where results go (a new timestamped folder under it).
  * @param capacityS seconds of the capacity phase's measured rounds (the hub forwarding frames
  * encrypted before the clock, as fast as it can), or 0 to leave the phase out.
+ * @param profile sample the capacity phase's measured rounds with async-profiler (Java and native
+ * frames) and write a flame graph beside the summary.
  */
 public record RunOptions(
     int spokes,
@@ -55,7 +57,8 @@ public record RunOptions(
     long saLifetimeS,
     String idle,
     Path out,
-    double capacityS)
+    double capacityS,
+    boolean profile)
 {
     /** {@code --idle auto}: the workers busy-spin where the machine has a processor to spare, else back off. */
     public static final String AUTO_IDLE = "auto";
@@ -66,7 +69,7 @@ public record RunOptions(
     {
         return new RunOptions(10_000, 20, 3, 1, Dataplane.ThreadingMode.RUN_TO_COMPLETION, PacketMix.IMIX,
             CryptoProvider.preferred(), Transform.AES_GCM_128, 0.8, 4, 1.0, 0, 1, 64, SaLifetime.IOS_DEFAULT.seconds(), AUTO_IDLE,
-            Path.of("results"), 2);
+            Path.of("results"), 2, false);
     }
 
     public static String help()
@@ -106,6 +109,9 @@ public record RunOptions(
             "  --idle I            the hub workers' idle strategy: busy, yield, backoff, or auto (default): busy where",
             "                      the machine has a processor beyond the workers and the spokes' thread, else backoff",
             "  --out DIR           results folder (default results)",
+            "  --profile           sample the capacity phase's measured rounds with async-profiler (Java and native",
+            "                      frames): profile-capacity.html (flame graph), .collapsed, and the hottest frames",
+            "                      in profile-capacity.md; ./dmvpn profile runs this",
             "  --help              this text");
     }
 
@@ -128,7 +134,7 @@ public record RunOptions(
      */
     public static RunOptions parse(final List<String> args)
     {
-        final Arguments a = Arguments.read(args, OPTIONS, List.of(), 0);
+        final Arguments a = Arguments.read(args, OPTIONS, List.of("--profile"), 0);
         if (a == null)
         {
             return null;
@@ -158,7 +164,8 @@ public record RunOptions(
             a.whole("--sa-lifetime", d.saLifetimeS(), 2, SaLifetime.MAX_SECONDS),
             idle,
             Path.of(a.text("--out", d.out().toString())),
-            a.decimal("--capacity", d.capacityS(), 0, 600));
+            a.decimal("--capacity", d.capacityS(), 0, 600),
+            a.has("--profile"));
     }
 
     /** Threads that poll without sleeping when idle strategies are busy: the workers and the spokes' thread. */

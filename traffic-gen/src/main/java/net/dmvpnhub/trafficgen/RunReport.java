@@ -26,7 +26,8 @@ final class RunReport
         new String[]{"shortcuts.svg", "Shortcuts and registrations over time (simulation)"});
 
     /** The run's other files, linked at the end when present. */
-    static final List<String> FILES = List.of("summary.md", "summary.json", "latency.hlog", "frames.pcap", "esp_sa",
+    static final List<String> FILES = List.of("summary.md", "summary.json", CapacityProfile.HTML, CapacityProfile.REPORT,
+        CapacityProfile.COLLAPSED, "latency.hlog", "frames.pcap", "esp_sa",
         "show-ip-nhrp-traffic.txt", "show-interface.txt", "show-dmvpn.txt.gz", "show-ip-nhrp.txt.gz", "show-ip-route.txt.gz",
         "show-crypto-ipsec-sa.txt.gz", "show-ip-route-spoke-0.txt", "show-ip-nhrp-spoke-0.txt");
 

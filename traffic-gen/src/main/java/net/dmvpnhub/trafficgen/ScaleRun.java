@@ -227,6 +227,7 @@ public final class ScaleRun
         // Capacity: the hub alone at full speed, the generator's crypto before the clock.
         CapacityPhase.Result capacity = null;
         List<SchedStat.ThreadStat> capacityThreads = List.of();
+        String profileProblem = null;
         String capacitySkipped = null;
         if (options.capacityS() == 0)
         {
@@ -243,8 +244,20 @@ public final class ScaleRun
         }
         else
         {
-            capacity = new CapacityPhase(hub.dataplane(), spokes, traffic, ike, options, hubNbma, GRE_KEY, timeline).run(options.capacityS());
+            final StringBuilder noProfiler = new StringBuilder();
+            final CapacityProfile profile = options.profile() ? CapacityProfile.into(directory, noProfiler) : null;
+            capacity = new CapacityPhase(hub.dataplane(), spokes, traffic, ike, options, hubNbma, GRE_KEY, timeline, profile)
+                .run(options.capacityS());
             capacityThreads = capacity.threads();
+            if (options.profile())
+            {
+                profileProblem = profile == null ? noProfiler.toString() : profile.write(command,
+                    System.getProperty("dmvpn.commit", "unknown"), String.format(Locale.ROOT, "%d spokes, %s, %s, %d worker(s)",
+                        spokeCount, options.mix(), options.provider().shortName(), options.workers()));
+                console.println("dmvpn run: profile of the capacity phase: " + (profileProblem == null ?
+                    directory.resolve(CapacityProfile.HTML) + " (flame graph), " + CapacityProfile.REPORT + " (hottest frames)" :
+                    "none, " + profileProblem));
+            }
             if (capacity.failure() == null)
             {
                 console.printf(Locale.ROOT, "dmvpn run: capacity %.3f Mpps and %.2f Gbps (inner packets) per worker core, %s, %d rounds, " +
@@ -335,7 +348,8 @@ public final class ScaleRun
         final boolean spokesConserved = spokes.conserved();
         final double workerBusy = (after.busyNs() - before.busyNs()) / 1e9 / trafficSeconds / hub.dataplane().workers().length;
         final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, stormNhrpNs, stormIkeNs, naks, workerBusy, before, after, spokes, traffic,
-            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads, capacity, capacitySkipped, capacityThreads);
+            hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads, capacity, capacitySkipped, capacityThreads,
+            options.profile() ? profileProblem == null ? CapacityProfile.HTML : "none: " + profileProblem : null);
         Files.writeString(directory.resolve("summary.json"), Json.write(summary));
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
@@ -483,7 +497,8 @@ public final class ScaleRun
         final WorkerCounters before, final WorkerCounters after, final Spokes spokes, final TrafficGenerator traffic,
         final Hub hub, final RunTimeline timeline, final double seconds, final long gcCount, final long gcTimeMs,
         final boolean hubConserved, final boolean spokesConserved, final List<SchedStat.ThreadStat> threads,
-        final CapacityPhase.Result capacityResult, final String capacitySkipped, final List<SchedStat.ThreadStat> capacityThreads)
+        final CapacityPhase.Result capacityResult, final String capacitySkipped, final List<SchedStat.ThreadStat> capacityThreads,
+        final String profile)
     {
         final Map<String, Object> s = new LinkedHashMap<>();
         s.put("run", stamp);
@@ -517,7 +532,7 @@ public final class ScaleRun
         machine.put("loadAverageAfter", loadAverage());
         s.put("machine", machine);
 
-        s.put("capacity", capacity(capacityResult, capacitySkipped, o, capacityThreads));
+        s.put("capacity", capacity(capacityResult, capacitySkipped, o, capacityThreads, profile));
 
         final Map<String, Object> storm = new LinkedHashMap<>();
         storm.put("registered", spokes.registeredCount());
@@ -601,7 +616,8 @@ public final class ScaleRun
     }
 
     private static Map<String, Object> capacity(
-        final CapacityPhase.Result r, final String skipped, final RunOptions o, final List<SchedStat.ThreadStat> threads)
+        final CapacityPhase.Result r, final String skipped, final RunOptions o, final List<SchedStat.ThreadStat> threads,
+        final String profile)
     {
         final Map<String, Object> c = new LinkedHashMap<>();
         if (r == null)
@@ -643,6 +659,10 @@ public final class ScaleRun
         c.put("framesVerified", r.verified());
         c.put("drops", r.drops());
         c.put("failure", r.failure());
+        if (profile != null)
+        {
+            c.put("profile", profile);
+        }
         return c;
     }
 
@@ -767,6 +787,10 @@ public final class ScaleRun
             row(out, "sampled frames: verified data / NHRP from the hub", cap.get("framesVerified") + " / " + cap.get("controlFramesSampled"));
             row(out, "hub drops in the phase", cap.get("drops"));
             row(out, "failure", cap.get("failure") == null ? "none" : cap.get("failure"));
+            if (cap.containsKey("profile"))
+            {
+                row(out, "profile of the measured rounds (async-profiler, Java and native frames)", cap.get("profile"));
+            }
             final List<Map<String, Object>> loads = (List<Map<String, Object>>)cap.get("latencyLoads");
             if (!loads.isEmpty())
             {

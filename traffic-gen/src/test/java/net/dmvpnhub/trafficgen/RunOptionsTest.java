@@ -55,6 +55,8 @@ class RunOptionsTest
         assertEquals(0.5, o.capacityS());
         assertEquals(2.0, RunOptions.defaults().capacityS());
         assertEquals(0.0, RunOptions.parse(List.of("--capacity", "0")).capacityS(), "0 leaves the capacity phase out");
+        assertTrue(RunOptions.parse(List.of("--profile")).profile());
+        assertTrue(!o.profile() && !RunOptions.defaults().profile());
     }
 
     @Test
@@ -99,9 +101,9 @@ class RunOptionsTest
         "--spoke-to-spoke 1.5|--spoke-to-spoke must be a number from 0.0 to 1.0, not '1.5'",
         "--duration NaN|--duration must be a number from 0.1 to 86400.0, not 'NaN'",
         "--colour red|unknown option --colour; the options are --spokes, --capacity, --duration, --phase, --workers, --mode, --mix, --provider, " +
-            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out (see --help)",
+            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out, --profile (see --help)",
         "--bogus|unknown option --bogus; the options are --spokes, --capacity, --duration, --phase, --workers, --mode, --mix, --provider, " +
-            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out (see --help)",
+            "--transform, --spoke-to-spoke, --peers, --zipf, --rate, --seed, --pcap, --sa-lifetime, --idle, --out, --profile (see --help)",
         "spokes|unexpected argument 'spokes': options start with --, see --help",
         "--seed|--seed needs a value, see --help",
         "--idle lazy|--idle must be auto, busy, yield or backoff, not 'lazy'",

@@ -33,7 +33,7 @@ class ScaleRunTest
     void aSmallPhase3RunRegistersEverySpokeConservesFramesAndWritesItsResults(@TempDir final Path out) throws Exception
     {
         final RunOptions options = RunOptions.parse(List.of("--spokes", "40", "--duration", "1.5", "--peers", "2", "--capacity", "0.3",
-            "--out", out.toString()));
+            "--profile", "--out", out.toString()));
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
         final boolean conserved = new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run (test)").run();
         final String text = console.toString(StandardCharsets.UTF_8);
@@ -118,6 +118,12 @@ class ScaleRunTest
             page.select("figure.chart").eachAttr("id"));
         assertTrue(page.select("figure#latency-loads svg polyline").size() == 3, "one line per load");
         assertTrue(page.text().contains("./dmvpn run (test)"));
+        // --profile: async-profiler sampled the measured rounds, one root per thread, with the worker among them.
+        assertTrue(summary.contains("\"profile\": \"profile-capacity.html\""), summary);
+        assertTrue(Files.readString(run.resolve("profile-capacity.collapsed")).contains("hub-worker-0"), "the worker's stacks");
+        assertTrue(Files.readString(run.resolve("profile-capacity.html")).contains("hub-worker-0"));
+        assertTrue(Files.readString(run.resolve("profile-capacity.md")).contains("## Flat profile"));
+        assertTrue(page.select("a").eachAttr("href").contains("profile-capacity.html"));
 
         // The pcap export: tshark decrypts every frame with the esp_sa table the run wrote.
         final List<byte[]> frames = readPcap(run.resolve("frames.pcap"));
