@@ -20,6 +20,7 @@ final class RunReport
     /** The charts, in the order the page shows them, with a caption each; a chart the run did not write is left out. */
     static final List<String[]> CHARTS = List.of(
         new String[]{"latency-loads.svg", "Time in the hub at 50, 70 and 90% of its capacity (capacity phase)"},
+        new String[]{"offload.svg", "Spoke-to-spoke packets sent direct over shortcuts (simulation)"},
         new String[]{"throughput.svg", "Packets per second over time (simulation)"},
         new String[]{"latency.svg", "Time in the hub by percentile (simulation)"},
         new String[]{"latency-end-to-end.svg", "End-to-end latency by percentile (simulation)"},

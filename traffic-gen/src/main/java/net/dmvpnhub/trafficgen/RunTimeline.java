@@ -41,8 +41,12 @@ public final class RunTimeline
     private final Map<String, Histogram> loads = new LinkedHashMap<>();
 
     /** One sample of the counters, as rates since the previous sample. */
+    /**
+     * @param offload the share of the interval's spoke-to-spoke packets that went direct over a
+     * shortcut rather than through the hub (NaN when none were sent).
+     */
     public record Sample(double seconds, double hubRxPps, double hubTxPps, double directPps, double hubTxGbps, long shortcuts,
-        long registered)
+        long registered, double offload)
     {
     }
 
@@ -131,7 +135,8 @@ public final class RunTimeline
     }
 
     /**
-     * Writes throughput.svg, shortcuts.svg and latency.svg into {@code directory}.
+     * Writes the charts into {@code directory}: throughput.svg, offload.svg, shortcuts.svg,
+     * latency.svg, latency-end-to-end.svg, and latency-loads.svg when loads were recorded.
      */
     public void writeCharts(final Path directory) throws IOException
     {
@@ -157,6 +162,12 @@ public final class RunTimeline
             .series("hub transmitted", t, tx)
             .series("spoke to spoke, direct", t, direct)
             .render());
+        final double[] offload = samples.stream().filter(x -> !Double.isNaN(x.offload())).mapToDouble(x -> 100 * x.offload()).toArray();
+        final double[] offloadAt = samples.stream().filter(x -> !Double.isNaN(x.offload())).mapToDouble(Sample::seconds).toArray();
+        Files.writeString(directory.resolve("offload.svg"),
+            new SvgChart("Spoke-to-spoke packets sent direct over a shortcut, not through the hub", "time (s)", "% of the second's packets")
+                .series("direct share", offloadAt, offload)
+                .render());
         Files.writeString(directory.resolve("shortcuts.svg"), new SvgChart("NHRP state over time", "time (s)", "count")
             .series("shortcut (H) routes installed at spokes", t, shortcuts)
             .series("spokes registered", t, registered)

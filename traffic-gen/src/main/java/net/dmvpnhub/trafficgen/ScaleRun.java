@@ -76,6 +76,8 @@ public final class ScaleRun
     static final int THREADS_LISTED = 10;
     /** The capacity phase holds the spokes' thread for seconds; shorter SA lifetimes would expire meanwhile. */
     static final long MIN_LIFETIME_FOR_CAPACITY_S = 30;
+    /** The direct share of spoke-to-spoke packets at which the run calls Phase 3 converged. */
+    static final double OFFLOADED = 0.9;
 
     private final RunOptions options;
     private final PrintStream console;
@@ -300,7 +302,12 @@ public final class ScaleRun
         long previousTx = before.transmitted();
         long previousDirect = directBefore;
         long previousTxBytes = traffic.sentBytes();
-        console.println("      time   hub rx Mpps   hub tx Mpps   direct Mpps   offered Gbps   shortcuts   worker busy   in-hub p99 us");
+        long previousViaHub = traffic.spokeToSpoke(DataPath.HUB);
+        long previousDirectS2s = traffic.spokeToSpoke(DataPath.DIRECT);
+        final long viaHubBefore = previousViaHub;
+        final long directS2sBefore = previousDirectS2s;
+        double offloadAt90 = Double.NaN;
+        console.println("      time   hub rx Mpps   hub tx Mpps   direct Mpps   offered Gbps   shortcuts   direct %   worker busy   in-hub p99 us");
         long previousBusy = before.busyNs();
         while (System.nanoTime() < end)
         {
@@ -312,15 +319,24 @@ public final class ScaleRun
             final double seconds = (now - previousNs) / 1e9;
             final long shortcuts = spokes.counters().get(Counter.SHORTCUTS_INSTALLED) - spokes.counters().get(Counter.SHORTCUTS_EXPIRED) -
                 spokes.counters().get(Counter.SHORTCUTS_PURGED);
+            final long viaHub = traffic.spokeToSpoke(DataPath.HUB);
+            final long directS2s = traffic.spokeToSpoke(DataPath.DIRECT);
+            final long s2s = viaHub - previousViaHub + directS2s - previousDirectS2s;
             final RunTimeline.Sample sample = new RunTimeline.Sample((now - trafficStart) / 1e9, (t.received() - previousRx) / seconds,
                 (t.transmitted() - previousTx) / seconds, (direct - previousDirect) / seconds, (bytes - previousTxBytes) * 8 / seconds / 1e9,
-                shortcuts, spokes.registeredCount());
+                shortcuts, spokes.registeredCount(), s2s == 0 ? Double.NaN : (double)(directS2s - previousDirectS2s) / s2s);
+            if (Double.isNaN(offloadAt90) && sample.offload() >= OFFLOADED)
+            {
+                offloadAt90 = sample.seconds();
+            }
+            previousViaHub = viaHub;
+            previousDirectS2s = directS2s;
             timeline.sample(sample);
             final double busy = (t.busyNs() - previousBusy) / 1e9 / seconds / hub.dataplane().workers().length;
             previousBusy = t.busyNs();
-            console.printf(Locale.ROOT, "  %6.1f s  %12.3f  %12.3f  %12.3f  %13.3f  %10d  %10.0f%%  %14.1f%n", sample.seconds(),
-                sample.hubRxPps() / 1e6, sample.hubTxPps() / 1e6, sample.directPps() / 1e6, sample.hubTxGbps(), shortcuts, 100 * busy,
-                timeline.hubLatency().getValueAtPercentile(99) / 1e3);
+            console.printf(Locale.ROOT, "  %6.1f s  %12.3f  %12.3f  %12.3f  %13.3f  %10d  %8.1f%%  %10.0f%%  %14.1f%n", sample.seconds(),
+                sample.hubRxPps() / 1e6, sample.hubTxPps() / 1e6, sample.directPps() / 1e6, sample.hubTxGbps(), shortcuts,
+                100 * sample.offload(), 100 * busy, timeline.hubLatency().getValueAtPercentile(99) / 1e3);
             previousNs = now;
             previousRx = t.received();
             previousTx = t.transmitted();
@@ -350,6 +366,15 @@ public final class ScaleRun
         final Map<String, Object> summary = summary(options, command, loadBefore, stamp, spokeCount, stormNs, stormNhsCpuNs, stormNhrpNs, stormIkeNs, naks, workerBusy, before, after, spokes, traffic,
             hub, timeline, trafficSeconds, gcCount, gcTimeMs, hubConserved, spokesConserved, threads, capacity, capacitySkipped, capacityThreads,
             options.profile() ? profileProblem == null ? CapacityProfile.HTML : "none: " + profileProblem : null);
+        // Phase 3's result: how much of the spoke-to-spoke traffic went direct, and from when.
+        final long viaHubTotal = traffic.spokeToSpoke(DataPath.HUB) - viaHubBefore;
+        final long directTotal = traffic.spokeToSpoke(DataPath.DIRECT) - directS2sBefore;
+        final Map<String, Object> convergence = new LinkedHashMap<>();
+        convergence.put("spokeToSpokeThroughHub", viaHubTotal);
+        convergence.put("spokeToSpokeDirect", directTotal);
+        convergence.put("directShare", viaHubTotal + directTotal == 0 ? null : (double)directTotal / (viaHubTotal + directTotal));
+        convergence.put("secondsToDirectShare90", Double.isNaN(offloadAt90) ? null : offloadAt90);
+        summary.put("convergence", convergence);
         Files.writeString(directory.resolve("summary.json"), Json.write(summary));
         final String markdown = markdown(summary);
         Files.writeString(directory.resolve("summary.md"), markdown);
@@ -770,8 +795,11 @@ public final class ScaleRun
         }
         row(out, "registration storm, convergence (s)", storm.get("convergenceSeconds"));
         row(out, "registration storm, NHS thread CPU (ms)", storm.get("nhsCpuMilliseconds"));
+        final Map<String, Object> cv = (Map<String, Object>)s.get("convergence");
+        row(out, "spoke-to-spoke packets sent direct over shortcuts, share of all (simulation)", cv.get("directShare"));
+        row(out, "seconds until 90% of a second's spoke-to-spoke packets went direct", cv.get("secondsToDirectShare90") == null ?
+            "not reached" : cv.get("secondsToDirectShare90"));
         row(out, "shortcuts installed at spokes (simulation)", n.get("shortcutsInstalled"));
-        row(out, "packets sent spoke to spoke, direct / through the hub", t.get("sentDirectSpokeToSpoke") + " / " + t.get("sentThroughHub"));
         if (!cap.containsKey("skipped"))
         {
             out.append("\n## Capacity\n\nThe hub with every spoke's SAs, cache entries and routes in place forwards frames the spokes ")

@@ -34,6 +34,7 @@ public final class TrafficGenerator implements Agent
     /** The hub-side LAN behind the hub itself (a data centre), delivered locally: where spoke-to-hub flows go. */
     public static final String HUB_LAN = "172.16.0.0";
     public static final int HUB_LAN_LENGTH = 16;
+    private static final int HUB_LAN_MASK = -1 << 32 - HUB_LAN_LENGTH;
 
     /** Packets sent per duty cycle at most, between two runs of the spokes' own work. */
     static final int BURST = 32;
@@ -66,6 +67,8 @@ public final class TrafficGenerator implements Agent
     private long waitedForRoom;
     private long notSent;
     private final long[] byPath = new long[DataPath.values().length];
+    /** Packets to another spoke's LAN, by the path the sending spoke's routing gave them. */
+    private final long[] spokeToSpokeByPath = new long[DataPath.values().length];
 
     public TrafficGenerator(
         final Spokes spokes, final Dataplane dataplane, final NanoClock clock, final RunOptions options, final RunTimeline timeline)
@@ -206,6 +209,10 @@ public final class TrafficGenerator implements Agent
             final int size = options.mix().next(random);
             final DataPath path = spokes.sendData(s, source(s, random), destination, size - UDP_IP_HEADERS);
             byPath[path.ordinal()]++;
+            if ((destination & HUB_LAN_MASK) != hubLan)
+            {
+                spokeToSpokeByPath[path.ordinal()]++;
+            }
             if (path == DataPath.DROPPED)
             {
                 notSent++;
@@ -280,5 +287,11 @@ public final class TrafficGenerator implements Agent
     public long sent(final DataPath path)
     {
         return byPath[path.ordinal()];
+    }
+
+    /** Packets sent to another spoke's LAN by {@code path} (read by the progress thread, as the other counters). */
+    public long spokeToSpoke(final DataPath path)
+    {
+        return spokeToSpokeByPath[path.ordinal()];
     }
 }

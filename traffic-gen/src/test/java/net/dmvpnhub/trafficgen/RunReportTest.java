@@ -74,7 +74,7 @@ class RunReportTest
         assertTrue(page.select("p").eachText().contains("Two lines of one paragraph."), page.select("p").eachText().toString());
         // Every chart the run wrote, embedded (no external reference), each with its lines.
         final List<String> charts = page.select("figure.chart").eachAttr("id");
-        assertEquals(List.of("latency-loads", "throughput", "latency", "latency-end-to-end", "shortcuts"), charts);
+        assertEquals(List.of("latency-loads", "offload", "throughput", "latency", "latency-end-to-end", "shortcuts"), charts);
         for (final Element figure : page.select("figure.chart"))
         {
             assertTrue(figure.select("svg polyline").size() >= 1, figure.id());
@@ -124,7 +124,7 @@ class RunReportTest
                 timeline.recordLatency(i * 1000L * s);
                 timeline.recordHubLatency(i * 500L * s);
             }
-            timeline.sample(new RunTimeline.Sample(s, s * 1e5, s * 0.9e5, s * 1e4, 0.1 * s, 10 * s, 40));
+            timeline.sample(new RunTimeline.Sample(s, s * 1e5, s * 0.9e5, s * 1e4, 0.1 * s, 10 * s, 40, 0.2 * s));
         }
         timeline.writeCharts(run);
         Files.writeString(run.resolve("latency.hlog"), "#[test]\n");

@@ -28,11 +28,11 @@ class RunTimelineTest
         {
             timeline.recordLatency(i * 1000L);
         }
-        timeline.sample(new RunTimeline.Sample(1, 1e6, 1e6, 0, 1, 0, 10));
+        timeline.sample(new RunTimeline.Sample(1, 1e6, 1e6, 0, 1, 0, 10, 0.25));
         timeline.recordLatency(5_000_000L);
         timeline.recordLatency(-3);
         timeline.recordHubLatency(12_000);
-        timeline.sample(new RunTimeline.Sample(2, 2e6, 2e6, 1e5, 2, 5, 10));
+        timeline.sample(new RunTimeline.Sample(2, 2e6, 2e6, 1e5, 2, 5, 10, Double.NaN));
 
         final Histogram latency = timeline.latency();
         assertEquals(1002, latency.getTotalCount());
@@ -50,7 +50,7 @@ class RunTimelineTest
         assertEquals(1, timeline.hubLatency().getTotalCount());
 
         timeline.writeCharts(directory);
-        for (final String chart : List.of("throughput.svg", "shortcuts.svg", "latency.svg", "latency-end-to-end.svg"))
+        for (final String chart : List.of("throughput.svg", "offload.svg", "shortcuts.svg", "latency.svg", "latency-end-to-end.svg"))
         {
             assertTrue(Files.readString(directory.resolve(chart)).contains("<polyline"), chart);
         }
@@ -70,7 +70,7 @@ class RunTimelineTest
         assertEquals(100, load.getTotalCount());
         assertEquals("load-70", load.getTag());
         timeline.recordHubLatency(7_000);
-        timeline.sample(new RunTimeline.Sample(1, 1e6, 1e6, 0, 1, 0, 10));
+        timeline.sample(new RunTimeline.Sample(1, 1e6, 1e6, 0, 1, 0, 10, 0.25));
         assertEquals(1, timeline.hubLatency().getTotalCount(), "only the record after the load is the simulation's");
 
         final HistogramLogReader reader = new HistogramLogReader(new ByteArrayInputStream(hlog.toByteArray()));

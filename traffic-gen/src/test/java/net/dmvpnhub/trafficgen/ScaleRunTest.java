@@ -69,6 +69,10 @@ class ScaleRunTest
         assertTrue(summary.matches("(?s).*\"boundBy\": \\{\\s*\"by\": \"(generator|hub|neither)\",\\s*\"why\": \".+"), summary);
         assertTrue(Files.readString(run.resolve("summary.md")).contains("| what sets the throughput and latency figures | "));
         assertTrue(summary.contains("\"spokesConserved\": true"), summary);
+        // Phase 3 reported as convergence: a direct share between 0 and 1, the packets counted both ways.
+        final double directShare = number(summary, "directShare");
+        assertTrue(directShare > 0 && directShare < 1, summary);
+        assertTrue(number(summary, "spokeToSpokeDirect") > 0 && number(summary, "spokeToSpokeThroughHub") > 0, summary);
         // Phase 3 did its job: redirects were sent and some packets went spoke to spoke directly.
         assertTrue(!summary.contains("\"trafficIndicationsSent\": 0,"), summary);
         assertTrue(!summary.contains("\"sentDirectSpokeToSpoke\": 0,"), summary);
@@ -114,7 +118,7 @@ class ScaleRunTest
         // index.html: one page with every table of summary.md and every chart embedded.
         final org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(run.resolve("index.html").toFile(), "UTF-8");
         assertEquals(summaryMarkdown.lines().filter(l -> l.matches("\\|[-:| ]+\\|")).count(), page.select("table").size());
-        assertEquals(List.of("latency-loads", "throughput", "latency", "latency-end-to-end", "shortcuts"),
+        assertEquals(List.of("latency-loads", "offload", "throughput", "latency", "latency-end-to-end", "shortcuts"),
             page.select("figure.chart").eachAttr("id"));
         assertTrue(page.select("figure#latency-loads svg polyline").size() == 3, "one line per load");
         assertTrue(page.text().contains("./dmvpn run (test)"));
