@@ -885,8 +885,9 @@ public final class ScaleRun
                     .append(" |\n");
             }
         }
-        out.append("\nCharts: latency-loads.svg (capacity phase), throughput.svg, latency.svg (in the hub), latency-end-to-end.svg, ")
-            .append("shortcuts.svg; all of them with these tables in index.html, one page that opens offline. Latency histogram log: ")
+        out.append("\nCharts: latency-loads.svg (capacity phase), offload.svg, throughput.svg, latency.svg (in the hub), ")
+            .append("latency-end-to-end.svg, shortcuts.svg; all of them with these tables in index.html, one page that opens offline. ")
+            .append("Latency histogram log: ")
             .append("latency.hlog (tags load-50, load-70, load-90, in-hub and end-to-end).\n");
         return out.toString();
     }
