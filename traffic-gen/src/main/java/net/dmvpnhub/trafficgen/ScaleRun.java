@@ -661,6 +661,9 @@ public final class ScaleRun
         c.put("cryptoFloorNsPerFrame", r.floorNsPerFrame());
         c.put("floorOverHub", r.floorOverHub());
         c.put("workerBusyFraction", r.workerBusyFraction());
+        final long workerCpuNs = threads.stream().filter(t -> t.ours() && t.name().startsWith("hub-worker-")).mapToLong(SchedStat.ThreadStat::cpuNs)
+            .sum();
+        c.put("workerCpuNsPerFrame", threads.isEmpty() ? null : (double)workerCpuNs / r.frames());
         c.put("boundBy", capacityBound(r, threads));
         c.put("threadsDuringPhase", busiest(threads, 5));
         final List<Map<String, Object>> loads = new ArrayList<>();
@@ -812,6 +815,7 @@ public final class ScaleRun
             row(out, "hub ns per frame per worker core", cap.get("hubNsPerFramePerCore"));
             row(out, "crypto floor ns per frame", cap.get("cryptoFloorNsPerFrame"));
             row(out, "workers busy (fraction of the rounds)", cap.get("workerBusyFraction"));
+            row(out, "workers' CPU per frame, on a processor (ns; scheduler statistics)", cap.get("workerCpuNsPerFrame"));
             row(out, "sampled frames: verified data / NHRP from the hub", cap.get("framesVerified") + " / " + cap.get("controlFramesSampled"));
             row(out, "hub drops in the phase", cap.get("drops"));
             row(out, "failure", cap.get("failure") == null ? "none" : cap.get("failure"));

@@ -87,6 +87,12 @@ class ScaleRunTest
         final double ratio = number(summary, "floorOverHub");
         assertTrue(ratio > 0 && ratio < 1.5, "the floor is a part of the hub's work: " + summary);
         assertTrue(number(summary, "framesVerified") > 0, summary);
+        if (Files.isReadable(Path.of("/proc/self/schedstat")))
+        {
+            // On a processor the worker cannot have spent more than the rounds' wall time per frame.
+            final double cpu = number(summary, "workerCpuNsPerFrame");
+            assertTrue(cpu > 0 && cpu <= number(summary, "hubNsPerFramePerCore") * 1.05, summary);
+        }
         assertEquals(number(summary, "framesSampled"), number(summary, "framesVerified") + number(summary, "controlFramesSampled"), summary);
         assertTrue(number(summary, "transmitted") >= number(summary, "frames") * 0.5, "the spoke-to-spoke share comes back out: " + summary);
         assertTrue(summary.contains("\"drops\": {}"), summary);
