@@ -24,6 +24,9 @@ package net.dmvpnhub.dataplane;
  * {@link #DEFAULT_INJECT_WEIGHT}, holds the control plane's share of a busy worker down during a
  * registration storm at the cost of the storm's length (the NHS paces itself by the room left,
  * {@link Dataplane#injectRoom}).
+ * @param redirectPairs (source, next hop) pairs each worker's redirect limiter keeps apart, a power
+ * of two of at least 4: sized for the pairs that hairpin within one interval (about a quarter of
+ * the slots; beyond that, pairs whose set is full are signalled every packet).
  */
 public record HubConfig(
     int hubNbma,
@@ -36,8 +39,12 @@ public record HubConfig(
     int hubTunnel,
     int icmpErrorBurst,
     long icmpErrorIntervalNs,
-    int injectWeight)
+    int injectWeight,
+    int redirectPairs)
 {
+    /** The redirect limiter's pairs by default: 16,384 (256 KiB off-heap per worker), for about 4,096 hairpinning pairs per interval. */
+    public static final int DEFAULT_REDIRECT_PAIRS = 1 << 14;
+
     /** At most one redirect signal per (source, next hop) pair per interval. */
     public static final long DEFAULT_REDIRECT_INTERVAL_NS = 1_000_000_000L;
     /** At most one resolution request per next hop per interval. */
@@ -75,6 +82,11 @@ public record HubConfig(
         {
             throw new IllegalArgumentException("inject weight must be 1 to " + HubWorker.BATCH + ", not " + injectWeight);
         }
+        if (Integer.bitCount(redirectPairs) != 1 || redirectPairs < PairRateLimiter.WAYS)
+        {
+            throw new IllegalArgumentException("redirect pairs must be a power of two of at least " + PairRateLimiter.WAYS + ", not " +
+                redirectPairs);
+        }
     }
 
     /**
@@ -102,6 +114,7 @@ public record HubConfig(
         private int icmpErrorBurst = DEFAULT_ICMP_ERROR_BURST;
         private long icmpErrorIntervalNs = DEFAULT_ICMP_ERROR_INTERVAL_NS;
         private int injectWeight = DEFAULT_INJECT_WEIGHT;
+        private int redirectPairs = DEFAULT_REDIRECT_PAIRS;
 
         private Builder(final int hubNbma)
         {
@@ -167,10 +180,17 @@ public record HubConfig(
             return this;
         }
 
+        /** The redirect limiter's size in (source, next hop) pairs per worker (see the record's description). */
+        public Builder redirectPairs(final int pairs)
+        {
+            this.redirectPairs = pairs;
+            return this;
+        }
+
         public HubConfig build()
         {
             return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure,
-                hubTunnel, icmpErrorBurst, icmpErrorIntervalNs, injectWeight);
+                hubTunnel, icmpErrorBurst, icmpErrorIntervalNs, injectWeight, redirectPairs);
         }
     }
 
@@ -178,6 +198,6 @@ public record HubConfig(
     public HubConfig withInjectWeight(final int weight)
     {
         return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, hubTunnel,
-            icmpErrorBurst, icmpErrorIntervalNs, weight);
+            icmpErrorBurst, icmpErrorIntervalNs, weight, redirectPairs);
     }
 }

@@ -186,8 +186,8 @@ public final class HubWorker
         this.resolutions = resolutions;
         this.redirects = redirects;
         this.readerSlot = tables.readers().register();
-        // 16,384 pairs (256 KiB off-heap): 4,096 hairpinning pairs per interval fill about one set in 270.
-        this.redirectLimiter = new PairRateLimiter(1 << 14, config.redirectIntervalNs());
+        // By default 16,384 pairs (256 KiB off-heap): 4,096 hairpinning pairs per interval fill about one set in 270.
+        this.redirectLimiter = new PairRateLimiter(config.redirectPairs(), config.redirectIntervalNs());
         this.resolutionLimiter = new PairRateLimiter(4096, config.resolutionIntervalNs());
         this.icmpErrors = new IcmpRateLimiter(config.icmpErrorBurst(), config.icmpErrorIntervalNs());
     }

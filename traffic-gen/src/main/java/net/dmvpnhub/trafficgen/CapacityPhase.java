@@ -78,7 +78,7 @@ final class CapacityPhase
     record Result(
         int rounds, long frames, long innerBytes, long hubNs, long floorNs, long workerBusyNs, int workers, long transmitted,
         long controlFrames, long sampled, long verified, Map<String, Long> drops, String failure, List<SchedStat.ThreadStat> threads,
-        List<Load> loads)
+        List<Load> loads, long injected)
     {
         double hubMppsPerCore()
         {
@@ -186,8 +186,14 @@ final class CapacityPhase
         }
         finally
         {
-            closeTwins();
-            traffic.resume();
+            try
+            {
+                closeTwins();
+            }
+            finally
+            {
+                traffic.resume();
+            }
         }
     }
 
@@ -196,7 +202,7 @@ final class CapacityPhase
         final int[] up = registeredSpokes();
         if (up.length == 0)
         {
-            return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "no spoke is registered", List.of(), List.of());
+            return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "no spoke is registered", List.of(), List.of(), 0);
         }
         makeTwins(up);
         final SpscLongRing[] rings = dataplane.receiveRings();
@@ -244,7 +250,7 @@ final class CapacityPhase
             feeder.round(dataplane.totals().received() + frames, 0);
             if (feeder.failure != null)
             {
-                return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "warm-up: " + feeder.failure, List.of(), List.of());
+                return new Result(0, 0, 0, 1, 1, 0, dataplane.workers().length, 0, 0, 0, 0, Map.of(), "warm-up: " + feeder.failure, List.of(), List.of(), 0);
             }
             warmNs += feeder.endNs - feeder.startNs;
             compiling = jitTimed && jit.getTotalCompilationTime() - compiledMs > JIT_QUIET_MS;
@@ -341,7 +347,7 @@ final class CapacityPhase
             failure = "the hub's counters do not add up after the phase";
         }
         return new Result(rounds, frameCount, innerBytes, Math.max(1, hubNs), Math.max(1, floorNs), busyNs, dataplane.workers().length,
-            transmitted, controlCount, sampledCount, verifiedCount, drops, failure, roundThreads(), loads);
+            transmitted, controlCount, sampledCount, verifiedCount, drops, failure, roundThreads(), loads, end.injected() - start.injected());
     }
 
     /**
@@ -360,6 +366,14 @@ final class CapacityPhase
         {
             return "load-" + Math.round(fraction * 100);
         }
+
+        /** The hub forwarded at least {@value #KEPT_UP} of the offered rate: below it, its queue grew through the load. */
+        boolean keptUp()
+        {
+            return achievedMpps >= KEPT_UP * offeredMpps;
+        }
+
+        static final double KEPT_UP = 0.98;
     }
 
     private Load load(
@@ -593,6 +607,7 @@ final class CapacityPhase
                 final int slot = slots[i];
                 if (slot < 0)
                 {
+                    releaseFrom(slab, slots, i + 1, n);
                     throw new IllegalStateException("the hub's slab has no free slot for the floor");
                 }
                 final int at = slab.offset(slot);
@@ -605,6 +620,7 @@ final class CapacityPhase
                 slab.release(slot);
                 if (status != EspStatus.OK)
                 {
+                    releaseFrom(slab, slots, i + 1, n);
                     throw new IllegalStateException("the crypto floor could not process frame " + f + ": " + status);
                 }
             }
@@ -612,6 +628,18 @@ final class CapacityPhase
         final long ns = System.nanoTime() - startNs;
         floorChecksum += touched;
         return ns;
+    }
+
+    /** Gives back the vector's slots from {@code from} on, when the floor stops part way. */
+    private static void releaseFrom(final FrameSlab slab, final int[] slots, final int from, final int n)
+    {
+        for (int i = from; i < n; i++)
+        {
+            if (slots[i] >= 0)
+            {
+                slab.release(slots[i]);
+            }
+        }
     }
 
     /** Keeps the floor's key-state reads from being optimised away. */
@@ -690,7 +718,11 @@ final class CapacityPhase
     {
         private final SpscLongRing[] rings;
         private final long[] batch = new long[256];
-        /** The feeder's own slots, reused last-freed first, so the frames in flight stay in a small, warm set. */
+        /**
+         * The feeder's own slots, reused last-freed first (as DPDK's per-core mempool caches): the
+         * slots it frees come back before the shared pool is touched. The receive rings still hold up
+         * to their capacity, so the frames in flight span much of the slab.
+         */
         private final FrameSlab.SlotCache cache = dataplane.slab().newCache();
         private final Semaphore go = new Semaphore(0);
         private final Semaphore done = new Semaphore(0);
@@ -707,8 +739,11 @@ final class CapacityPhase
             this.rings = rings;
         }
 
-        /** Runs one round of the frames built on the feeder's thread and waits for it (the semaphores order the two threads). */
-        /** As fast as the hub takes them ({@code periodNs} 0), or one frame every {@code periodNs}, each stamped with its due time. */
+        /**
+         * Runs one round of the frames built on the feeder's thread and waits for it (the
+         * semaphores order the two threads): as fast as the hub takes them ({@code periodNs} 0), or
+         * one frame every {@code periodNs}, each stamped with its due time.
+         */
         void round(final long receivedTarget, final double periodNs) throws InterruptedException
         {
             this.receivedTarget = receivedTarget;
@@ -813,8 +848,8 @@ final class CapacityPhase
                 }
                 // A busy pass in 4,096, or 64 idle passes (with everything fed, the round may be over): read the clock.
                 final long now = System.nanoTime();
-                if (fed == frames && idle > 0 && dataplane.totals().received() >= receivedTarget && dataplane.conserved() &&
-                    txEmpty(tx))
+                if (fed == frames && idle > 0 && dataplane.totals().received() >= receivedTarget && dataplane.inFlight() == 0 &&
+                    dataplane.conserved() && txEmpty(tx))
                 {
                     endNs = now;
                     return;

@@ -40,8 +40,9 @@ public final class RunTimeline
     private volatile Recorder loadRecorder;
     private final Map<String, Histogram> loads = new LinkedHashMap<>();
 
-    /** One sample of the counters, as rates since the previous sample. */
     /**
+     * One sample of the counters, as rates since the previous sample.
+     *
      * @param offload the share of the interval's spoke-to-spoke packets that went direct over a
      * shortcut rather than through the hub (NaN when none were sent).
      */

@@ -74,8 +74,15 @@ public final class ScaleRun
     private static final long STORM_TIMEOUT_NS = 120 * SECOND;
     /** Threads listed in the summary, the most CPU during the traffic phase first. */
     static final int THREADS_LISTED = 10;
-    /** The capacity phase holds the spokes' thread for seconds; shorter SA lifetimes would expire meanwhile. */
-    static final long MIN_LIFETIME_FOR_CAPACITY_S = 30;
+    /**
+     * The longest the capacity phase may hold the spokes, in seconds, for {@code capacityS} of
+     * measured rounds: the warm-up (at most 5 s of hub rounds), then for each of the measured rounds
+     * and the three loads about as long again building the frames and running the floor.
+     */
+    static double capacityHoldS(final double capacityS)
+    {
+        return 2 * CapacityPhase.MAX_WARMUP_NS / 1e9 + 2 * capacityS * (1 + CapacityPhase.LOAD_FRACTIONS.length) + 5;
+    }
     /** The direct share of spoke-to-spoke packets at which the run calls Phase 3 converged. */
     static final double OFFLOADED = 0.9;
 
@@ -129,7 +136,9 @@ public final class ScaleRun
         final SimulatedIke ike = new SimulatedIke(options.provider(), options.transform(), PSK, false,
             new SaLifetime(options.saLifetimeS(), SaLifetime.IOS_DEFAULT.kilobytes()));
         final boolean phase3 = options.phase() == 3;
-        final HubConfig hubConfig = HubConfig.builder(hubNbma).tunnelKey(GRE_KEY).redirect(phase3).hubTunnel(hubTunnel).build();
+        // The redirect limiter sized for every pair of spokes that talk (four slots a pair), as a hub sized for its spokes would be.
+        final HubConfig hubConfig = HubConfig.builder(hubNbma).tunnelKey(GRE_KEY).redirect(phase3).hubTunnel(hubTunnel)
+            .redirectPairs(redirectPairs(spokeCount, options.peers())).build();
         final NhsConfig nhsConfig = NhsConfig.phase3(hubNbma, hubTunnel, tunnelLength).withRedirect(phase3)
             .withAdmissionBound(Math.max(256, ringCapacity(spokeCount) / 2));
 
@@ -239,10 +248,11 @@ public final class ScaleRun
         {
             capacitySkipped = "left out: not every spoke registered";
         }
-        else if (options.saLifetimeS() < MIN_LIFETIME_FOR_CAPACITY_S)
+        else if (capacityHoldS(options.capacityS()) > options.saLifetimeS() * 0.9 / 2)
         {
-            capacitySkipped = "left out: with --sa-lifetime under " + MIN_LIFETIME_FOR_CAPACITY_S + " s the spokes, held during the " +
-                "phase, could not rekey in time";
+            capacitySkipped = String.format(Locale.ROOT, "left out: the spokes, held during the phase, could be held up to about %.0f s, " +
+                "more than half their SAs' soft lifetime (90%% of --sa-lifetime %d s), so they could not rekey in time",
+                capacityHoldS(options.capacityS()), options.saLifetimeS());
         }
         else
         {
@@ -272,10 +282,13 @@ public final class ScaleRun
             {
                 final Histogram h = load.inHub();
                 console.printf(Locale.ROOT, "dmvpn run: latency at %.0f%% of capacity (%.3f Mpps offered, %.3f done): time in the hub " +
-                        "p50 %.1f, p99 %.1f, p99.9 %.1f, p99.99 %.1f, max %.1f us over %d forwarded frames; CPU pressure %.1f%%, %d GCs%n",
+                        "from each frame's due time p50 %.1f, p99 %.1f, p99.9 %.1f, p99.99 %.1f, max %.1f us over %d forwarded frames; " +
+                        "CPU pressure %.1f%%, %d GCs%s%n",
                     100 * load.fraction(), load.offeredMpps(), load.achievedMpps(), h.getValueAtPercentile(50) / 1e3,
                     h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getValueAtPercentile(99.99) / 1e3,
-                    h.getMaxValue() / 1e3, h.getTotalCount(), load.pressurePercent(), load.gcCollections());
+                    h.getMaxValue() / 1e3, h.getTotalCount(), load.pressurePercent(), load.gcCollections(),
+                    load.keptUp() ? "" : String.format(Locale.ROOT, "; OVERLOADED: the hub kept up with %.0f%% of the offered rate, so " +
+                        "its queue grew through the load", 100 * load.achievedMpps() / load.offeredMpps()));
             }
             if (capacity.failure() != null)
             {
@@ -452,6 +465,13 @@ public final class ScaleRun
             }
         }
         return dataplane.inFlight() == 0;
+    }
+
+    /** Four limiter slots for each pair of spokes that talk, at least the default, a power of two. */
+    static int redirectPairs(final int spokes, final int peers)
+    {
+        final long wanted = Math.max(HubConfig.DEFAULT_REDIRECT_PAIRS, 4L * spokes * peers);
+        return (int)Math.min(1 << 22, Long.highestOneBit(wanted - 1) << 1);
     }
 
     /** The tunnel subnet holds the hub and every spoke: /16 up to 65,000 spokes, wider above. */
@@ -674,6 +694,7 @@ public final class ScaleRun
             l.put("offeredMpps", load.offeredMpps());
             l.put("achievedMpps", load.achievedMpps());
             l.put("hlogTag", load.tag());
+            l.put("keptUp", load.keptUp());
             l.put("timeInHub", percentiles(load.inHub()));
             l.put("cpuPressurePercent", Double.isNaN(load.pressurePercent()) ? null : load.pressurePercent());
             l.put("gcCollections", load.gcCollections());
@@ -682,6 +703,7 @@ public final class ScaleRun
         }
         c.put("latencyLoads", loads);
         c.put("transmitted", r.transmitted());
+        c.put("nhrpSentDuringPhase", r.injected());
         c.put("controlFramesSampled", r.controlFrames());
         c.put("framesSampled", r.sampled());
         c.put("framesVerified", r.verified());
@@ -780,19 +802,25 @@ public final class ScaleRun
         {
             row(out, "hub capacity", cap.get("skipped"));
         }
+        else if (cap.get("failure") != null)
+        {
+            row(out, "hub capacity", "the phase FAILED: " + cap.get("failure"));
+        }
         else
         {
             row(out, "hub capacity per worker core, " + cap.get("mix") + " (Mpps)", cap.get("hubMppsPerCore"));
             row(out, "hub capacity per worker core, " + cap.get("mix") + " (Gbps of inner packets)", cap.get("hubGbpsPerCoreInnerPackets"));
-            row(out, "crypto floor / hub, same frames, same rounds (1.0: the hub costs nothing beyond ESP)", cap.get("floorOverHub"));
+            row(out, "crypto floor (this thread, alone) / hub (wall time, processors shared), same frames, alternating rounds",
+                cap.get("floorOverHub"));
             row(out, "what set the capacity figure", cap.get("boundBy"));
             for (final Map<String, Object> load : (List<Map<String, Object>>)cap.get("latencyLoads"))
             {
                 if ((Double)load.get("fractionOfCapacity") == 0.7)
                 {
                     final Map<String, Object> lat = (Map<String, Object>)load.get("timeInHub");
-                    row(out, "time in the hub at 70% of capacity, p50 / p99 / p99.9 (us)", String.format(Locale.ROOT, "%s / %s / %s",
-                        f(lat.get("p50Microseconds")), f(lat.get("p99Microseconds")), f(lat.get("p99.9Microseconds"))));
+                    row(out, "time in the hub at 70% of capacity, from each frame's due time, p50 / p99 / p99.9 (us)",
+                        String.format(Locale.ROOT, "%s / %s / %s%s", f(lat.get("p50Microseconds")), f(lat.get("p99Microseconds")),
+                            f(lat.get("p99.9Microseconds")), (Boolean)load.get("keptUp") ? "" : " (overloaded)"));
                 }
             }
         }
@@ -815,7 +843,10 @@ public final class ScaleRun
             row(out, "hub ns per frame per worker core", cap.get("hubNsPerFramePerCore"));
             row(out, "crypto floor ns per frame", cap.get("cryptoFloorNsPerFrame"));
             row(out, "workers busy (fraction of the rounds)", cap.get("workerBusyFraction"));
-            row(out, "workers' CPU per frame, on a processor (ns; scheduler statistics)", cap.get("workerCpuNsPerFrame"));
+            row(out, "workers' CPU per frame (ns; scheduler statistics over each round's window, which is a little wider than the round)",
+                cap.get("workerCpuNsPerFrame"));
+            row(out, "NHRP packets the hub built and sent during the phase (Traffic Indications to the held spokes)",
+                cap.get("nhrpSentDuringPhase"));
             row(out, "sampled frames: verified data / NHRP from the hub", cap.get("framesVerified") + " / " + cap.get("controlFramesSampled"));
             row(out, "hub drops in the phase", cap.get("drops"));
             row(out, "failure", cap.get("failure") == null ? "none" : cap.get("failure"));
@@ -831,14 +862,16 @@ public final class ScaleRun
                     .append("corrected once, at the source); the time runs to the worker's transmit ring. CPU pressure: the share of ")
                     .append("the load's time some runnable thread of the machine waited for a processor (Linux PSI). Log tags in ")
                     .append("latency.hlog: load-50, load-70, load-90; chart: latency-loads.svg.\n\n")
-                    .append("| load | offered Mpps | done Mpps | frames forwarded (timed) | p50 / p99 / p99.9 / p99.99 / max (us) | CPU pressure % | GCs |\n")
-                    .append("|---:|---:|---:|---:|---|---:|---:|\n");
+                    .append("| load | offered Mpps | done Mpps | kept up | frames forwarded (timed) | p50 / p99 / p99.9 / p99.99 / max (us) | ")
+                    .append("CPU pressure % | GCs |\n")
+                    .append("|---:|---:|---:|---|---:|---|---:|---:|\n");
                 for (final Map<String, Object> load : loads)
                 {
                     final Map<String, Object> lat = (Map<String, Object>)load.get("timeInHub");
-                    out.append(String.format(Locale.ROOT, "| %.0f%% | %.3f | %.3f | %s | %s | %s | %s |%n",
+                    out.append(String.format(Locale.ROOT, "| %.0f%% | %.3f | %.3f | %s | %s | %s | %s | %s |%n",
                         100 * (Double)load.get("fractionOfCapacity"), (Double)load.get("offeredMpps"), (Double)load.get("achievedMpps"),
-                        lat.get("packets"), percentileText(lat), f(load.get("cpuPressurePercent")), load.get("gcCollections")));
+                        (Boolean)load.get("keptUp") ? "yes" : "no: overloaded, the queue grew", lat.get("packets"), percentileText(lat),
+                        f(load.get("cpuPressurePercent")), load.get("gcCollections")));
                 }
             }
         }

@@ -70,6 +70,6 @@ class RunBoundTest
     private static CapacityPhase.Result result(final long busyNs)
     {
         return new CapacityPhase.Result(2, 1000, 100_000, 1_000_000_000L, 500_000_000L, busyNs, 1, 1000, 0, 1, 1, java.util.Map.of(), null, List.of(),
-            List.of());
+            List.of(), 0);
     }
 }

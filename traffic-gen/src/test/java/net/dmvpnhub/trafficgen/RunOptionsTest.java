@@ -114,4 +114,14 @@ class RunOptionsTest
         final Arguments.UsageException ex = assertThrows(Arguments.UsageException.class, () -> RunOptions.parse(List.of(args.split(" "))));
         assertEquals(message, ex.getMessage());
     }
+
+    @Test
+    void theMainJobSizesTheRedirectLimiterForItsPairsAndHoldsTheSpokesOnlyWithinTheirLifetime()
+    {
+        assertEquals(1 << 14, ScaleRun.redirectPairs(100, 4), "at least the default");
+        assertEquals(1 << 18, ScaleRun.redirectPairs(10_000, 4), "four slots for each of 40,000 pairs, a power of two");
+        assertEquals(1 << 22, ScaleRun.redirectPairs(100_000, 1000), "capped");
+        assertTrue(ScaleRun.capacityHoldS(2) < 3600 * 0.9 / 2, "the default capacity phase fits the default lifetime");
+        assertTrue(ScaleRun.capacityHoldS(600) > 3600 * 0.9 / 2, "--capacity 600 does not");
+    }
 }

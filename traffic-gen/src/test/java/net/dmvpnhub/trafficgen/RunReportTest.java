@@ -147,16 +147,36 @@ class RunReportTest
 
     private static BufferedImage screenshot(final String chromium, final Path page, final Path png) throws Exception
     {
+        // The browser's profile outside the test's own folder: its helper processes may still write there after it exits.
+        final Path profile = Files.createTempDirectory("dmvpn-chromium-");
         final List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-            "--no-first-run", "--user-data-dir=" + png.getParent().resolve("profile-" + png.getFileName()),
-            "--window-size=1200,3600", "--screenshot=" + png, page.toUri().toString()));
+            "--no-first-run", "--user-data-dir=" + profile, "--window-size=1200,3600", "--screenshot=" + png, page.toUri().toString()));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(png.resolveSibling(png + ".log").toFile())
             .start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "Chromium took over 120 s");
+        if (!process.waitFor(120, TimeUnit.SECONDS))
+        {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("Chromium took over 120 s");
+        }
         assertEquals(0, process.exitValue(), () -> read(png.resolveSibling(png + ".log")));
+        deleteQuietly(profile);
         final BufferedImage image = ImageIO.read(png.toFile());
         assertTrue(image != null && image.getWidth() >= 1000, "a screenshot was written");
         return image;
+    }
+
+    /** Best effort: a helper process of the browser may still hold a file there. */
+    private static void deleteQuietly(final Path directory)
+    {
+        try (java.util.stream.Stream<Path> files = Files.walk(directory))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+        catch (final Exception ignored)
+        {
+            // left for the system's temporary-file cleaning
+        }
     }
 
     private static String read(final Path file)

@@ -83,6 +83,10 @@ public final class PairedRatioRun
                 throw new Arguments.UsageException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
                     "not negative, at least one size, one provider and one spoke count");
             }
+            if (spokes.stream().anyMatch(n -> n < 4 || n > 100_000))
+            {
+                throw new Arguments.UsageException("--spokes must be whole numbers from 4 to 100000, not " + spokes);
+            }
             if (spokes.stream().distinct().count() != spokes.size())
             {
                 throw new Arguments.UsageException("--spokes names a count twice: " + spokes);

@@ -2041,13 +2041,13 @@ public final class Spokes implements Agent, AutoCloseable
         return lan[s] + host;
     }
 
-    /** @return the spoke holding this NBMA address, or -1. */
     /** @return the spoke whose LAN holds {@code address}, or -1 when none does. */
     public int spokeOfLan(final int address)
     {
         return spokeByLan.get(address & lanMask);
     }
 
+    /** @return the spoke holding this NBMA address, or -1. */
     public int indexOfNbma(final int address)
     {
         return spokeByNbma.get(address);
@@ -2059,16 +2059,16 @@ public final class Spokes implements Agent, AutoCloseable
         return lastNak[s] & 0xFF;
     }
 
-    /**
-     * @return when spoke {@code s} last sent the hub a data packet (NHRP packets do not count, as
-     * IOS's "used" flag counts only data forwarded through an entry), or {@link Long#MIN_VALUE}.
-     */
     /** Spoke {@code s}'s SA pair with the hub (null before its first IKE exchange); on the spokes' thread, or while it is held. */
     public PeerSas hubSas(final int s)
     {
         return hubSas[s];
     }
 
+    /**
+     * @return when spoke {@code s} last sent the hub a data packet (NHRP packets do not count, as
+     * IOS's "used" flag counts only data forwarded through an entry), or {@link Long#MIN_VALUE}.
+     */
     public long dataToHubNs(final int s)
     {
         return dataToHubNs[s];
