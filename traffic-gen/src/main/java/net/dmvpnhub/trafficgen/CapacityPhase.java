@@ -717,6 +717,10 @@ final class CapacityPhase
     private final class Feeder implements Runnable
     {
         private final SpscLongRing[] rings;
+        /** Per receive ring, the round's frames bound for it in order, how many, and the next to feed. */
+        private final int[][] ringFrames;
+        private final int[] queued;
+        private final int[] next;
         private final long[] batch = new long[256];
         /**
          * The feeder's own slots, reused last-freed first (as DPDK's per-core mempool caches): the
@@ -737,6 +741,9 @@ final class CapacityPhase
         Feeder(final SpscLongRing[] rings)
         {
             this.rings = rings;
+            this.ringFrames = new int[rings.length][MAX_FRAMES_PER_ROUND];
+            this.queued = new int[rings.length];
+            this.next = new int[rings.length];
         }
 
         /**
@@ -783,6 +790,17 @@ final class CapacityPhase
             int fed = 0;
             long seen = 0;
             int idle = 0;
+            // Each receive ring's frames in their order (so each sender's, and each SA's): a full ring holds back only its own.
+            for (int r = 0; r < rings.length; r++)
+            {
+                queued[r] = 0;
+                next[r] = 0;
+            }
+            for (int f = 0; f < frames; f++)
+            {
+                final int r = frameRing[f];
+                ringFrames[r][queued[r]++] = f;
+            }
             startNs = System.nanoTime();
             // The clock is read once a pass when paced, else only while idle: on a virtual machine a clock read can cost
             // as much as forwarding a frame, and the feeder shares the processors with the hub.
@@ -795,27 +813,31 @@ final class CapacityPhase
                     clockNs = System.nanoTime();
                 }
                 int offered = 0;
-                while (offered < VECTOR && fed < frames)
+                for (int r = 0; r < rings.length; r++)
                 {
-                    final SpscLongRing ring = rings[frameRing[fed]];
-                    if (!ring.hasRoomFor(1))
+                    final SpscLongRing ring = rings[r];
+                    final int[] order = ringFrames[r];
+                    int k = 0;
+                    while (k < VECTOR && next[r] < queued[r] && ring.hasRoomFor(1))
                     {
-                        break;
+                        final int f = order[next[r]];
+                        final long dueNs = paced ? startNs + (long)(f * periodNs) : 0;
+                        if (paced && clockNs - dueNs < 0)
+                        {
+                            break;
+                        }
+                        final int slot = slab.receive(cache, round, frameOffset[f], frameLength[f], dueNs);
+                        if (slot < 0)
+                        {
+                            break;
+                        }
+                        ring.offer(slot);
+                        next[r]++;
+                        k++;
                     }
-                    final long dueNs = paced ? startNs + (long)(fed * periodNs) : 0;
-                    if (paced && clockNs - dueNs < 0)
-                    {
-                        break;
-                    }
-                    final int slot = slab.receive(cache, round, frameOffset[fed], frameLength[fed], dueNs);
-                    if (slot < 0)
-                    {
-                        break;
-                    }
-                    ring.offer(slot);
-                    fed++;
-                    offered++;
+                    offered += k;
                 }
+                fed += offered;
                 int drained = 0;
                 for (final SpscLongRing ring : tx)
                 {
