@@ -188,6 +188,27 @@ class ScaleRunTest
     }
 
     @Test
+    void theCapacityPhaseFeedsTwoWorkersAndEndsEachRoundWithNothingBetweenThem(@TempDir final Path out) throws Exception
+    {
+        // Two workers: frames whose outbound SA the other worker owns are handed over, so a round must wait for those too.
+        final RunOptions options = RunOptions.parse(List.of("--spokes", "60", "--workers", "2", "--duration", "0.5", "--capacity", "0.2",
+            "--pcap", "0", "--out", out.toString()));
+        final ByteArrayOutputStream console = new ByteArrayOutputStream();
+        assertTrue(new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run --workers 2").run(),
+            console.toString(StandardCharsets.UTF_8));
+        final Path run;
+        try (Stream<Path> runs = Files.list(out))
+        {
+            run = runs.findFirst().orElseThrow();
+        }
+        final String summary = Files.readString(run.resolve("summary.json"));
+        assertEquals(2, number(summary, "workers"), summary);
+        assertTrue(summary.contains("\"failure\": null") && summary.contains("\"drops\": {}"), summary);
+        assertTrue(number(summary, "framesVerified") > 0, summary);
+        assertTrue(summary.contains("\"hubConserved\": true"), summary);
+    }
+
+    @Test
     void phase1SendsEverythingThroughTheHub(@TempDir final Path out) throws Exception
     {
         final RunOptions options = RunOptions.parse(List.of("--phase", "1", "--spokes", "20", "--duration", "1", "--pcap", "0",
