@@ -86,8 +86,9 @@ public final class SimulatedNetwork implements AutoCloseable
     private static final List<String> SPOKE_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn",
         "show ip nhrp traffic", "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
 
-    /** One router of the network, in file order. */
     /**
+     * One router of the network, in file order.
+     *
      * @param pointToPoint a spoke whose tunnel has a {@code tunnel destination} (point-to-point GRE,
      * Phase 1): it does not forward by NHRP, so IOS never marks its mapping used.
      */
