@@ -67,7 +67,8 @@ public final class HubConfiguration
         final NhsConfig defaults = NhsConfig.phase3(nbma, tunnel.address(), tunnel.prefixLength());
         final NhsConfig nhsConfig = new NhsConfig(nbma, tunnel.address(), tunnel.prefixLength(), nhrp.networkId(), nhrp.holdtimeS(),
             nhrp.authentication() == null ? null : nhrp.authentication().getBytes(StandardCharsets.US_ASCII), nhrp.redirect(),
-            defaults.trafficIndicationIntervalNs(), defaults.admissionBound(), defaults.mtu());
+            defaults.trafficIndicationIntervalNs(), defaults.admissionBound(), defaults.mtu(), nhrp.multicastMaps().contains("dynamic"),
+            nhrp.multicastMaps().stream().filter(m -> !m.equals("dynamic")).map(Ipv4Address::parse).toList());
 
         final List<Route> routes = new ArrayList<>();
         final List<HubSpec.UnderlayRoute> underlay = new ArrayList<>();

@@ -293,6 +293,42 @@ public final class NhrpServer implements Agent
         return entries;
     }
 
+    /** One NBMA address of the tunnel's multicast list, and how it got there. */
+    public record MulticastPeer(int nbma, boolean dynamic)
+    {
+    }
+
+    /**
+     * @return the tunnel's multicast list, as {@code show ip nhrp multicast} gives it: the static
+     * {@code ip nhrp map multicast} addresses in configuration order, then, with {@code ip nhrp map
+     * multicast dynamic}, the NBMA address of every spoke registered in the cache, in tunnel-address
+     * order; an address is listed once. For show commands and tests (best called when the agent is
+     * idle or on its thread).
+     */
+    public List<MulticastPeer> multicastPeers()
+    {
+        final List<MulticastPeer> peers = new ArrayList<>();
+        final java.util.Set<Integer> listed = new java.util.HashSet<>();
+        for (final int nbma : config.multicastStatic())
+        {
+            if (listed.add(nbma))
+            {
+                peers.add(new MulticastPeer(nbma, false));
+            }
+        }
+        if (config.multicastDynamic())
+        {
+            for (final NhrpBinding entry : cache())
+            {
+                if (!entry.isStatic() && listed.add(entry.nbma()))
+                {
+                    peers.add(new MulticastPeer(entry.nbma(), true));
+                }
+            }
+        }
+        return peers;
+    }
+
     /**
      * @return the cache entry for {@code tunnel}, or null.
      */

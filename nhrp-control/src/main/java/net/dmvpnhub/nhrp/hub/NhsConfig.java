@@ -2,6 +2,8 @@ package net.dmvpnhub.nhrp.hub;
 
 import net.dmvpnhub.wire.nhrp.Nhrp;
 
+import java.util.List;
+
 /**
  * The hub's NHRP configuration, as IOS sets it on {@code interface TunnelN}.
  *
@@ -19,6 +21,9 @@ import net.dmvpnhub.wire.nhrp.Nhrp;
  * @param admissionBound registration and resolution requests waiting in the punt rings beyond
  * which the hub answers NAK code 5 (insufficient resources) instead of processing them.
  * @param mtu the MTU the hub advertises in its CIEs.
+ * @param multicastDynamic {@code ip nhrp map multicast dynamic}: every registered spoke is a
+ * multicast peer (the NBMA addresses a packet to a multicast group leaves the tunnel towards).
+ * @param multicastStatic {@code ip nhrp map multicast NBMA-ADDRESS} lines, in configuration order.
  */
 public record NhsConfig(
     int hubNbma,
@@ -30,10 +35,13 @@ public record NhsConfig(
     boolean redirect,
     long trafficIndicationIntervalNs,
     int admissionBound,
-    int mtu)
+    int mtu,
+    boolean multicastDynamic,
+    List<Integer> multicastStatic)
 {
     public NhsConfig
     {
+        multicastStatic = List.copyOf(multicastStatic);
         if (tunnelPrefixLength < 1 || tunnelPrefixLength > 32)
         {
             throw new IllegalArgumentException("tunnel prefix length " + tunnelPrefixLength + " outside 1..32");
@@ -53,29 +61,30 @@ public record NhsConfig(
     }
 
     /**
-     * Phase 3 defaults: holding time 7200 s, redirect on, one indication per pair per 10 s.
+     * Phase 3 defaults: holding time 7200 s, redirect on, one indication per pair per 10 s, every
+     * registered spoke a multicast peer ({@code ip nhrp map multicast dynamic}, as DMVPN hubs carry).
      */
     public static NhsConfig phase3(final int hubNbma, final int hubTunnel, final int tunnelPrefixLength)
     {
         return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, 1, Nhrp.DEFAULT_HOLDING_TIME_S, null, true,
-            10_000_000_000L, 768, 1400);
+            10_000_000_000L, 768, 1400, true, List.of());
     }
 
     public NhsConfig withRedirect(final boolean on)
     {
         return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, authentication, on,
-            trafficIndicationIntervalNs, admissionBound, mtu);
+            trafficIndicationIntervalNs, admissionBound, mtu, multicastDynamic, multicastStatic);
     }
 
     public NhsConfig withAuthentication(final byte[] password)
     {
         return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, password, redirect,
-            trafficIndicationIntervalNs, admissionBound, mtu);
+            trafficIndicationIntervalNs, admissionBound, mtu, multicastDynamic, multicastStatic);
     }
 
     public NhsConfig withAdmissionBound(final int bound)
     {
         return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, authentication, redirect,
-            trafficIndicationIntervalNs, bound, mtu);
+            trafficIndicationIntervalNs, bound, mtu, multicastDynamic, multicastStatic);
     }
 }

@@ -267,6 +267,46 @@ public final class HubShow
         return json;
     }
 
+    /** {@code show ip nhrp multicast}: the tunnel's multicast list, static entries first (IOS 15's layout). */
+    public String ipNhrpMulticast()
+    {
+        return multicastList(interfaceName, server.multicastPeers().stream()
+            .map(p -> new String[]{Ipv4Address.toString(p.nbma()), p.dynamic() ? "dynamic" : "static"}).toList());
+    }
+
+    public Map<String, Object> ipNhrpMulticastJson()
+    {
+        return multicastListJson(interfaceName, server.multicastPeers().stream()
+            .map(p -> new String[]{Ipv4Address.toString(p.nbma()), p.dynamic() ? "dynamic" : "static"}).toList());
+    }
+
+    /** {@code show ip nhrp multicast} of any router: one line per NBMA address and its flag ({@code static} or {@code dynamic}). */
+    public static String multicastList(final String interfaceName, final List<String[]> entries)
+    {
+        final StringBuilder out = new StringBuilder("  I/F     NBMA address\n");
+        for (final String[] entry : entries)
+        {
+            out.append(String.format(Locale.ROOT, "%-11s%-17sFlags: %-17s(Enabled)%n", interfaceName, entry[0], entry[1]));
+        }
+        return out.toString();
+    }
+
+    public static Map<String, Object> multicastListJson(final String interfaceName, final List<String[]> entries)
+    {
+        final List<Map<String, Object>> list = new ArrayList<>();
+        for (final String[] entry : entries)
+        {
+            final Map<String, Object> e = new LinkedHashMap<>();
+            e.put("nbma", entry[0]);
+            e.put("flags", entry[1]);
+            list.add(e);
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("interface", interfaceName);
+        json.put("entries", list);
+        return json;
+    }
+
     /** {@code show ip nhrp traffic}. */
     public String ipNhrpTraffic()
     {

@@ -81,18 +81,21 @@ public final class SimulatedNetwork implements AutoCloseable
     private static final int PING_IDENTIFIER = 0x1D0C;
     private static final byte[] DEFAULT_PSK = "cisco123".getBytes(StandardCharsets.US_ASCII);
     private static final List<String> HUB_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show dmvpn detail",
-        "show ip nhrp traffic",
+        "show ip nhrp traffic", "show ip nhrp multicast",
         "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
     private static final List<String> SPOKE_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn",
-        "show ip nhrp traffic", "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
+        "show ip nhrp traffic", "show ip nhrp multicast", "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
 
     /**
      * One router of the network, in file order.
      *
      * @param pointToPoint a spoke whose tunnel has a {@code tunnel destination} (point-to-point GRE,
      * Phase 1): it does not forward by NHRP, so IOS never marks its mapping used.
+     * @param multicastMaps the tunnel's {@code ip nhrp map multicast} lines ({@code dynamic} or an NBMA address).
      */
-    private record Router(String name, String source, boolean hub, int spoke, String tunnelName, int tunnelAddress, boolean pointToPoint)
+    private record Router(
+        String name, String source, boolean hub, int spoke, String tunnelName, int tunnelAddress, boolean pointToPoint,
+        List<String> multicastMaps)
     {
     }
 
@@ -527,7 +530,8 @@ public final class SimulatedNetwork implements AutoCloseable
         {
             final RouterConfig.Interface tunnel = config.tunnels().get(0);
             routers.add(new Router(config.hostname(), config.source(), config == hubConfig, config == hubConfig ? -1 : index.get(config),
-                tunnel.name(), tunnel.address(), !tunnel.tunnel().multipoint() && tunnel.tunnel().destination() != 0));
+                tunnel.name(), tunnel.address(), !tunnel.tunnel().multipoint() && tunnel.tunnel().destination() != 0,
+                tunnel.nhrp().multicastMaps()));
         }
         final SimulatedNetwork network = new SimulatedNetwork(lab, hub, List.copyOf(routers));
         lab.spokes().icmpReceiver(network::spokeHeard);
@@ -633,6 +637,7 @@ public final class SimulatedNetwork implements AutoCloseable
             case "show dmvpn" -> json ? show.dmvpnJson() : show.dmvpn();
             case "show dmvpn detail" -> json ? show.dmvpnJson(true) : show.dmvpn(true);
             case "show ip nhrp traffic" -> json ? show.ipNhrpTrafficJson() : show.ipNhrpTraffic();
+            case "show ip nhrp multicast" -> json ? show.ipNhrpMulticastJson() : show.ipNhrpMulticast();
             case "show ip route" -> json ? show.ipRouteJson(false) : show.ipRoute(false);
             case "show ip route nhrp" -> json ? show.ipRouteJson(true) : show.ipRoute(true);
             case "show crypto ipsec sa" -> json ? show.cryptoIpsecSaJson() : show.cryptoIpsecSa();
@@ -665,11 +670,22 @@ public final class SimulatedNetwork implements AutoCloseable
             case "show ip route" -> json ? show.ipRouteJson(s) : show.ipRoute(s);
             case "show ip route nhrp" -> json ? nhrpRoutesOnly(show.ipRouteJson(s)) : nhrpRoutesOnly(show.ipRoute(s));
             case "show crypto ipsec sa" -> json ? show.cryptoIpsecSaJson(s) : show.cryptoIpsecSa(s);
+            case "show ip nhrp multicast" -> json ? HubShow.multicastListJson(router.tunnelName(), spokeMulticast(router)) :
+                HubShow.multicastList(router.tunnelName(), spokeMulticast(router));
             case "show ip nhrp traffic" -> json ? spokeNhrpTrafficJson(router) :
                 NhrpTraffic.render(router.tunnelName(), type -> lab.spokes().counters().nhrpSent(s, type),
                     type -> lab.spokes().counters().nhrpReceived(s, type));
             default -> null;
         };
+    }
+
+    /**
+     * A spoke's multicast list: its static {@code ip nhrp map multicast} addresses (the hub's, as
+     * DMVPN spokes carry). A simulated spoke serves no NHRP clients, so {@code dynamic} adds none.
+     */
+    private static List<String[]> spokeMulticast(final Router router)
+    {
+        return router.multicastMaps().stream().filter(m -> !m.equals("dynamic")).distinct().map(m -> new String[]{m, "static"}).toList();
     }
 
     /** A spoke's {@code show ip nhrp traffic json}: the hub's layout, sent and received per type. */

@@ -338,6 +338,46 @@ class SimulatedNetworkTest extends NetworkTest
     }
 
     @Test
+    void theHubsMulticastListHoldsEveryRegisteredSpokeAndTheSpokesHoldTheHub() throws Exception
+    {
+        // The hub has "ip nhrp map multicast dynamic", each spoke "ip nhrp map multicast 198.18.0.1".
+        network = phase3();
+        assertEquals("""
+              I/F     NBMA address
+            Tunnel0    198.18.0.2       Flags: dynamic          (Enabled)
+            Tunnel0    198.18.0.3       Flags: dynamic          (Enabled)
+            """, network.show("HUB", "show ip nhrp multicast"));
+        assertEquals("""
+              I/F     NBMA address
+            Tunnel0    198.18.0.1       Flags: static           (Enabled)
+            """, network.show("SPOKE1", "show ip nhrp multicast"));
+        assertTrue(network.show("HUB", "show ip nhrp multicast json").contains("\"nbma\": \"198.18.0.3\",\n      \"flags\": \"dynamic\""),
+            network.show("HUB", "show ip nhrp multicast json"));
+        // A spoke whose registration expires leaves the list; registered again, it is back.
+        network.shutdown("SPOKE2");
+        network.advance(7201 * SECOND);
+        assertEquals("""
+              I/F     NBMA address
+            Tunnel0    198.18.0.2       Flags: dynamic          (Enabled)
+            """, network.show("HUB", "show ip nhrp multicast"));
+        network.noShutdown("SPOKE2");
+        assertTrue(network.show("HUB", "show ip nhrp multicast").contains("198.18.0.3       Flags: dynamic"));
+    }
+
+    @Test
+    void withoutMulticastMapsTheListIsEmptyAndAStaticOneIsListedOnce() throws Exception
+    {
+        final UnaryOperator<String> statics = line -> line.equals(" ip nhrp map multicast dynamic") ?
+            " ip nhrp map multicast 198.18.0.3\n ip nhrp map multicast 198.18.0.3" : line;
+        network = SimulatedNetwork.build(List.of(edited("phase3-hub.cfg", "phase3-hub.cfg", statics), example("phase3-spoke.cfg"),
+            example("phase3-spoke2.cfg")));
+        assertEquals("""
+              I/F     NBMA address
+            Tunnel0    198.18.0.3       Flags: static           (Enabled)
+            """, network.show("HUB", "show ip nhrp multicast"), "static only: the registered 198.18.0.2 is not listed");
+    }
+
+    @Test
     void noUniqueSpokesMoveToANewAddressAtOnceAndTheHubPurgesTheOld() throws Exception
     {
         final UnaryOperator<String> noUnique = line -> line.equals(" ip nhrp nhs 10.0.0.1") ? line + "\n ip nhrp registration no-unique" : line;
@@ -373,7 +413,7 @@ class SimulatedNetworkTest extends NetworkTest
         network = phase1();
         assertEquals("no router named 'R9': the network has R1, R3, R4",
             assertThrows(IllegalArgumentException.class, () -> network.show("R9", "show ip nhrp")).getMessage());
-        assertEquals("R3 does not know 'show ip bgp': a spoke accepts show ip nhrp, show ip nhrp detail, show dmvpn, show ip nhrp traffic, show ip route, " +
+        assertEquals("R3 does not know 'show ip bgp': a spoke accepts show ip nhrp, show ip nhrp detail, show dmvpn, show ip nhrp traffic, show ip nhrp multicast, show ip route, " +
                 "show ip route nhrp, show crypto ipsec sa, show interface Tunnel999, each also with json",
             assertThrows(IllegalArgumentException.class, () -> network.show("R3", "show ip bgp")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> network.show("R1", "show interface Tunnel0"));

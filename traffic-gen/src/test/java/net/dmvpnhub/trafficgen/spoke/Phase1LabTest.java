@@ -32,7 +32,8 @@ class Phase1LabTest extends LabTest
     @Test
     void spokeToSpokeTrafficCrossesTheHubOverStaticMaps()
     {
-        final NhsConfig hub = new NhsConfig(R1_NBMA, R1_TUNNEL, 24, 1, 7200, null, false, 10_000_000_000L, 768, 1400);
+        final NhsConfig hub = new NhsConfig(R1_NBMA, R1_TUNNEL, 24, 1, 7200, null, false, 10_000_000_000L, 768, 1400, true,
+            java.util.List.of());
         final SpokeConfig spokes = SpokeConfig.builder()
             .phase(SpokeConfig.Phase.PHASE_1)
             .hub(R1_NBMA, R1_TUNNEL, 24)
