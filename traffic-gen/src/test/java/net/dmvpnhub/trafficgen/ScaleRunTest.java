@@ -35,16 +35,10 @@ class ScaleRunTest
         final RunOptions options = RunOptions.parse(List.of("--spokes", "40", "--duration", "1.5", "--peers", "2", "--capacity", "0.3",
             "--profile", "--out", out.toString()));
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        final boolean conserved = new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run (test)").run();
+        final Path run = runOnce(options, out, "./dmvpn run (test)", console);
         final String text = console.toString(StandardCharsets.UTF_8);
-        assertTrue(conserved, text);
         assertTrue(text.contains("40 spokes registered in"), text);
 
-        final Path run;
-        try (Stream<Path> runs = Files.list(out))
-        {
-            run = runs.findFirst().orElseThrow();
-        }
         for (final String file : List.of("summary.json", "summary.md", "latency.hlog", "throughput.svg", "latency.svg",
             "latency-end-to-end.svg", "shortcuts.svg", "show-ip-nhrp-traffic.txt", "show-interface.txt", "show-ip-route-spoke-0.txt"))
         {
@@ -193,15 +187,8 @@ class ScaleRunTest
         // Two workers: frames whose outbound SA the other worker owns are handed over, so a round must wait for those too.
         final RunOptions options = RunOptions.parse(List.of("--spokes", "60", "--workers", "2", "--duration", "0.5", "--capacity", "0.2",
             "--pcap", "0", "--out", out.toString()));
-        final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        assertTrue(new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run --workers 2").run(),
-            console.toString(StandardCharsets.UTF_8));
-        final Path run;
-        try (Stream<Path> runs = Files.list(out))
-        {
-            run = runs.findFirst().orElseThrow();
-        }
-        final String summary = Files.readString(run.resolve("summary.json"));
+        final String summary = Files.readString(runOnce(options, out, "./dmvpn run --workers 2", new ByteArrayOutputStream())
+            .resolve("summary.json"));
         assertEquals(2, number(summary, "workers"), summary);
         assertTrue(summary.contains("\"failure\": null") && summary.contains("\"drops\": {}"), summary);
         assertTrue(number(summary, "framesVerified") > 0, summary);
@@ -214,13 +201,7 @@ class ScaleRunTest
         final RunOptions options = RunOptions.parse(List.of("--phase", "1", "--spokes", "20", "--duration", "1", "--pcap", "0",
             "--capacity", "0", "--out", out.toString()));
         final ByteArrayOutputStream console = new ByteArrayOutputStream();
-        assertTrue(new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), "./dmvpn run --phase 1").run(),
-            console.toString(StandardCharsets.UTF_8));
-        final Path run;
-        try (Stream<Path> runs = Files.list(out))
-        {
-            run = runs.findFirst().orElseThrow();
-        }
+        final Path run = runOnce(options, out, "./dmvpn run --phase 1", console);
         final String summary = Files.readString(run.resolve("summary.json"));
         assertTrue(summary.contains("\"registered\": 20,"), summary);
         assertTrue(summary.contains("\"sentDirectSpokeToSpoke\": 0,"), summary);
@@ -235,6 +216,18 @@ class ScaleRunTest
         {
             assertTrue(summary.contains("\"thread\": \"hub-worker-0 (this JVM)\""), "the busy-spinning worker is among the busiest: " + summary);
             assertTrue(markdown.contains("| hub-worker-0 (this JVM) | "), markdown);
+        }
+    }
+
+    /** Runs the main job with {@code options}, which must conserve every frame: @return its results folder. */
+    private static Path runOnce(final RunOptions options, final Path out, final String command, final ByteArrayOutputStream console)
+        throws Exception
+    {
+        assertTrue(new ScaleRun(options, new PrintStream(console, true, StandardCharsets.UTF_8), command).run(),
+            console.toString(StandardCharsets.UTF_8));
+        try (Stream<Path> runs = Files.list(out))
+        {
+            return runs.findFirst().orElseThrow();
         }
     }
 
