@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  */
 public final class Dataplane implements AutoCloseable
 {
+    /** Each worker's thread (agent role) name: this, then the worker's index. */
+    public static final String WORKER_THREAD_PREFIX = "hub-worker-";
+
     /** How stages map onto threads. */
     public enum ThreadingMode
     {
@@ -277,7 +280,7 @@ public final class Dataplane implements AutoCloseable
                 @Override
                 public String roleName()
                 {
-                    return "hub-worker-" + worker.index();
+                    return WORKER_THREAD_PREFIX + worker.index();
                 }
             });
             runners.add(runner);

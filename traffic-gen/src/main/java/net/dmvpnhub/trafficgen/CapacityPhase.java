@@ -22,7 +22,6 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.management.CompilationMXBean;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -65,7 +64,6 @@ final class CapacityPhase
     /** The round buffer: frames packed one after another, each at a 64-byte boundary. */
     static final int ROUND_BYTES = 64 << 20;
     private static final int UDP_IP_HEADERS = 28;
-    private static final int DATA_TTL = 64;
     private static final int VECTOR = 32;
     private static final long ROUND_TIMEOUT_NS = 60_000_000_000L;
     /** Hub rounds run before the measured ones, off the record (or as long as the measured ones, if shorter). */
@@ -381,8 +379,8 @@ final class CapacityPhase
         final SplittableRandom random, final int firstRound) throws InterruptedException
     {
         final double periodNs = 1e9 / framesPerSecond;
-        final long gcBefore = gcCollections();
-        final long gcMsBefore = gcMilliseconds();
+        final long gcBefore = ScaleRun.gcCount();
+        final long gcMsBefore = ScaleRun.gcTimeMs();
         long pressureUs = 0;
         boolean pressureKnown = true;
         long loadNs = 0;
@@ -410,19 +408,9 @@ final class CapacityPhase
         }
         final Load load = new Load(fraction, framesPerSecond / 1e6, sent * 1e3 / Math.max(1, loadNs), sent, r - firstRound,
             timeline.endLoad("load-" + Math.round(fraction * 100)), pressureKnown ? pressureUs * 1e5 / Math.max(1, loadNs) : Double.NaN,
-            gcCollections() - gcBefore, gcMilliseconds() - gcMsBefore, failure == null ? null : "load " + Math.round(fraction * 100) +
+            ScaleRun.gcCount() - gcBefore, ScaleRun.gcTimeMs() - gcMsBefore, failure == null ? null : "load " + Math.round(fraction * 100) +
             "%: " + failure);
         return load;
-    }
-
-    private static long gcCollections()
-    {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
-    }
-
-    private static long gcMilliseconds()
-    {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     /** Checks the samples of round {@code roundNumber}: @return null, or why one failed. */
@@ -531,17 +519,8 @@ final class CapacityPhase
             final int source = traffic.source(s, random);
             final int slot = staging.allocate();
             final int at = TunnelEncapsulator.payloadOffset(staging, slot);
-            ip.wrap(buffer, at, size).writeHeader(0, size, frames & 0xFFFF, 0, DATA_TTL, Ipv4Flyweight.PROTOCOL_UDP, source, destination);
-            final int udp = at + Ipv4Flyweight.MIN_HEADER_LENGTH;
-            buffer.putShort(udp, (short)4000, ByteOrder.BIG_ENDIAN);
-            buffer.putShort(udp + 2, (short)5000, ByteOrder.BIG_ENDIAN);
-            buffer.putShort(udp + 4, (short)(size - Ipv4Flyweight.MIN_HEADER_LENGTH), ByteOrder.BIG_ENDIAN);
-            buffer.putShort(udp + 6, (short)0);
-            buffer.setMemory(udp + 8, size - UDP_IP_HEADERS, (byte)0);
-            if (size >= UDP_IP_HEADERS + Long.BYTES)
-            {
-                buffer.putLong(udp + 8, (long)roundNumber << 32 | frames, ByteOrder.BIG_ENDIAN);
-            }
+            // The frame's number (and its round's) where a spoke's packet carries its send time.
+            Spokes.writeDataPacket(ip, buffer, at, frames, source, destination, size - UDP_IP_HEADERS, (long)roundNumber << 32 | frames);
             final EspStatus status = encapsulator.encapsulate(staging, slot, size, GreFlyweight.PROTOCOL_IPV4, spokes.hubSas(s).outbound(),
                 spokes.wireNbma(s), hubNbma);
             if (status != EspStatus.OK)
@@ -705,7 +684,7 @@ final class CapacityPhase
             return -1;
         }
         if (inner.source() != innerSource[f] || inner.destination() != innerDestination[f] || inner.totalLength() != innerLength[f] ||
-            inner.ttl() != DATA_TTL - 1 || spokes.spokeOfLan(inner.destination()) != receiver)
+            inner.ttl() != Spokes.DATA_TTL - 1 || spokes.spokeOfLan(inner.destination()) != receiver)
         {
             lastCheckFailure = "frame " + f + " arrived changed (source, destination, length, TTL or receiver)";
             return -1;

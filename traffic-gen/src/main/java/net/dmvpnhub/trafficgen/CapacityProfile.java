@@ -1,15 +1,13 @@
 package net.dmvpnhub.trafficgen;
 
-import one.profiler.AsyncProfiler;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * async-profiler in this JVM over the capacity phase's measured rounds only: CPU samples every
- * millisecond with Java and native frames (the crypto library's code shows by name, not charged to
+ * async-profiler in this JVM ({@link CpuProfile}) over the capacity phase's measured rounds only:
+ * CPU samples every millisecond with Java and native frames (the crypto library's code shows by name, not charged to
  * the Java frame that called it), one flame graph root per thread. Sampling resumes as a round's
  * feeding starts and pauses when it ends, so the rounds' building and the crypto floor, done
  * between rounds on the main thread, are left out.
@@ -23,16 +21,13 @@ final class CapacityProfile
     static final String HTML = "profile-capacity.html";
     static final String COLLAPSED = "profile-capacity.collapsed";
     static final String REPORT = "profile-capacity.md";
-    private static final String EVENT = "event=cpu,interval=1ms,threads";
 
-    private final AsyncProfiler profiler;
+    private final CpuProfile profile;
     private final Path directory;
-    private boolean started;
-    private String failure;
 
-    private CapacityProfile(final AsyncProfiler profiler, final Path directory)
+    private CapacityProfile(final CpuProfile profile, final Path directory)
     {
-        this.profiler = profiler;
+        this.profile = profile;
         this.directory = directory;
     }
 
@@ -42,48 +37,20 @@ final class CapacityProfile
      */
     static CapacityProfile into(final Path directory, final StringBuilder why)
     {
-        try
-        {
-            return new CapacityProfile(AsyncProfiler.getInstance(), directory);
-        }
-        catch (final RuntimeException | LinkageError ex)
-        {
-            why.append("async-profiler could not be loaded: ").append(ex.getMessage());
-            return null;
-        }
+        final CpuProfile profile = CpuProfile.load(true, why);
+        return profile == null ? null : new CapacityProfile(profile, directory);
     }
 
-    /** Starts or resumes sampling; a failure is kept for the report and sampling stays off. */
+    /** Starts or resumes sampling, as a round's feeding starts. */
     void resume()
     {
-        if (failure != null)
-        {
-            return;
-        }
-        try
-        {
-            profiler.execute((started ? "resume," : "start,") + EVENT);
-            started = true;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            failure = "async-profiler did not start: " + ex.getMessage();
-        }
+        profile.resume();
     }
 
+    /** Pauses sampling, as a round's feeding ends. */
     void pause()
     {
-        if (started && failure == null)
-        {
-            try
-            {
-                profiler.execute("stop");
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                failure = "async-profiler did not stop: " + ex.getMessage();
-            }
-        }
+        profile.pause();
     }
 
     /**
@@ -93,14 +60,12 @@ final class CapacityProfile
      */
     String write(final String command, final String commit, final String scenario) throws IOException
     {
-        if (failure != null || !started)
+        if (profile.failure() != null)
         {
-            return failure != null ? failure : "no measured round ran";
+            return profile.failure();
         }
-        final String title = "dmvpn run: capacity phase; " + scenario;
-        profiler.execute("flamegraph,title=" + title.replace(',', ';') + ",file=" + directory.resolve(HTML).toAbsolutePath());
-        profiler.execute("collapsed,file=" + directory.resolve(COLLAPSED).toAbsolutePath());
-        final String flat = profiler.execute("flat=30,traces=0");
+        final String flat = profile.write(directory.resolve(HTML), directory.resolve(COLLAPSED),
+            "dmvpn run: capacity phase; " + scenario);
         final StringBuilder out = new StringBuilder();
         out.append("# Profile of the capacity phase\n\n")
             .append("Written by the run itself (`CapacityProfile`) from async-profiler's own output: CPU samples every 1 ms over the ")

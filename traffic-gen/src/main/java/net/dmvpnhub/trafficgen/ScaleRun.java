@@ -526,12 +526,14 @@ public final class ScaleRun
         }
     }
 
-    private static long gcCount()
+    /** Collections by every collector of this JVM so far. */
+    static long gcCount()
     {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
-    private static long gcTimeMs()
+    /** Milliseconds the collectors of this JVM report so far. */
+    static long gcTimeMs()
     {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
@@ -681,10 +683,10 @@ public final class ScaleRun
         c.put("cryptoFloorNsPerFrame", r.floorNsPerFrame());
         c.put("floorOverHub", r.floorOverHub());
         c.put("workerBusyFraction", r.workerBusyFraction());
-        final long workerCpuNs = threads.stream().filter(t -> t.ours() && t.name().startsWith("hub-worker-")).mapToLong(SchedStat.ThreadStat::cpuNs)
+        final long workerCpuNs = threads.stream().filter(t -> t.ours() && t.name().startsWith(Dataplane.WORKER_THREAD_PREFIX)).mapToLong(SchedStat.ThreadStat::cpuNs)
             .sum();
         c.put("workerCpuNsPerFrame", threads.isEmpty() ? null : (double)workerCpuNs / r.frames());
-        c.put("boundBy", capacityBound(r, threads));
+        c.put("boundBy", RunBound.capacity(r, threads));
         c.put("threadsDuringPhase", busiest(threads, 5));
         final List<Map<String, Object>> loads = new ArrayList<>();
         for (final CapacityPhase.Load load : r.loads())
@@ -730,43 +732,6 @@ public final class ScaleRun
         }
         return busiest;
     }
-
-    /**
-     * What set the capacity figure, from the phase's own shares: the feeder (the workers idled for
-     * want of frames), the hub on a processor of its own, or the hub sharing its processor (the
-     * first worker waited for one a noticeable share of the rounds).
-     */
-    static String capacityBound(final CapacityPhase.Result r, final List<SchedStat.ThreadStat> threads)
-    {
-        if (r.workerBusyFraction() < BUSY_ENOUGH)
-        {
-            return String.format(Locale.ROOT, "feeder: the workers had work %.0f%% of the rounds, so the one thread copying frames in " +
-                "and out (the NIC's stand-in) set the pace and the hub's figure is a lower bound", 100 * r.workerBusyFraction());
-        }
-        final SchedStat.ThreadStat worker = threads.stream().filter(t -> t.ours() && t.name().startsWith("hub-worker-")).findFirst()
-            .orElse(null);
-        final double waited = worker == null ? 0 : (double)worker.waitNs() / r.hubNs();
-        if (waited >= RunBound.WAITED)
-        {
-            final StringBuilder others = new StringBuilder();
-            for (final SchedStat.ThreadStat t : threads)
-            {
-                if (t != worker && t.cpuNs() > r.hubNs() / 20 && others.length() < 200)
-                {
-                    others.append(others.length() == 0 ? "" : ", ").append(t.label())
-                        .append(String.format(Locale.ROOT, " %.0f%%", 100.0 * t.cpuNs() / r.hubNs()));
-                }
-            }
-            return String.format(Locale.ROOT, "hub, sharing its processor: the workers had work %.0f%% of the rounds, but the first " +
-                "waited %.0f%% of the rounds' time for a processor while other threads ran (their CPU over the rounds' time: %s); " +
-                "on %d processors the figure is below what the hub does on a core of its own (./dmvpn ratio measures that)",
-                100 * r.workerBusyFraction(), 100 * waited, others, Runtime.getRuntime().availableProcessors());
-        }
-        return String.format(Locale.ROOT, "hub: its workers had work %.0f%% of the rounds", 100 * r.workerBusyFraction());
-    }
-
-    /** The workers' busy share of the capacity rounds above which the hub, not the feeder, set the pace. */
-    static final double BUSY_ENOUGH = 0.9;
 
     private static Map<String, Object> percentiles(final Histogram latency)
     {

@@ -60,9 +60,9 @@ class RunBoundTest
         final SchedStat.ThreadStat feeder = new SchedStat.ThreadStat(1, 3, "java", "capacity-feeder", true, false, 900_000_000L, 10_000_000L);
         final SchedStat.ThreadStat quietWorker = new SchedStat.ThreadStat(1, 2, "java", "hub-worker-0", true, false, 990_000_000L, 1_000_000L);
         // One second of rounds; busy 50% of it: the feeder set the pace.
-        assertTrue(ScaleRun.capacityBound(result(500_000_000L), List.of(worker, feeder)).startsWith("feeder: the workers had work 50% of the rounds"));
-        assertEquals("hub: its workers had work 99% of the rounds", ScaleRun.capacityBound(result(990_000_000L), List.of(quietWorker, feeder)));
-        final String shared = ScaleRun.capacityBound(result(990_000_000L), List.of(worker, feeder));
+        assertTrue(RunBound.capacity(result(500_000_000L), List.of(worker, feeder)).startsWith("feeder: the workers had work 50% of the rounds"));
+        assertEquals("hub: its workers had work 99% of the rounds", RunBound.capacity(result(990_000_000L), List.of(quietWorker, feeder)));
+        final String shared = RunBound.capacity(result(990_000_000L), List.of(worker, feeder));
         assertTrue(shared.startsWith("hub, sharing its processor: the workers had work 99% of the rounds, but the first waited 20% of the " +
             "rounds' time for a processor while other threads ran (their CPU over the rounds' time: capacity-feeder (this JVM) 90%)"), shared);
     }

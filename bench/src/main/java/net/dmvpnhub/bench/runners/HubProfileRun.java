@@ -2,8 +2,8 @@ package net.dmvpnhub.bench.runners;
 
 import net.dmvpnhub.bench.jmh.HubForwardingBenchmark;
 import net.dmvpnhub.crypto.CryptoProvider;
+import net.dmvpnhub.trafficgen.CpuProfile;
 import net.dmvpnhub.trafficgen.cli.Arguments;
-import one.profiler.AsyncProfiler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,9 +106,14 @@ public final class HubProfileRun
         {
             sink += hub.hub();
         }
-        final AsyncProfiler profiler = AsyncProfiler.getInstance();
+        final StringBuilder why = new StringBuilder();
+        final CpuProfile profiler = CpuProfile.load(false, why);
+        if (profiler == null)
+        {
+            throw new IOException(why.toString());
+        }
         final String title = "hub forwarding, " + options.spokes() + " spokes, " + options.size() + ", " + options.provider().shortName();
-        profiler.execute("start,event=cpu,interval=1ms");
+        profiler.resume();
         long calls = 0;
         final long start = System.nanoTime();
         final long end = start + options.seconds() * 1_000_000_000L;
@@ -118,10 +123,12 @@ public final class HubProfileRun
             calls++;
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
-        profiler.execute("stop");
-        profiler.execute("flamegraph,title=" + title.replace(',', ';') + ",file=" + html.toAbsolutePath());
-        profiler.execute("collapsed,file=" + collapsed.toAbsolutePath());
-        final String flat = profiler.execute("flat=30,traces=0");
+        profiler.pause();
+        if (profiler.failure() != null)
+        {
+            throw new IOException(profiler.failure());
+        }
+        final String flat = profiler.write(html, collapsed, title);
         hub.tearDown();
         final long frames = calls * HubForwardingBenchmark.BATCH;
         final Result result = new Result(html, collapsed, report, frames, seconds);

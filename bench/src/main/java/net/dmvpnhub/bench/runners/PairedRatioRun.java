@@ -83,9 +83,12 @@ public final class PairedRatioRun
                 throw new Arguments.UsageException("options out of range: --pairs at least 2, --slice-ms at least 10, --warmup-ms " +
                     "not negative, at least one size, one provider and one spoke count");
             }
-            if (spokes.stream().anyMatch(n -> n < 4 || n > 100_000))
+            for (final int n : spokes)
             {
-                throw new Arguments.UsageException("--spokes must be whole numbers from 4 to 100000, not " + spokes);
+                if (n < 4 || n > 100_000)
+                {
+                    throw new Arguments.UsageException("--spokes must be whole numbers from 4 to 100000, not " + n);
+                }
             }
             if (spokes.stream().distinct().count() != spokes.size())
             {
@@ -189,20 +192,15 @@ public final class PairedRatioRun
             final List<Integer> counts = new ArrayList<>();
             for (final String value : list.split(",", -1))
             {
-                final int n;
                 try
                 {
-                    n = Integer.parseInt(value.trim());
+                    // The range is the constructor's to check.
+                    counts.add(Integer.parseInt(value.trim()));
                 }
                 catch (final NumberFormatException ex)
                 {
                     throw new Arguments.UsageException("--spokes must be whole numbers from 4 to 100000, not '" + value + "'");
                 }
-                if (n < 4 || n > 100_000)
-                {
-                    throw new Arguments.UsageException("--spokes must be whole numbers from 4 to 100000, not " + n);
-                }
-                counts.add(n);
             }
             return counts;
         }

@@ -102,7 +102,8 @@ public final class Spokes implements Agent, AutoCloseable
     private static final long SECOND_NS = 1_000_000_000L;
     private static final int NONE = -1;
     private static final int FIRST_HUB_SPI = 0x2000_0000;
-    private static final int DATA_TTL = 64;
+    /** The TTL the spokes' hosts send data with. */
+    public static final int DATA_TTL = 64;
     private static final int UDP_HEADER_LENGTH = 8;
     private static final int MAX_ATTEMPTS = 30;
     /** UDP destination ports of traceroute probes (IOS and Unix start at 33434, one more per probe). */
@@ -691,9 +692,24 @@ public final class Spokes implements Agent, AutoCloseable
             slab.release(slot);
             throw new IllegalArgumentException("UDP payload of " + payloadLength + " bytes does not fit a frame");
         }
-        final UnsafeBuffer buffer = slab.buffer();
-        final int at = TunnelEncapsulator.payloadOffset(slab, slot);
-        ip.wrap(buffer, at, total).writeHeader(0, total, identification++ & 0xFFFF, 0, DATA_TTL, Ipv4Flyweight.PROTOCOL_UDP,
+        writeDataPacket(ip, slab.buffer(), TunnelEncapsulator.payloadOffset(slab, slot), identification++, source, destination,
+            payloadLength, nowNs);
+        return total;
+    }
+
+    /**
+     * Writes a data packet as the spokes' hosts send them at {@code at}: IPv4 (TTL {@value #DATA_TTL})
+     * and UDP from port 4000 to 5000 without a checksum, the payload zeros but for its first 8
+     * bytes, {@code stamp} (when the payload has room for it).
+     *
+     * @return the packet's length.
+     */
+    public static int writeDataPacket(
+        final Ipv4Flyweight ip, final UnsafeBuffer buffer, final int at, final int identification, final int source, final int destination,
+        final int payloadLength, final long stamp)
+    {
+        final int total = Ipv4Flyweight.MIN_HEADER_LENGTH + UDP_HEADER_LENGTH + payloadLength;
+        ip.wrap(buffer, at, total).writeHeader(0, total, identification & 0xFFFF, 0, DATA_TTL, Ipv4Flyweight.PROTOCOL_UDP,
             source, destination);
         final int udp = at + Ipv4Flyweight.MIN_HEADER_LENGTH;
         buffer.putShort(udp, (short)4000, ByteOrder.BIG_ENDIAN);
@@ -703,7 +719,7 @@ public final class Spokes implements Agent, AutoCloseable
         final int payload = udp + UDP_HEADER_LENGTH;
         if (payloadLength >= Long.BYTES)
         {
-            buffer.putLong(payload, nowNs, ByteOrder.BIG_ENDIAN);
+            buffer.putLong(payload, stamp, ByteOrder.BIG_ENDIAN);
             buffer.setMemory(payload + Long.BYTES, payloadLength - Long.BYTES, (byte)0);
         }
         else
