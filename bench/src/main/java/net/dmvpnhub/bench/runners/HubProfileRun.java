@@ -164,7 +164,18 @@ public final class HubProfileRun
             return;
         }
         final String command = System.getProperty("dmvpn.command", "./dmvpn profile --hub");
-        final Result result = profile(options, command);
+        final Result result;
+        try
+        {
+            result = profile(options, command);
+        }
+        catch (final IOException ex)
+        {
+            // async-profiler cannot load or sample here, or a file could not be written: one sentence, not a stack trace.
+            System.err.println("dmvpn profile: no profile: " + ex.getMessage());
+            System.exit(1);
+            return;
+        }
         System.out.printf(Locale.ROOT, "dmvpn profile: the hub forwarded %.3f Mpps while sampled; flame graph %s, folded stacks %s, report %s%n",
             result.framesPerSecond() / 1e6, result.html(), result.collapsed(), result.report());
     }
