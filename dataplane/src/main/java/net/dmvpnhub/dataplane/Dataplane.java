@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  */
 public final class Dataplane implements AutoCloseable
 {
+    /** Multicast packets each worker's ring holds while it replicates the one before them. */
+    public static final int MULTICAST_RING_CAPACITY = 64;
+
     /** Each worker's thread (agent role) name: this, then the worker's index. */
     public static final String WORKER_THREAD_PREFIX = "hub-worker-";
 
@@ -46,6 +49,8 @@ public final class Dataplane implements AutoCloseable
     private final SpscLongRing[] localPunt;
     private final SpscLongRing[] resolutions;
     private final SpscLongRing[] redirects;
+    /** By worker, its ring of multicast packets to replicate; null for a worker that sends for no SA (a pipeline's first stage). */
+    private final SpscLongRing[] multicast;
     private final List<SpscLongRing> handoffRings = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
 
@@ -83,6 +88,11 @@ public final class Dataplane implements AutoCloseable
         this.localPunt = rings(n, ringCapacity);
         this.resolutions = rings(n, ringCapacity);
         this.redirects = rings(n, ringCapacity);
+        this.multicast = rings(n, MULTICAST_RING_CAPACITY);
+        if (mode == ThreadingMode.PIPELINED)
+        {
+            multicast[0] = null;
+        }
 
         // handoff[from][to]
         final SpscLongRing[][] handoff = new SpscLongRing[n][n];
@@ -111,7 +121,7 @@ public final class Dataplane implements AutoCloseable
             }
             final SpscLongRing receive = mode == ThreadingMode.PIPELINED && i == 1 ? null : rx[i];
             workers[i] = new HubWorker(i, placement, slab, tables, config, receive, inputs.toArray(SpscLongRing[]::new),
-                handoff[i], tx[i], nhrpPunt[i], localPunt[i], resolutions[i], redirects[i]);
+                handoff[i], tx[i], nhrpPunt[i], localPunt[i], resolutions[i], redirects[i], multicast[i]);
         }
     }
 
@@ -175,6 +185,67 @@ public final class Dataplane implements AutoCloseable
     public boolean injectIpv4(final int slot, final int saId, final int peerNbma)
     {
         return HubWorker.injectIpv4(injectFor(saId), slot, saId, peerNbma);
+    }
+
+    /**
+     * Control plane, one thread: sends an IPv4 packet to a multicast group (or a broadcast
+     * address), built in {@code slot} as {@link #inject} says, out of the tunnel to every peer of
+     * the published multicast list ({@link HubTables#multicastPeers(long[])}): one GRE + ESP copy
+     * per peer under that peer's outbound SA. Every worker that sends for some SA gets the packet
+     * (the first in {@code slot}, the others in slots copied from it) and makes the copies for the
+     * peers whose SAs it owns, a bounded number per duty cycle ({@link HubConfig#replicationWeight()}).
+     * All or nothing: either every such worker has the packet, or none has.
+     *
+     * @return false when a worker's multicast ring is full or no slot is free for its copy of the
+     * packet; the slot is then still the caller's.
+     */
+    public boolean injectMulticast(final int slot)
+    {
+        int senders = 0;
+        for (final SpscLongRing ring : multicast)
+        {
+            if (ring != null)
+            {
+                if (!ring.hasRoomFor(1))
+                {
+                    return false;
+                }
+                senders++;
+            }
+        }
+        final int[] slots = new int[senders];
+        slots[0] = slot;
+        for (int i = 1; i < senders; i++)
+        {
+            slots[i] = slab.allocate();
+            if (slots[i] < 0)
+            {
+                for (int j = 1; j < i; j++)
+                {
+                    slab.release(slots[j]);
+                }
+                return false;
+            }
+            final int at = slab.base(slots[i]) + (slab.offset(slot) - slab.base(slot));
+            slab.buffer().putBytes(at, slab.buffer(), slab.offset(slot), slab.length(slot));
+            slab.data(slots[i], at, slab.length(slot));
+        }
+        int next = 0;
+        for (final SpscLongRing ring : multicast)
+        {
+            // One producer per ring (this thread) and room checked above: the offer cannot fail.
+            if (ring != null && !HubWorker.injectMulticast(ring, slots[next], next++ == 0))
+            {
+                throw new IllegalStateException("a multicast ring filled while only this thread writes to it");
+            }
+        }
+        return true;
+    }
+
+    /** @return by worker, the rings of multicast packets to replicate (null for a worker that sends for no SA). */
+    public SpscLongRing[] multicastRings()
+    {
+        return multicast;
     }
 
     /**
@@ -315,13 +386,15 @@ public final class Dataplane implements AutoCloseable
     }
 
     /**
-     * Conservation over all workers: received + injected = transmitted + punted + dropped + in
-     * flight between workers. Exact when the workers are stopped or idle.
+     * Conservation over all workers: received + injected + multicast copies = transmitted + punted
+     * + dropped + multicast packets replicated + in flight between workers. Exact when the workers
+     * are stopped or idle.
      */
     public boolean conserved()
     {
         final WorkerCounters t = totals();
-        return t.received() + t.injected() == t.transmitted() + t.punted() + t.dropped() + (t.handedOff() - t.handedIn()) &&
+        return t.received() + t.injected() + t.copies() ==
+            t.transmitted() + t.punted() + t.dropped() + t.replicated() + (t.handedOff() - t.handedIn()) &&
             t.handedOff() - t.handedIn() == inFlight();
     }
 

@@ -20,7 +20,9 @@ public enum Drop
     PUNT_RING_FULL("control-plane punt ring full"),
     TX_RING_FULL("transmit ring full"),
     HANDOFF_RING_FULL("ring to the worker that owns the peer's outbound SA full"),
-    ICMP_TO_SELF("an ICMP message the hub generated is addressed to the hub itself");
+    ICMP_TO_SELF("an ICMP message the hub generated is addressed to the hub itself"),
+    MULTICAST_NO_SLOT("no free frame slot for a copy of a multicast packet to one multicast peer"),
+    MULTICAST_NOT_FORWARDED("a packet from the tunnel to a multicast group beyond 224.0.0.0/24 or to a broadcast address: the hub routes no multicast");
 
     private final String description;
 

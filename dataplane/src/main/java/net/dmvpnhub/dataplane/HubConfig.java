@@ -27,6 +27,10 @@ package net.dmvpnhub.dataplane;
  * @param redirectPairs (source, next hop) pairs each worker's redirect limiter keeps apart, a power
  * of two of at least 4: sized for the pairs that hairpin within one interval (about a quarter of
  * the slots; beyond that, pairs whose set is full are signalled every packet).
+ * @param replicationWeight the most multicast copies ({@link Dataplane#injectMulticast}) a worker
+ * makes in one duty cycle while frames to forward wait (1 to {@link HubWorker#BATCH}); with none
+ * waiting it makes a whole batch. The rest of a replication waits for the next cycles, so a
+ * packet to every one of 10,000 spokes never holds unicast back for longer than one bounded step.
  */
 public record HubConfig(
     int hubNbma,
@@ -40,7 +44,8 @@ public record HubConfig(
     int icmpErrorBurst,
     long icmpErrorIntervalNs,
     int injectWeight,
-    int redirectPairs)
+    int redirectPairs,
+    int replicationWeight)
 {
     /** The redirect limiter's pairs by default: 16,384 (256 KiB off-heap per worker), for about 4,096 hairpinning pairs per interval. */
     public static final int DEFAULT_REDIRECT_PAIRS = 1 << 14;
@@ -67,6 +72,13 @@ public record HubConfig(
      * the weight does not apply, so an idle hub's storm is not slowed.
      */
     public static final int DEFAULT_INJECT_WEIGHT = 3;
+    /**
+     * Multicast copies a worker makes per duty cycle while frames to forward wait, against the up
+     * to 64 it receives: a copy costs about what a forwarded frame does (a slot, a copy of the
+     * packet, GRE, ESP), so a replication in progress takes at most about a fifth of a busy
+     * worker, and one hello to 10,000 spokes spreads over about 600 cycles.
+     */
+    public static final int DEFAULT_REPLICATION_WEIGHT = 16;
 
     public HubConfig
     {
@@ -81,6 +93,10 @@ public record HubConfig(
         if (injectWeight < 1 || injectWeight > HubWorker.BATCH)
         {
             throw new IllegalArgumentException("inject weight must be 1 to " + HubWorker.BATCH + ", not " + injectWeight);
+        }
+        if (replicationWeight < 1 || replicationWeight > HubWorker.BATCH)
+        {
+            throw new IllegalArgumentException("replication weight must be 1 to " + HubWorker.BATCH + ", not " + replicationWeight);
         }
         if (Integer.bitCount(redirectPairs) != 1 || redirectPairs < PairRateLimiter.WAYS)
         {
@@ -115,6 +131,7 @@ public record HubConfig(
         private long icmpErrorIntervalNs = DEFAULT_ICMP_ERROR_INTERVAL_NS;
         private int injectWeight = DEFAULT_INJECT_WEIGHT;
         private int redirectPairs = DEFAULT_REDIRECT_PAIRS;
+        private int replicationWeight = DEFAULT_REPLICATION_WEIGHT;
 
         private Builder(final int hubNbma)
         {
@@ -187,10 +204,17 @@ public record HubConfig(
             return this;
         }
 
+        /** Multicast copies per duty cycle while frames to forward wait (see the record's description). */
+        public Builder replicationWeight(final int weight)
+        {
+            this.replicationWeight = weight;
+            return this;
+        }
+
         public HubConfig build()
         {
             return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure,
-                hubTunnel, icmpErrorBurst, icmpErrorIntervalNs, injectWeight, redirectPairs);
+                hubTunnel, icmpErrorBurst, icmpErrorIntervalNs, injectWeight, redirectPairs, replicationWeight);
         }
     }
 
@@ -198,6 +222,6 @@ public record HubConfig(
     public HubConfig withInjectWeight(final int weight)
     {
         return new HubConfig(hubNbma, tunnelKey, requireEsp, redirect, redirectIntervalNs, resolutionIntervalNs, backPressure, hubTunnel,
-            icmpErrorBurst, icmpErrorIntervalNs, weight, redirectPairs);
+            icmpErrorBurst, icmpErrorIntervalNs, weight, redirectPairs, replicationWeight);
     }
 }

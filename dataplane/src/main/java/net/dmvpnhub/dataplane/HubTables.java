@@ -27,6 +27,8 @@ public final class HubTables
     private final AtomicReferenceArray<PeerSas> peerSas;
     private final AtomicReferenceArray<SecurityAssociation> outbound;
     private final ReaderEpochs readers;
+    /** The tunnel's multicast peers, packed by {@link #multicastPeer}; replaced whole, never changed in place. */
+    private volatile long[] multicastPeers = new long[0];
 
     /**
      * @param expectedPeers sizes the peer, SPI and SA tables.
@@ -140,5 +142,36 @@ public final class HubTables
     public int saCapacity()
     {
         return peerSas.length();
+    }
+
+    /**
+     * One multicast peer as {@link #multicastPeers(long[])} takes it: the SA id its copies are
+     * encrypted under (0: none) and its NBMA address.
+     */
+    public static long multicastPeer(final int saId, final int nbma)
+    {
+        return (long)saId << 32 | nbma & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Writer: publishes the tunnel's multicast list, the peers a packet to a multicast group
+     * leaves towards ({@code ip nhrp map multicast}), each {@link #multicastPeer packed}. A
+     * replication already under way finishes over the list it began with.
+     */
+    public void multicastPeers(final long[] peers)
+    {
+        this.multicastPeers = peers.clone();
+    }
+
+    /** @return how many peers the published multicast list holds. */
+    public int multicastPeerCount()
+    {
+        return multicastPeers.length;
+    }
+
+    /** Workers: the published multicast list itself, which no one changes once published. */
+    long[] multicastList()
+    {
+        return multicastPeers;
     }
 }

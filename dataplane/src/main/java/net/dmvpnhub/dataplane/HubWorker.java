@@ -7,6 +7,7 @@ import net.dmvpnhub.dataplane.fib.Adjacency;
 import net.dmvpnhub.dataplane.fib.Dir24Fib;
 import net.dmvpnhub.dataplane.fib.RoutingTable;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.wire.DecodeStatus;
@@ -33,6 +34,15 @@ import java.nio.ByteOrder;
  * its flyweights, the SAs it processes and its counters, allocates nothing, and reports a
  * quiescent point to the tables after every batch.
  * <p>
+ * Multicast ({@code ip nhrp map multicast}): a packet the control plane hands over for the tunnel's
+ * multicast peers ({@link Dataplane#injectMulticast}) becomes one copy per peer whose outbound SA
+ * this worker owns, each in a slot of its own and then encapsulated and encrypted as any frame,
+ * in bounded steps of {@link HubConfig#replicationWeight()} copies per duty cycle while frames to
+ * forward wait, so a replication to 10,000 spokes spreads over many cycles instead of holding
+ * unicast back. A received packet to a link-local group (224.0.0.0/24, where routing protocols
+ * speak) or to the limited broadcast address is for the hub itself and punted; the hub routes no
+ * other multicast ({@code multicast-not-forwarded}).
+ * <p>
  * ICMP (RFC 792, RFC 1812 section 4.3): when a forwarded packet's TTL expires the frame is counted
  * as the drop {@code ttl-expired}, and, when the hub has a tunnel address
  * ({@link HubConfig#hubTunnel()}) and the token bucket ({@link IcmpRateLimiter}) allows, the same
@@ -51,6 +61,8 @@ public final class HubWorker
 {
     /** Frames taken from the receive ring per duty cycle. */
     public static final int BATCH = 64;
+    /** 224.0.0.0: from here up (multicast, class E, the limited broadcast) no address is one host's. */
+    private static final int MULTICAST_FIRST = 0xE000_0000;
 
     private final FrameSlab slab;
     /** Where this worker gives back the slots of frames it drops (its own, so the shared pool is not touched per frame). */
@@ -70,6 +82,8 @@ public final class HubWorker
     private final SpscLongRing localPunt;
     private final SpscLongRing resolutions;
     private final SpscLongRing redirects;
+    /** Multicast packets to replicate, from the control plane; null for a worker that sends for no SA. */
+    private final SpscLongRing multicast;
     private final int readerSlot;
 
     private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
@@ -87,6 +101,11 @@ public final class HubWorker
     private final long[] batch = new long[BATCH];
     private final FrameVector frames = new FrameVector(BATCH);
     private final long[] injected = new long[2];
+    private final long[] multicastEntry = new long[1];
+    /** The multicast packet being replicated (-1: none), the list it goes to and the next peer of it. */
+    private int replicaSlot = -1;
+    private long[] replicaPeers;
+    private int replicaNext;
     private final WorkerCounters counters = new WorkerCounters();
     private int identification;
     private boolean touchKeyState = true;
@@ -142,7 +161,7 @@ public final class HubWorker
         final SpscLongRing inject)
     {
         this(0, saId -> 0, slab, tables, config, rx, new SpscLongRing[]{inject}, new SpscLongRing[1], tx, nhrpPunt, localPunt,
-            resolutions, redirects);
+            resolutions, redirects, null);
     }
 
     /**
@@ -152,6 +171,8 @@ public final class HubWorker
      * @param sendInputs rings of frames to encapsulate and send here: from the control plane
      * (injected NHRP packets) and from other workers (handoffs); pairs as {@link #inject} writes.
      * @param handoffs by worker index, the ring to hand a frame to that worker (null for this one).
+     * @param multicast multicast packets to replicate ({@link #injectMulticast}), or null for a
+     * worker that sends for no SA.
      */
     public HubWorker(
         final int index,
@@ -166,9 +187,11 @@ public final class HubWorker
         final SpscLongRing nhrpPunt,
         final SpscLongRing localPunt,
         final SpscLongRing resolutions,
-        final SpscLongRing redirects)
+        final SpscLongRing redirects,
+        final SpscLongRing multicast)
     {
         this.index = index;
+        this.multicast = multicast;
         this.placement = placement;
         this.sendInputs = sendInputs;
         this.handoffs = handoffs;
@@ -227,8 +250,9 @@ public final class HubWorker
         cycleStartNs = nowNs;
         int work = 0;
         final boolean admit = !config.backPressure() || tx.hasRoomFor(BATCH * (sendInputs.length + 1));
+        final boolean forwardingWaits = forwardingWaits();
         // Weighted round robin: while forwarded frames wait, the control plane's ring (input 0) gets its weight, not a batch.
-        final int controlLimit = config.injectWeight() < BATCH && forwardingWaits() ? config.injectWeight() : BATCH;
+        final int controlLimit = forwardingWaits ? config.injectWeight() : BATCH;
         for (int input = 0; admit && input < sendInputs.length; input++)
         {
             final SpscLongRing ring = sendInputs[input];
@@ -239,6 +263,10 @@ public final class HubWorker
                 sendQueued((int)first, (int)(first >>> 32), (int)(injected[1] >>> 32), (int)injected[1], input == 0);
                 work++;
             }
+        }
+        if (replicaSlot >= 0 || multicast != null && multicast.size() > 0)
+        {
+            work += replicate(forwardingWaits ? config.replicationWeight() : BATCH);
         }
         if (rx != null && (!config.backPressure() || outputsHaveRoom()))
         {
@@ -315,6 +343,93 @@ public final class HubWorker
     static boolean injectIpv4(final SpscLongRing ring, final int slot, final int saId, final int peerNbma)
     {
         return queueForSend(ring, slot, GreFlyweight.PROTOCOL_IPV4, saId, peerNbma);
+    }
+
+    /**
+     * Control plane, any thread ({@link Dataplane#injectMulticast}): queues a multicast packet (an
+     * IPv4 packet, the slot's data, with headroom for the tunnel headers) for this worker to
+     * replicate to the multicast peers whose SAs it owns. {@code primary}: this worker counts the
+     * packet in {@link WorkerCounters#multicastPackets()} (one worker per packet does).
+     *
+     * @return false when the ring is full; the slot is still the caller's.
+     */
+    static boolean injectMulticast(final SpscLongRing ring, final int slot, final boolean primary)
+    {
+        return ring.offer((primary ? 1L << 32 : 0L) | slot);
+    }
+
+    /**
+     * Up to {@code limit} copies of the multicast packet being replicated (taking the next one
+     * from the ring when none is), one per multicast peer whose outbound SA this worker owns, in
+     * the order of the list published when the packet was taken. Each copy is a new frame: a
+     * slot of its own ({@code multicast-no-slot} when none is free), then GRE, ESP under the
+     * peer's SA, the outer header and the transmit ring, as any frame.
+     *
+     * @return copies made (each counted, transmitted or dropped).
+     */
+    private int replicate(final int limit)
+    {
+        if (replicaSlot < 0)
+        {
+            if (multicast.pollBatch(multicastEntry, 1) == 0)
+            {
+                return 0;
+            }
+            final long entry = multicastEntry[0];
+            replicaSlot = (int)entry;
+            replicaPeers = tables.multicastList();
+            replicaNext = 0;
+            counters.injected++;
+            counters.replicated++;
+            if (entry >>> 32 != 0)
+            {
+                counters.multicastPackets++;
+            }
+        }
+        if (config.backPressure() && !tx.hasRoomFor(limit))
+        {
+            return 0;
+        }
+        final long[] peers = replicaPeers;
+        final int source = slab.offset(replicaSlot);
+        final int length = slab.length(replicaSlot);
+        int next = replicaNext;
+        int made = 0;
+        while (made < limit && next < peers.length)
+        {
+            final long peer = peers[next++];
+            final int saId = (int)(peer >>> 32);
+            if (placement.workerFor(saId) != index)
+            {
+                continue;
+            }
+            made++;
+            counters.copies++;
+            final int copy = slab.allocate(slotCache);
+            if (copy < 0)
+            {
+                counters.drops[DropReasons.index(Drop.MULTICAST_NO_SLOT)]++;
+                continue;
+            }
+            final int at = slab.base(copy) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
+            buffer.putBytes(at, buffer, source, length);
+            slab.data(copy, at, length);
+            final SecurityAssociation sa = tables.outboundSa(saId);
+            if (sa == null && config.requireEsp())
+            {
+                drop(copy, DropReasons.index(Drop.NO_OUTBOUND_SA));
+                continue;
+            }
+            encapsulateAndSend(copy, at, length, GreFlyweight.PROTOCOL_IPV4, sa, (int)peer);
+        }
+        replicaNext = next;
+        if (next == peers.length)
+        {
+            slab.release(slotCache, replicaSlot);
+            replicaSlot = -1;
+            replicaPeers = null;
+        }
+        return made;
     }
 
     /** A frame to encapsulate: slot and GRE protocol, then SA id and peer NBMA; payload = slot data. */
@@ -542,6 +657,19 @@ public final class HubWorker
         {
             final int slot = frames.slot[i];
             final int destination = frames.destination[i];
+            if (Integer.compareUnsigned(destination, MULTICAST_FIRST) >= 0)
+            {
+                // 224.0.0.0/24 (link-local groups: routing protocols' hellos and updates) and 255.255.255.255 are for the hub.
+                if ((destination & 0xFFFF_FF00) == MULTICAST_FIRST || destination == -1)
+                {
+                    puntLocal(slot, frames.innerOffset[i], frames.innerLength[i], frames.ingressNbma[i]);
+                }
+                else
+                {
+                    drop(slot, DropReasons.index(Drop.MULTICAST_NOT_FORWARDED));
+                }
+                continue;
+            }
             final int adjacency = routes.lookup(destination);
             if (adjacency == Dir24Fib.MISS)
             {
@@ -575,16 +703,7 @@ public final class HubWorker
                         continue;
                     }
                 }
-                slab.data(slot, frames.innerOffset[i], frames.innerLength[i]);
-                slab.ingress(slot, frames.ingressNbma[i]);
-                if (localPunt.offer(slot))
-                {
-                    counters.puntedLocal++;
-                }
-                else
-                {
-                    drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
-                }
+                puntLocal(slot, frames.innerOffset[i], frames.innerLength[i], frames.ingressNbma[i]);
                 continue;
             }
             else
@@ -596,6 +715,21 @@ public final class HubWorker
             frames.nextHop[alive++] = nextHop;
         }
         return alive;
+    }
+
+    /** A packet for the hub itself: to the control plane's host stack, with the NBMA address it came from. */
+    private void puntLocal(final int slot, final int offset, final int length, final int ingressNbma)
+    {
+        slab.data(slot, offset, length);
+        slab.ingress(slot, ingressNbma);
+        if (localPunt.offer(slot))
+        {
+            counters.puntedLocal++;
+        }
+        else
+        {
+            drop(slot, DropReasons.index(Drop.PUNT_RING_FULL));
+        }
     }
 
     /** nhrp-resolve: the next hop's binding (TEIB), then hairpin detection. */

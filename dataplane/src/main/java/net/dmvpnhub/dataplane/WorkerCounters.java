@@ -4,9 +4,12 @@ package net.dmvpnhub.dataplane;
  * What one worker did, written by that worker alone with plain stores and read by others (show
  * commands, the conservation check) as a snapshot that may lag by a batch. Every frame a worker
  * receives or is handed by the control plane ends in exactly one of transmitted, punted or
- * dropped (by reason), or is handed to the worker that sends for its peer, so after each duty
- * cycle {@code received + injected + handedIn == transmitted + punted + dropped + handedOff}.
- * Summed over all workers, handed-off and handed-in cancel once the handoff rings are empty.
+ * dropped (by reason), or is handed to the worker that sends for its peer, or, a multicast packet
+ * the control plane handed over ({@link Dataplane#injectMulticast}), replicated: it becomes one
+ * new frame per multicast peer, each a copy that then ends like any other frame. So after each
+ * duty cycle {@code received + injected + handedIn + copies == transmitted + punted + dropped +
+ * handedOff + replicated}. Summed over all workers, handed-off and handed-in cancel once the
+ * handoff rings are empty.
  */
 public final class WorkerCounters
 {
@@ -27,6 +30,9 @@ public final class WorkerCounters
     long echoRepliesSent;
     long icmpErrorsSuppressed;
     long icmpErrorsNotAllowed;
+    long replicated;
+    long multicastPackets;
+    long copies;
     final long[] drops = new long[DropReasons.COUNT];
 
     /**
@@ -176,11 +182,40 @@ public final class WorkerCounters
     }
 
     /**
-     * @return true when every received frame is accounted for.
+     * @return multicast packets this worker took to replicate (counted in {@link #injected()} too,
+     * as they came from the control plane): each worker that sends for some multicast peer takes
+     * its own copy of the packet and makes the copies for the peers whose SAs it owns.
+     */
+    public long replicated()
+    {
+        return replicated;
+    }
+
+    /**
+     * @return multicast packets replicated, each counted once however many workers shared its
+     * copies ({@code show interface}'s figure).
+     */
+    public long multicastPackets()
+    {
+        return multicastPackets;
+    }
+
+    /**
+     * @return copies of multicast packets made, one per multicast peer: each a new frame that is
+     * transmitted or dropped with a reason ({@code multicast-no-slot} when no slot was free for it).
+     */
+    public long copies()
+    {
+        return copies;
+    }
+
+    /**
+     * @return true when every frame is accounted for: {@code received + injected + handedIn +
+     * copies == transmitted + punted + dropped + handedOff + replicated}.
      */
     public boolean conserved()
     {
-        return received + injected + handedIn == transmitted + punted() + dropped() + handedOff;
+        return received + injected + handedIn + copies == transmitted + punted() + dropped() + handedOff + replicated;
     }
 
     /**
@@ -205,6 +240,9 @@ public final class WorkerCounters
         total.echoRepliesSent += echoRepliesSent;
         total.icmpErrorsSuppressed += icmpErrorsSuppressed;
         total.icmpErrorsNotAllowed += icmpErrorsNotAllowed;
+        total.replicated += replicated;
+        total.multicastPackets += multicastPackets;
+        total.copies += copies;
         for (int i = 0; i < drops.length; i++)
         {
             total.drops[i] += drops[i];

@@ -73,7 +73,7 @@ final class HubHarness
     }
 
     final FrameSlab slab = new FrameSlab(1024, FrameSlabDescriptor.DEFAULT_SLOT_SIZE);
-    final HubTables tables = new HubTables(64, 8);
+    final HubTables tables = new HubTables(256, 8);
     final SpscLongRing rx = new SpscLongRing(256);
     final SpscLongRing tx = new SpscLongRing(256);
     final SpscLongRing nhrpPunt = new SpscLongRing(256);

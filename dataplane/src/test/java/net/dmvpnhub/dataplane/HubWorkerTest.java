@@ -338,8 +338,15 @@ class HubWorkerTest
         hub.send(hub.frameFrom(a, a.host(1), HubHarness.HUB_TUNNEL, 64, 10), 0);
         assertEquals(1, hub.worker.counters().puntedLocal(), "local delivery is a punt");
 
-        // HANDOFF_RING_FULL needs two workers: DataplaneTest produces it; ICMP_TO_SELF a hub with a tunnel address: HubIcmpTest.
-        assertEquals(EnumSet.complementOf(EnumSet.of(Drop.HANDOFF_RING_FULL, Drop.ICMP_TO_SELF)), produced, "every Drop reason has a case");
+        hub.drain();
+        // MULTICAST_NOT_FORWARDED: a group beyond the link-local ones.
+        hub.send(hub.frameFrom(a, a.host(1), parse("239.1.2.3"), 64, 10), 0);
+        expect(Drop.MULTICAST_NOT_FORWARDED, 1);
+
+        // HANDOFF_RING_FULL needs two workers: DataplaneTest produces it; ICMP_TO_SELF a hub with a tunnel address: HubIcmpTest;
+        // MULTICAST_NO_SLOT a replication (a worker of a Dataplane): MulticastReplicationTest.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Drop.HANDOFF_RING_FULL, Drop.ICMP_TO_SELF, Drop.MULTICAST_NO_SLOT)), produced,
+            "every Drop reason has a case");
     }
 
     @Test
