@@ -8,18 +8,21 @@ import net.dmvpnhub.dataplane.fib.Adjacency;
 import net.dmvpnhub.dataplane.fib.Dir24Fib;
 import net.dmvpnhub.dataplane.fib.RoutingTable;
 import net.dmvpnhub.dataplane.frame.FrameSlab;
+import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.nhrp.CoalescingTimerWheel;
 import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.wire.DecodeStatus;
+import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.Ipv4Flyweight;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.wire.nhrp.NhrpCieFlyweight;
 import net.dmvpnhub.wire.nhrp.NhrpExtensionFlyweight;
 import net.dmvpnhub.wire.nhrp.NhrpPacket;
 import net.dmvpnhub.wire.nhrp.NhrpPacketWriter;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
@@ -28,6 +31,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +142,8 @@ public final class NhrpServer implements Agent
     private final long[] pair = new long[2];
     private long nowNs;
     private long nextHarvestNs;
+    /** A spoke registered, moved or left, or its SA id changed, since the multicast list was last published to the dataplane. */
+    private boolean multicastListChanged = true;
 
     /** The NHS thread's shortest park, after a busy cycle. */
     static final long IDLE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -241,7 +247,7 @@ public final class NhrpServer implements Agent
     {
         if (saRegistry.saIdOf(nbma) != 0)
         {
-            throw new IllegalStateException("the peer at " + net.dmvpnhub.wire.Ipv4Address.toString(nbma) + " already has SAs");
+            throw new IllegalStateException("the peer at " + Ipv4Address.toString(nbma) + " already has SAs");
         }
         final int saId = saRegistry.assign(nbma);
         if (saId == 0)
@@ -279,6 +285,7 @@ public final class NhrpServer implements Agent
         entry.holdingTimeS = config.holdingTimeS();
         cache.put(tunnel, entry);
         peers.put(tunnel, nbma, entry.saId, PeerTable.Type.STATIC, PeerTable.NEVER);
+        multicastListChanged = true;
     }
 
     /**
@@ -293,8 +300,11 @@ public final class NhrpServer implements Agent
         return entries;
     }
 
-    /** One NBMA address of the tunnel's multicast list, and how it got there. */
-    public record MulticastPeer(int nbma, boolean dynamic)
+    /**
+     * One NBMA address of the tunnel's multicast list, how it got there, and the SA id its copies
+     * are encrypted under (0: the address has no SAs with the hub).
+     */
+    public record MulticastPeer(int nbma, boolean dynamic, int saId)
     {
     }
 
@@ -313,7 +323,7 @@ public final class NhrpServer implements Agent
         {
             if (listed.add(nbma))
             {
-                peers.add(new MulticastPeer(nbma, false));
+                peers.add(new MulticastPeer(nbma, false, saRegistry.saIdOf(nbma)));
             }
         }
         if (config.multicastDynamic())
@@ -322,11 +332,78 @@ public final class NhrpServer implements Agent
             {
                 if (!entry.isStatic() && listed.add(entry.nbma()))
                 {
-                    peers.add(new MulticastPeer(entry.nbma(), true));
+                    peers.add(new MulticastPeer(entry.nbma(), true, entry.saId()));
                 }
             }
         }
         return peers;
+    }
+
+    /**
+     * Sends an IPv4 packet the hub originates to a multicast group or a broadcast address (a
+     * routing protocol's hello or update) out of the tunnel: the dataplane replicates it to every
+     * multicast peer ({@link #multicastPeers()}), one GRE + ESP copy each under that peer's SA
+     * ({@link Dataplane#injectMulticast}). The list the dataplane replicates to is published again
+     * first when a spoke registered, moved or left since it last was. On the server's thread.
+     *
+     * @return false, counted in {@link NhrpTraffic#multicastNotSent()}, when the list is empty, no
+     * slot is free or a worker's multicast ring is full.
+     * @throws IllegalArgumentException when the packet is not IPv4 to an address of 224.0.0.0 or
+     * above, or is longer than the tunnel's MTU.
+     */
+    public boolean sendMulticast(final DirectBuffer packet, final int offset, final int length)
+    {
+        if (length < Ipv4Flyweight.MIN_HEADER_LENGTH || length > config.mtu())
+        {
+            throw new IllegalArgumentException("a multicast packet of " + length + " bytes: the tunnel carries " +
+                Ipv4Flyweight.MIN_HEADER_LENGTH + " to " + config.mtu());
+        }
+        final int destination = packet.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+        if ((packet.getByte(offset) & 0xF0) != 0x40 || Integer.compareUnsigned(destination, 0xE000_0000) < 0)
+        {
+            throw new IllegalArgumentException("not an IPv4 packet to a multicast group or broadcast address: " + Ipv4Address.toString(destination));
+        }
+        publishMulticastList();
+        if (tables.multicastPeerCount() == 0)
+        {
+            traffic.multicastNotSent++;
+            return false;
+        }
+        final int slot = slab.allocate();
+        if (slot < 0)
+        {
+            traffic.multicastNotSent++;
+            return false;
+        }
+        final int at = slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
+        buffer.putBytes(at, packet, offset, length);
+        slab.data(slot, at, length);
+        if (!dataplane.injectMulticast(slot))
+        {
+            slab.release(slot);
+            traffic.multicastNotSent++;
+            return false;
+        }
+        traffic.multicastSent++;
+        return true;
+    }
+
+    /** Publishes the multicast list to the dataplane if it changed since it last was. */
+    private void publishMulticastList()
+    {
+        if (!multicastListChanged)
+        {
+            return;
+        }
+        final List<MulticastPeer> list = multicastPeers();
+        final long[] packed = new long[list.size()];
+        for (int i = 0; i < packed.length; i++)
+        {
+            packed[i] = HubTables.multicastPeer(list.get(i).saId(), list.get(i).nbma());
+        }
+        tables.multicastPeers(packed);
+        multicastListChanged = false;
+        traffic.multicastListsPublished++;
     }
 
     /**
@@ -776,6 +853,10 @@ public final class NhrpServer implements Agent
             }
         }
         final int oldNbma = entry.nbma;
+        if (existing == null || moved || entry.saId != saId)
+        {
+            multicastListChanged = true;
+        }
         if (existing == null || moved)
         {
             if (existing != null)
@@ -817,6 +898,7 @@ public final class NhrpServer implements Agent
     private void unbind(final CacheEntry entry)
     {
         cache.remove(entry.tunnel);
+        multicastListChanged = true;
         countNbma(entry.nbma, -1);
         if (entry.timerId >= 0)
         {
@@ -1149,7 +1231,7 @@ public final class NhrpServer implements Agent
         LocalReceiver NONE = (buffer, offset, length) -> {};
 
         /** @param offset where the IPv4 packet starts. */
-        void onPacket(org.agrona.DirectBuffer buffer, int offset, int length);
+        void onPacket(DirectBuffer buffer, int offset, int length);
     }
 
     /** Before the server runs: who consumes packets for the hub itself (null: they are only counted). */

@@ -70,6 +70,9 @@ public final class NhrpTraffic
     long admissionNaks;
     long resolutionTriggersUnbound;
     long localPacketsDelivered;
+    long multicastSent;
+    long multicastNotSent;
+    long multicastListsPublished;
     long ikeExchanges;
     long ikeNs;
     long nhrpNs;
@@ -168,6 +171,24 @@ public final class NhrpTraffic
     public long resolutionTriggersUnbound()
     {
         return resolutionTriggersUnbound;
+    }
+
+    /** @return multicast packets the hub originated and handed to the dataplane to replicate ({@link NhrpServer#sendMulticast}). */
+    public long multicastSent()
+    {
+        return multicastSent;
+    }
+
+    /** @return multicast packets the hub originated but could not send: an empty multicast list, no free slot, a full ring. */
+    public long multicastNotSent()
+    {
+        return multicastNotSent;
+    }
+
+    /** @return times the multicast list was published to the dataplane (once per change seen when a packet was sent). */
+    public long multicastListsPublished()
+    {
+        return multicastListsPublished;
     }
 
     /** @return packets routed to the hub itself, consumed by its host stack. */

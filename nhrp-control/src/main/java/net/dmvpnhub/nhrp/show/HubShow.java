@@ -495,6 +495,8 @@ public final class HubShow
         out.append("     ").append(c.get("packetsInput")).append(" packets input\n");
         out.append("     ").append(c.get("packetsOutput")).append(" packets output\n");
         out.append("     ").append(c.get("punted")).append(" packets to the control plane\n");
+        out.append("     ").append(c.get("multicastPackets")).append(" multicast packets replicated into ").append(c.get("multicastCopies"))
+            .append(" copies\n");
         @SuppressWarnings("unchecked") final Map<String, Object> drops = (Map<String, Object>)c.get("drops");
         out.append("     ").append(c.get("dropped")).append(" drops").append(drops.isEmpty() ? "" : ": " + drops).append('\n');
         out.append("     ").append(c.get("icmpTimeExceededSent")).append(" ICMP time exceeded sent, ").append(c.get("icmpEchoRepliesSent"))
@@ -521,6 +523,8 @@ public final class HubShow
         json.put("packetsOutput", t.transmitted());
         json.put("injected", t.injected());
         json.put("punted", t.punted());
+        json.put("multicastPackets", t.multicastPackets());
+        json.put("multicastCopies", t.copies());
         json.put("dropped", t.dropped());
         json.put("drops", drops);
         json.put("redirectsSignalled", t.redirectsSignalled());

@@ -1211,6 +1211,38 @@ public final class SimulatedNetwork implements AutoCloseable
         lab.driver().runUntilIdle();
     }
 
+    /**
+     * The hub sends one IPv4 packet from its tunnel address to {@code group} (a multicast group or
+     * a broadcast address) out of the tunnel, as a routing protocol sends its hellos: the
+     * dataplane replicates it to every peer of the multicast list ({@code show ip nhrp multicast}),
+     * and each spoke that gets a copy counts it ({@link Counter#MULTICAST_RECEIVED}).
+     *
+     * @param payloadLength bytes after the IPv4 header (a repeating pattern).
+     * @return false when the hub could not send it (an empty multicast list, no slot, a full ring).
+     */
+    public boolean multicastFromHub(final int group, final int protocol, final int payloadLength)
+    {
+        final int length = Ipv4Flyweight.MIN_HEADER_LENGTH + payloadLength;
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[length]);
+        // TTL 1 for the Local Network Control Block (RFC 5771: link-local groups are never forwarded).
+        final int ttl = (group & 0xFFFF_FF00) == 0xE000_0000 ? 1 : 64;
+        new Ipv4Flyweight().wrap(packet, 0, length)
+            .writeHeader(0xC0, length, 0, 0, ttl, protocol, lab.server().config().hubTunnel(), group);
+        for (int i = 0; i < payloadLength; i++)
+        {
+            packet.putByte(Ipv4Flyweight.MIN_HEADER_LENGTH + i, (byte)i);
+        }
+        final boolean sent = lab.server().sendMulticast(packet, 0, length);
+        lab.driver().runUntilIdle();
+        return sent;
+    }
+
+    /** @return multicast packets (link-local groups, the limited broadcast) a spoke took, from {@link #multicastFromHub}. */
+    public long multicastReceived(final String routerName)
+    {
+        return lab.spokes().counters().get(spokeIndex(routerName, "counting multicast"), Counter.MULTICAST_RECEIVED);
+    }
+
     /** {@code shutdown} on a spoke's tunnel: it goes silent; the hub forgets it when its entries expire. */
     public void shutdown(final String routerName)
     {

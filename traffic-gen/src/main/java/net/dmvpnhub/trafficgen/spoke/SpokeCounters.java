@@ -53,6 +53,11 @@ public final class SpokeCounters
         FRAMES_RECEIVED_DIRECT(false),
         DATA_RECEIVED_HUB(true),
         DATA_RECEIVED_DIRECT(true),
+        /**
+         * Packets to a link-local multicast group (224.0.0.0/24) or the limited broadcast, taken by the
+         * spoke itself (its routing protocol's neighbours speak there); not LAN data.
+         */
+        MULTICAST_RECEIVED(true),
         NHRP_RECEIVED(true),
         DROPS(true),
         /** IPv4 packets a spoke originated itself (probes, ICMP answers), not LAN data. */

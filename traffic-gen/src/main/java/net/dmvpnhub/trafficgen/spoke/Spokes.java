@@ -1215,6 +1215,12 @@ public final class Spokes implements Agent, AutoCloseable
         }
         final Ipv4Flyweight inner = decoder.inner();
         final int destination = inner.destination();
+        if ((destination & 0xFFFF_FF00) == 0xE000_0000 || destination == -1)
+        {
+            // A link-local group or the limited broadcast: for the spoke itself, never its LAN.
+            counters.add(s, Counter.MULTICAST_RECEIVED);
+            return;
+        }
         if ((destination & lanMask) != lan[s] && destination != tunnel[s])
         {
             counters.drop(s, SpokeDrop.DATA_NOT_FOR_SPOKE);
@@ -2185,8 +2191,8 @@ public final class Spokes implements Agent, AutoCloseable
     }
 
     /**
-     * Every frame accounted for: frames received = data delivered + NHRP messages handled +
-     * receive drops, and frames sent spoke to spoke = frames received from the underlay + those
+     * Every frame accounted for: frames received = data delivered + multicast taken + NHRP messages
+     * handled + receive drops, and frames sent spoke to spoke = frames received from the underlay + those
      * still on it. Exact when the spokes are idle.
      */
     public boolean conserved()
@@ -2197,7 +2203,8 @@ public final class Spokes implements Agent, AutoCloseable
         {
             nhrp += counters.nhrpReceived(type);
         }
-        final long delivered = counters.get(Counter.DATA_RECEIVED_HUB) + counters.get(Counter.DATA_RECEIVED_DIRECT);
+        final long delivered = counters.get(Counter.DATA_RECEIVED_HUB) + counters.get(Counter.DATA_RECEIVED_DIRECT) +
+            counters.get(Counter.MULTICAST_RECEIVED);
         return received == delivered + nhrp + counters.drops(SpokeDrop.Stage.RECEIVE) &&
             counters.get(Counter.FRAMES_DIRECT) == counters.get(Counter.FRAMES_RECEIVED_DIRECT) + underlay.size();
     }

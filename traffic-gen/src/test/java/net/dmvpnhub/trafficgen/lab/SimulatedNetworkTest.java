@@ -364,6 +364,39 @@ class SimulatedNetworkTest extends NetworkTest
         assertTrue(network.show("HUB", "show ip nhrp multicast").contains("198.18.0.3       Flags: dynamic"));
     }
 
+    /**
+     * A packet the hub sends to a link-local group leaves once per spoke of the multicast list,
+     * each copy under that spoke's SA (the spoke decrypts it or counts a drop); a spoke whose
+     * registration expired gets none; with no spoke registered the hub says it could not send.
+     */
+    @Test
+    void aMulticastPacketFromTheHubReachesEveryRegisteredSpokeOnce() throws Exception
+    {
+        network = phase3();
+        final int eigrpGroup = parse("224.0.0.10");
+        assertTrue(network.multicastFromHub(eigrpGroup, 88, 40));
+        assertEquals(1, network.multicastReceived("SPOKE1"));
+        assertEquals(1, network.multicastReceived("SPOKE2"));
+        assertTrue(network.show("HUB", "show interface Tunnel0").contains("     1 multicast packets replicated into 2 copies\n"),
+            network.show("HUB", "show interface Tunnel0"));
+        assertTrue(network.show("HUB", "show interface Tunnel0 json").contains("\"multicastCopies\": 2"),
+            network.show("HUB", "show interface Tunnel0 json"));
+
+        network.shutdown("SPOKE2");
+        network.advance(7201 * SECOND);
+        assertTrue(network.multicastFromHub(eigrpGroup, 88, 40));
+        assertEquals(2, network.multicastReceived("SPOKE1"));
+        assertEquals(1, network.multicastReceived("SPOKE2"), "its registration expired: not in the list, no copy");
+        network.shutdown("SPOKE1");
+        network.advance(7201 * SECOND);
+        assertFalse(network.multicastFromHub(eigrpGroup, 88, 40), "no spoke registered: nothing to send to");
+        assertEquals(1, network.lab().server().traffic().multicastNotSent());
+        assertEquals(2, network.lab().server().traffic().multicastSent());
+        assertTrue(network.conserved(), network.conservationProblem());
+        assertThrows(IllegalArgumentException.class, () -> network.multicastFromHub(parse("10.0.0.2"), 88, 40),
+            "a unicast address is refused");
+    }
+
     @Test
     void withoutMulticastMapsTheListIsEmptyAndAStaticOneIsListedOnce() throws Exception
     {
@@ -375,6 +408,9 @@ class SimulatedNetworkTest extends NetworkTest
               I/F     NBMA address
             Tunnel0    198.18.0.3       Flags: static           (Enabled)
             """, network.show("HUB", "show ip nhrp multicast"), "static only: the registered 198.18.0.2 is not listed");
+        assertTrue(network.multicastFromHub(parse("224.0.0.10"), 88, 20));
+        assertEquals(0, network.multicastReceived("SPOKE1"), "registered, but not in a list without dynamic");
+        assertEquals(1, network.multicastReceived("SPOKE2"), "the static address, once");
     }
 
     @Test
