@@ -51,6 +51,8 @@ public final class Dataplane implements AutoCloseable
     private final SpscLongRing[] redirects;
     /** By worker, its ring of multicast packets to replicate; null for a worker that sends for no SA (a pipeline's first stage). */
     private final SpscLongRing[] multicast;
+    /** {@link #injectMulticast}'s slots, one per worker with a multicast ring (allocated once: it runs per hello). */
+    private final int[] multicastSlots;
     private final List<SpscLongRing> handoffRings = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
 
@@ -93,6 +95,7 @@ public final class Dataplane implements AutoCloseable
         {
             multicast[0] = null;
         }
+        this.multicastSlots = new int[mode == ThreadingMode.PIPELINED ? 1 : n];
 
         // handoff[from][to]
         final SpscLongRing[][] handoff = new SpscLongRing[n][n];
@@ -213,7 +216,7 @@ public final class Dataplane implements AutoCloseable
                 senders++;
             }
         }
-        final int[] slots = new int[senders];
+        final int[] slots = multicastSlots;
         slots[0] = slot;
         for (int i = 1; i < senders; i++)
         {

@@ -361,9 +361,10 @@ public final class HubWorker
     /**
      * Up to {@code limit} copies of the multicast packet being replicated (taking the next one
      * from the ring when none is), one per multicast peer whose outbound SA this worker owns, in
-     * the order of the list published when the packet was taken. Each copy is a new frame: a
-     * slot of its own ({@code multicast-no-slot} when none is free), then GRE, ESP under the
-     * peer's SA, the outer header and the transmit ring, as any frame.
+     * the order of the list published when the packet was taken. The step's SAs are looked up and
+     * their key state touched first ({@link #touchKeyState(boolean)}), as the forwarding stages
+     * do. Each copy is a new frame: a slot of its own ({@code multicast-no-slot} when none is
+     * free), then GRE, ESP under the peer's SA, the outer header and the transmit ring, as any frame.
      *
      * @return copies made (each counted, transmitted or dropped).
      */
@@ -393,17 +394,38 @@ public final class HubWorker
         final long[] peers = replicaPeers;
         final int source = slab.offset(replicaSlot);
         final int length = slab.length(replicaSlot);
+        // The step's peers and their outbound SAs first, their key state touched before the first cipher call (as the
+        // forwarding stages do): 10,000 spokes' SAs are not in the nearest caches, and the misses of a step overlap.
+        final FrameVector step = frames;
         int next = replicaNext;
         int made = 0;
         while (made < limit && next < peers.length)
         {
             final long peer = peers[next++];
             final int saId = (int)(peer >>> 32);
-            if (placement.workerFor(saId) != index)
+            if (placement.workerFor(saId) == index)
             {
-                continue;
+                step.peerSaId[made] = saId;
+                step.peerNbma[made] = (int)peer;
+                step.sa[made++] = tables.outboundSa(saId);
             }
-            made++;
+        }
+        replicaNext = next;
+        if (touchKeyState)
+        {
+            long sum = 0;
+            for (int i = 0; i < made; i++)
+            {
+                final SecurityAssociation sa = step.sa[i];
+                if (sa != null)
+                {
+                    sum += sa.touch(length);
+                }
+            }
+            touched += sum;
+        }
+        for (int i = 0; i < made; i++)
+        {
             counters.copies++;
             final int copy = slab.allocate(slotCache);
             if (copy < 0)
@@ -414,15 +436,15 @@ public final class HubWorker
             final int at = slab.base(copy) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
             buffer.putBytes(at, buffer, source, length);
             slab.data(copy, at, length);
-            final SecurityAssociation sa = tables.outboundSa(saId);
+            final SecurityAssociation sa = step.sa[i];
             if (sa == null && config.requireEsp())
             {
                 drop(copy, DropReasons.index(Drop.NO_OUTBOUND_SA));
                 continue;
             }
-            encapsulateAndSend(copy, at, length, GreFlyweight.PROTOCOL_IPV4, sa, (int)peer);
+            encapsulateAndSend(copy, at, length, GreFlyweight.PROTOCOL_IPV4, sa, step.peerNbma[i]);
         }
-        replicaNext = next;
+        step.clear(made);
         if (next == peers.length)
         {
             slab.release(slotCache, replicaSlot);
