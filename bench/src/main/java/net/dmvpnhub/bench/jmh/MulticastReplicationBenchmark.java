@@ -85,10 +85,20 @@ public class MulticastReplicationBenchmark
         {
             spokeToHub[spoke].close();
         }
+        // The hub lists its spokes by tunnel address and made their SAs in the order they registered (a storm's arrival
+        // order), so the list visits the SAs in no order memory follows: here a seeded shuffle of them.
         final long[] list = new long[spokes];
         for (int spoke = 1; spoke <= spokes; spoke++)
         {
             list[spoke - 1] = HubTables.multicastPeer(spoke, HairpinTraffic.nbma(spoke));
+        }
+        final SplittableRandom order = new SplittableRandom(7);
+        for (int i = list.length - 1; i > 0; i--)
+        {
+            final int j = order.nextInt(i + 1);
+            final long swap = list[i];
+            list[i] = list[j];
+            list[j] = swap;
         }
         tables.multicastPeers(list);
         final HubConfig config = HubConfig.builder(HairpinTraffic.HUB_NBMA).tunnelKey(HairpinTraffic.KEY).backPressure(false).build();
