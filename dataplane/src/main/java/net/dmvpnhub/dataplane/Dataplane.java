@@ -6,6 +6,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,8 @@ import java.util.function.Supplier;
  */
 public final class Dataplane implements AutoCloseable
 {
-    /** Multicast packets each worker's ring holds while it replicates the one before them. */
-    public static final int MULTICAST_RING_CAPACITY = 64;
+    /** Multicast packets each worker's queue holds while it replicates the one before them. */
+    public static final int MULTICAST_QUEUE_CAPACITY = 64;
 
     /** Each worker's thread (agent role) name: this, then the worker's index. */
     public static final String WORKER_THREAD_PREFIX = "hub-worker-";
@@ -49,10 +50,13 @@ public final class Dataplane implements AutoCloseable
     private final SpscLongRing[] localPunt;
     private final SpscLongRing[] resolutions;
     private final SpscLongRing[] redirects;
-    /** By worker, its ring of multicast packets to replicate; null for a worker that sends for no SA (a pipeline's first stage). */
-    private final SpscLongRing[] multicast;
-    /** {@link #injectMulticast}'s slots, one per worker with a multicast ring (allocated once: it runs per hello). */
-    private final int[] multicastSlots;
+    private final HubTables tables;
+    private final HubWorker.SendPlacement placement;
+    /** By worker, its queue of multicast packets to replicate (one producer: the control plane's thread that sends them). */
+    private final OneToOneConcurrentArrayQueue<MulticastPacket>[] multicast;
+    /** The published multicast list {@link #multicastSplit} was made from, and that list split by the worker that owns each peer's SA. */
+    private long[] splitFrom;
+    private long[][] multicastSplit;
     private final List<SpscLongRing> handoffRings = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
 
@@ -90,12 +94,13 @@ public final class Dataplane implements AutoCloseable
         this.localPunt = rings(n, ringCapacity);
         this.resolutions = rings(n, ringCapacity);
         this.redirects = rings(n, ringCapacity);
-        this.multicast = rings(n, MULTICAST_RING_CAPACITY);
-        if (mode == ThreadingMode.PIPELINED)
+        this.tables = tables;
+        @SuppressWarnings("unchecked") final OneToOneConcurrentArrayQueue<MulticastPacket>[] queues = new OneToOneConcurrentArrayQueue[n];
+        for (int i = 0; i < n; i++)
         {
-            multicast[0] = null;
+            queues[i] = new OneToOneConcurrentArrayQueue<>(MULTICAST_QUEUE_CAPACITY);
         }
-        this.multicastSlots = new int[mode == ThreadingMode.PIPELINED ? 1 : n];
+        this.multicast = queues;
 
         // handoff[from][to]
         final SpscLongRing[][] handoff = new SpscLongRing[n][n];
@@ -110,7 +115,7 @@ public final class Dataplane implements AutoCloseable
                 }
             }
         }
-        final HubWorker.SendPlacement placement = mode == ThreadingMode.PIPELINED ? saId -> 1 : saId -> Math.floorMod(saId, n);
+        this.placement = mode == ThreadingMode.PIPELINED ? saId -> 1 : saId -> Math.floorMod(saId, n);
         for (int i = 0; i < n; i++)
         {
             final List<SpscLongRing> inputs = new ArrayList<>();
@@ -191,32 +196,39 @@ public final class Dataplane implements AutoCloseable
     }
 
     /**
-     * Control plane, one thread: sends an IPv4 packet to a multicast group (or a broadcast
-     * address), built in {@code slot} as {@link #inject} says, out of the tunnel to every peer of
-     * the published multicast list ({@link HubTables#multicastPeers(long[])}): one GRE + ESP copy
-     * per peer under that peer's outbound SA. Every worker that sends for some SA gets the packet
-     * (the first in {@code slot}, the others in slots copied from it) and makes the copies for the
-     * peers whose SAs it owns, a bounded number per duty cycle ({@link HubConfig#replicationWeight()}).
-     * All or nothing: either every such worker has the packet, or none has.
+     * Control plane, one thread (the one that sends multicast): sends an IPv4 packet to a multicast
+     * group (or a broadcast address), built in {@code slot} as {@link #inject} says, out of the
+     * tunnel to every peer of the published multicast list ({@link HubTables#multicastPeers(long[])}):
+     * one GRE + ESP copy per peer under that peer's outbound SA. The list is read once here and
+     * split by the worker that owns each peer's SA (kept until another list is published); each
+     * worker with a part gets the packet (the first in {@code slot}, the others in slots copied from
+     * it) and its part, and makes the copies a bounded number per duty cycle
+     * ({@link HubConfig#replicationWeight()}). All or nothing: either every such worker has the
+     * packet, or none has.
      *
-     * @return false when a worker's multicast ring is full or no slot is free for its copy of the
-     * packet; the slot is then still the caller's.
+     * @return false when the list is empty, a worker's multicast queue is full or no slot is free
+     * for a worker's copy of the packet; the slot is then still the caller's.
      */
     public boolean injectMulticast(final int slot)
     {
+        final long[][] parts = multicastSplit();
         int senders = 0;
-        for (final SpscLongRing ring : multicast)
+        for (int w = 0; w < parts.length; w++)
         {
-            if (ring != null)
+            if (parts[w].length > 0)
             {
-                if (!ring.hasRoomFor(1))
+                if (multicast[w].remainingCapacity() == 0)
                 {
                     return false;
                 }
                 senders++;
             }
         }
-        final int[] slots = multicastSlots;
+        if (senders == 0)
+        {
+            return false;
+        }
+        final int[] slots = new int[senders];
         slots[0] = slot;
         for (int i = 1; i < senders; i++)
         {
@@ -234,21 +246,43 @@ public final class Dataplane implements AutoCloseable
             slab.data(slots[i], at, slab.length(slot));
         }
         int next = 0;
-        for (final SpscLongRing ring : multicast)
+        for (int w = 0; w < parts.length; w++)
         {
-            // One producer per ring (this thread) and room checked above: the offer cannot fail.
-            if (ring != null && !HubWorker.injectMulticast(ring, slots[next], next++ == 0))
+            // One producer per queue (this thread) and room checked above: the offer cannot fail.
+            if (parts[w].length > 0 && !multicast[w].offer(new MulticastPacket(slots[next], parts[w], next++ == 0)))
             {
-                throw new IllegalStateException("a multicast ring filled while only this thread writes to it");
+                throw new IllegalStateException("a multicast queue filled while only this thread writes to it");
             }
         }
         return true;
     }
 
-    /** @return by worker, the rings of multicast packets to replicate (null for a worker that sends for no SA). */
-    public SpscLongRing[] multicastRings()
+    /** The published multicast list split by the worker that owns each peer's outbound SA, in list order. */
+    private long[][] multicastSplit()
     {
-        return multicast;
+        final long[] list = tables.multicastList();
+        if (list != splitFrom)
+        {
+            final int[] counts = new int[workers.length];
+            for (final long peer : list)
+            {
+                counts[placement.workerFor((int)(peer >>> 32))]++;
+            }
+            final long[][] parts = new long[workers.length][];
+            for (int w = 0; w < parts.length; w++)
+            {
+                parts[w] = new long[counts[w]];
+                counts[w] = 0;
+            }
+            for (final long peer : list)
+            {
+                final int w = placement.workerFor((int)(peer >>> 32));
+                parts[w][counts[w]++] = peer;
+            }
+            multicastSplit = parts;
+            splitFrom = list;
+        }
+        return multicastSplit;
     }
 
     /**

@@ -22,7 +22,9 @@ public enum Drop
     HANDOFF_RING_FULL("ring to the worker that owns the peer's outbound SA full"),
     ICMP_TO_SELF("an ICMP message the hub generated is addressed to the hub itself"),
     MULTICAST_NO_SLOT("no free frame slot for a copy of a multicast packet to one multicast peer"),
-    MULTICAST_NOT_FORWARDED("a packet from the tunnel to a multicast group beyond 224.0.0.0/24 or to a broadcast address: the hub routes no multicast");
+    MULTICAST_PEER_GONE("a multicast peer left while its copy waited, and its SA id now belongs to another peer"),
+    MULTICAST_NOT_FORWARDED("a packet from the tunnel to a multicast group beyond 224.0.0.0/24: the hub routes no multicast"),
+    RESERVED_DESTINATION("a packet to 240.0.0.0/4 (reserved, RFC 1112's class E), which no router forwards");
 
     private final String description;
 

@@ -15,6 +15,7 @@ import net.dmvpnhub.wire.GreFlyweight;
 import net.dmvpnhub.wire.Icmp4Flyweight;
 import net.dmvpnhub.wire.Ipv4Flyweight;
 import net.dmvpnhub.wire.TunnelFrameDecoder;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -40,8 +41,9 @@ import java.nio.ByteOrder;
  * in bounded steps of {@link HubConfig#replicationWeight()} copies per duty cycle while frames to
  * forward wait, so a replication to 10,000 spokes spreads over many cycles instead of holding
  * unicast back. A received packet to a link-local group (224.0.0.0/24, where routing protocols
- * speak) or to the limited broadcast address is for the hub itself and punted; the hub routes no
- * other multicast ({@code multicast-not-forwarded}).
+ * speak, with TTL 1) or to the limited broadcast is for the hub itself and punted as it came (its
+ * TTL not decremented, as for any packet to the hub's own addresses); the hub routes no other
+ * multicast ({@code multicast-not-forwarded}) and nothing to 240.0.0.0/4 ({@code reserved-destination}).
  * <p>
  * ICMP (RFC 792, RFC 1812 section 4.3): when a forwarded packet's TTL expires the frame is counted
  * as the drop {@code ttl-expired}, and, when the hub has a tunnel address
@@ -63,6 +65,8 @@ public final class HubWorker
     public static final int BATCH = 64;
     /** 224.0.0.0: from here up (multicast, class E, the limited broadcast) no address is one host's. */
     private static final int MULTICAST_FIRST = 0xE000_0000;
+    /** 240.0.0.0: class E, reserved (RFC 1112). */
+    private static final int RESERVED_FIRST = 0xF000_0000;
 
     private final FrameSlab slab;
     /** Where this worker gives back the slots of frames it drops (its own, so the shared pool is not touched per frame). */
@@ -82,8 +86,8 @@ public final class HubWorker
     private final SpscLongRing localPunt;
     private final SpscLongRing resolutions;
     private final SpscLongRing redirects;
-    /** Multicast packets to replicate, from the control plane; null for a worker that sends for no SA. */
-    private final SpscLongRing multicast;
+    /** Multicast packets to replicate, each with this worker's part of the multicast list; null: none come here. */
+    private final OneToOneConcurrentArrayQueue<MulticastPacket> multicast;
     private final int readerSlot;
 
     private final TunnelFrameDecoder decoder = new TunnelFrameDecoder();
@@ -94,6 +98,8 @@ public final class HubWorker
     private final Ipv4Flyweight generated = new Ipv4Flyweight();
     /** A packet for the hub itself, read again in ip4-lookup (the decoder has moved on by then). */
     private final Ipv4Flyweight local = new Ipv4Flyweight();
+    /** A packet ip4-lookup forwards, whose TTL it decrements there. */
+    private final Ipv4Flyweight forwarded = new Ipv4Flyweight();
     private final IcmpRateLimiter icmpErrors;
     private final PeerTable.View peer = new PeerTable.View();
     private final PairRateLimiter redirectLimiter;
@@ -101,8 +107,7 @@ public final class HubWorker
     private final long[] batch = new long[BATCH];
     private final FrameVector frames = new FrameVector(BATCH);
     private final long[] injected = new long[2];
-    private final long[] multicastEntry = new long[1];
-    /** The multicast packet being replicated (-1: none), the list it goes to and the next peer of it. */
+    /** The multicast packet being replicated (-1: none), the peers it goes to and the next of them. */
     private int replicaSlot = -1;
     private long[] replicaPeers;
     private int replicaNext;
@@ -171,8 +176,8 @@ public final class HubWorker
      * @param sendInputs rings of frames to encapsulate and send here: from the control plane
      * (injected NHRP packets) and from other workers (handoffs); pairs as {@link #inject} writes.
      * @param handoffs by worker index, the ring to hand a frame to that worker (null for this one).
-     * @param multicast multicast packets to replicate ({@link #injectMulticast}), or null for a
-     * worker that sends for no SA.
+     * @param multicast multicast packets to replicate ({@link Dataplane#injectMulticast}), or null
+     * when none come to this worker.
      */
     public HubWorker(
         final int index,
@@ -188,7 +193,7 @@ public final class HubWorker
         final SpscLongRing localPunt,
         final SpscLongRing resolutions,
         final SpscLongRing redirects,
-        final SpscLongRing multicast)
+        final OneToOneConcurrentArrayQueue<MulticastPacket> multicast)
     {
         this.index = index;
         this.multicast = multicast;
@@ -264,7 +269,7 @@ public final class HubWorker
                 work++;
             }
         }
-        if (replicaSlot >= 0 || multicast != null && multicast.size() > 0)
+        if (replicaSlot >= 0 || multicast != null && !multicast.isEmpty())
         {
             work += replicate(forwardingWaits ? config.replicationWeight() : BATCH);
         }
@@ -346,22 +351,9 @@ public final class HubWorker
     }
 
     /**
-     * Control plane, any thread ({@link Dataplane#injectMulticast}): queues a multicast packet (an
-     * IPv4 packet, the slot's data, with headroom for the tunnel headers) for this worker to
-     * replicate to the multicast peers whose SAs it owns. {@code primary}: this worker counts the
-     * packet in {@link WorkerCounters#multicastPackets()} (one worker per packet does).
-     *
-     * @return false when the ring is full; the slot is still the caller's.
-     */
-    static boolean injectMulticast(final SpscLongRing ring, final int slot, final boolean primary)
-    {
-        return ring.offer((primary ? 1L << 32 : 0L) | slot);
-    }
-
-    /**
      * Up to {@code limit} copies of the multicast packet being replicated (taking the next one
-     * from the ring when none is), one per multicast peer whose outbound SA this worker owns, in
-     * the order of the list published when the packet was taken. The step's SAs are looked up and
+     * from the queue when none is), one per peer of this worker's part of the multicast list as it
+     * was when the packet was handed over (the peers whose outbound SAs it owns). The step's SAs are looked up and
      * their key state touched first ({@link #touchKeyState(boolean)}), as the forwarding stages
      * do. Each copy is a new frame: a slot of its own ({@code multicast-no-slot} when none is
      * free), then GRE, ESP under the peer's SA, the outer header and the transmit ring, as any frame.
@@ -372,17 +364,17 @@ public final class HubWorker
     {
         if (replicaSlot < 0)
         {
-            if (multicast.pollBatch(multicastEntry, 1) == 0)
+            final MulticastPacket packet = multicast.poll();
+            if (packet == null)
             {
                 return 0;
             }
-            final long entry = multicastEntry[0];
-            replicaSlot = (int)entry;
-            replicaPeers = tables.multicastList();
+            replicaSlot = packet.slot();
+            replicaPeers = packet.peers();
             replicaNext = 0;
             counters.injected++;
             counters.replicated++;
-            if (entry >>> 32 != 0)
+            if (packet.primary())
             {
                 counters.multicastPackets++;
             }
@@ -403,12 +395,9 @@ public final class HubWorker
         {
             final long peer = peers[next++];
             final int saId = (int)(peer >>> 32);
-            if (placement.workerFor(saId) == index)
-            {
-                step.peerSaId[made] = saId;
-                step.peerNbma[made] = (int)peer;
-                step.sa[made++] = tables.outboundSa(saId);
-            }
+            step.peerSaId[made] = saId;
+            step.peerNbma[made] = (int)peer;
+            step.sa[made++] = tables.outboundSa(saId);
         }
         replicaNext = next;
         if (touchKeyState)
@@ -440,6 +429,12 @@ public final class HubWorker
             if (sa == null && config.requireEsp())
             {
                 drop(copy, DropReasons.index(Drop.NO_OUTBOUND_SA));
+                continue;
+            }
+            if (sa != null && sa.peerAddress() != 0 && sa.peerAddress() != step.peerNbma[i])
+            {
+                // The peer left while the packet waited and its SA id went to another peer: not that peer's SA.
+                drop(copy, DropReasons.index(Drop.MULTICAST_PEER_GONE));
                 continue;
             }
             encapsulateAndSend(copy, at, length, GreFlyweight.PROTOCOL_IPV4, sa, step.peerNbma[i]);
@@ -652,14 +647,19 @@ public final class HubWorker
                 continue;
             }
 
-            // ip4-forward: TTL
+            // ip4-forward: what no route decides, then the TTL (decremented in ip4Lookup, only for a packet it forwards).
             final Ipv4Flyweight inner = decoder.inner();
-            if (inner.ttl() <= 1)
+            final int destination = inner.destination();
+            if (Integer.compareUnsigned(destination, MULTICAST_FIRST) >= 0)
+            {
+                notUnicast(slot, inner, ingressNbma);
+                continue;
+            }
+            if (inner.ttl() <= 1 && !forHub(destination))
             {
                 timeExceeded(slot, nowNs);
                 continue;
             }
-            inner.decrementTtl();
             frames.slot[alive] = slot;
             frames.ingressNbma[alive] = ingressNbma;
             frames.innerOffset[alive] = inner.offset();
@@ -679,19 +679,6 @@ public final class HubWorker
         {
             final int slot = frames.slot[i];
             final int destination = frames.destination[i];
-            if (Integer.compareUnsigned(destination, MULTICAST_FIRST) >= 0)
-            {
-                // 224.0.0.0/24 (link-local groups: routing protocols' hellos and updates) and 255.255.255.255 are for the hub.
-                if ((destination & 0xFFFF_FF00) == MULTICAST_FIRST || destination == -1)
-                {
-                    puntLocal(slot, frames.innerOffset[i], frames.innerLength[i], frames.ingressNbma[i]);
-                }
-                else
-                {
-                    drop(slot, DropReasons.index(Drop.MULTICAST_NOT_FORWARDED));
-                }
-                continue;
-            }
             final int adjacency = routes.lookup(destination);
             if (adjacency == Dir24Fib.MISS)
             {
@@ -733,10 +720,38 @@ public final class HubWorker
                 drop(slot, DropReasons.index(Drop.DISCARD_ROUTE));
                 continue;
             }
+            forwarded.wrap(buffer, frames.innerOffset[i], frames.innerLength[i]).decrementTtl();
             frames.keep(i, alive);
             frames.nextHop[alive++] = nextHop;
         }
         return alive;
+    }
+
+    /**
+     * A packet from the tunnel to 224.0.0.0 or above: a link-local group (224.0.0.0/24, where
+     * routing protocols send hellos and updates, with TTL 1) or the limited broadcast is for the hub
+     * itself, punted with its TTL as it came; the hub routes no other multicast, and no router
+     * forwards to 240.0.0.0/4.
+     */
+    private void notUnicast(final int slot, final Ipv4Flyweight inner, final int ingressNbma)
+    {
+        final int destination = inner.destination();
+        if ((destination & 0xFFFF_FF00) == MULTICAST_FIRST || destination == -1)
+        {
+            puntLocal(slot, inner.offset(), inner.totalLength(), ingressNbma);
+        }
+        else
+        {
+            drop(slot, DropReasons.index(Integer.compareUnsigned(destination, RESERVED_FIRST) >= 0 ?
+                Drop.RESERVED_DESTINATION : Drop.MULTICAST_NOT_FORWARDED));
+        }
+    }
+
+    /** Whether the FIB delivers {@code destination} to the hub itself (its own addresses: a packet there is not forwarded). */
+    private boolean forHub(final int destination)
+    {
+        final int adjacency = routes.lookup(destination);
+        return adjacency != Dir24Fib.MISS && routes.adjacencyKind(adjacency) == Adjacency.Kind.LOCAL.ordinal();
     }
 
     /** A packet for the hub itself: to the control plane's host stack, with the NBMA address it came from. */
@@ -871,13 +886,15 @@ public final class HubWorker
     }
 
     /**
-     * RFC 1812 section 4.3.2.7: no error about an ICMP error, a non-initial fragment, or a packet
-     * whose source is not one host (zero, broadcast, multicast, class E).
+     * RFC 1812 section 4.3.2.7: no error about an ICMP error, a non-initial fragment, a packet
+     * whose source is not one host (zero, broadcast, multicast, class E) or a packet to a multicast
+     * or broadcast address.
      */
     private boolean errorAllowedAbout(final Ipv4Flyweight packet)
     {
         final int source = packet.source();
         if (source == 0 || Integer.compareUnsigned(source, 0xE000_0000) >= 0 ||
+            Integer.compareUnsigned(packet.destination(), MULTICAST_FIRST) >= 0 ||
             (packet.flagsAndFragmentOffset() & Ipv4Flyweight.FRAGMENT_OFFSET_MASK) != 0)
         {
             return false;

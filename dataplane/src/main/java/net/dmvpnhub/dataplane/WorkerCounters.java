@@ -183,8 +183,8 @@ public final class WorkerCounters
 
     /**
      * @return multicast packets this worker took to replicate (counted in {@link #injected()} too,
-     * as they came from the control plane): each worker that sends for some multicast peer takes
-     * its own copy of the packet and makes the copies for the peers whose SAs it owns.
+     * as they came from the control plane): each worker that owns the outbound SA of some peer of
+     * the multicast list takes its own copy of the packet and makes the copies for those peers.
      */
     public long replicated()
     {
@@ -202,7 +202,8 @@ public final class WorkerCounters
 
     /**
      * @return copies of multicast packets made, one per multicast peer: each a new frame that is
-     * transmitted or dropped with a reason ({@code multicast-no-slot} when no slot was free for it).
+     * transmitted or dropped with a reason ({@code multicast-no-slot} when no slot was free for it),
+     * so the dropped ones are counted here too.
      */
     public long copies()
     {

@@ -176,6 +176,17 @@ class HubIcmpTest
         hub.send(hub.frameWithPacket(a, icmpPacket(a.host(1), HubHarness.HUB_TUNNEL, 64, Icmp4Flyweight.TYPE_ECHO_REPLY, 8)), 0);
         assertEquals(2, hub.worker.counters().puntedLocal());
         assertEquals(1, hub.localPunt.size());
+        final long[] punted = new long[1];
+        assertEquals(1, hub.localPunt.pollBatch(punted, 1));
+        ip.wrap(hub.slab.buffer(), hub.slab.offset((int)punted[0]), hub.slab.length((int)punted[0]));
+        assertEquals(64, ip.ttl(), "a packet for the hub is not forwarded: its TTL is as it came");
+        hub.slab.release((int)punted[0]);
+
+        // Nor is TTL 1 a reason to drop a packet for the hub: the ping is answered.
+        hub.send(hub.frameWithPacket(a, icmpPacket(a.host(1), HubHarness.HUB_TUNNEL, 1, Icmp4Flyweight.TYPE_ECHO_REQUEST, 8 + 36)), 0);
+        assertEquals(2, hub.worker.counters().echoRepliesSent());
+        assertEquals(0, drops(Drop.TTL_EXPIRED));
+        assertNotNull(hub.deliveredPacket(a));
     }
 
     @Test

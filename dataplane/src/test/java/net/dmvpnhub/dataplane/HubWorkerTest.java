@@ -342,10 +342,14 @@ class HubWorkerTest
         // MULTICAST_NOT_FORWARDED: a group beyond the link-local ones.
         hub.send(hub.frameFrom(a, a.host(1), parse("239.1.2.3"), 64, 10), 0);
         expect(Drop.MULTICAST_NOT_FORWARDED, 1);
+        // RESERVED_DESTINATION: class E.
+        hub.send(hub.frameFrom(a, a.host(1), parse("250.1.2.3"), 64, 10), 0);
+        expect(Drop.RESERVED_DESTINATION, 1);
 
         // HANDOFF_RING_FULL needs two workers: DataplaneTest produces it; ICMP_TO_SELF a hub with a tunnel address: HubIcmpTest;
-        // MULTICAST_NO_SLOT a replication (a worker of a Dataplane): MulticastReplicationTest.
-        assertEquals(EnumSet.complementOf(EnumSet.of(Drop.HANDOFF_RING_FULL, Drop.ICMP_TO_SELF, Drop.MULTICAST_NO_SLOT)), produced,
+        // MULTICAST_NO_SLOT and MULTICAST_PEER_GONE a replication (a worker of a Dataplane): MulticastReplicationTest.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Drop.HANDOFF_RING_FULL, Drop.ICMP_TO_SELF, Drop.MULTICAST_NO_SLOT,
+            Drop.MULTICAST_PEER_GONE)), produced,
             "every Drop reason has a case");
     }
 

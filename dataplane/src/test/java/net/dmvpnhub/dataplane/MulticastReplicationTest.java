@@ -1,7 +1,10 @@
 package net.dmvpnhub.dataplane;
 
+import net.dmvpnhub.crypto.CryptoProvider;
 import net.dmvpnhub.crypto.EspProcessor;
 import net.dmvpnhub.crypto.EspStatus;
+import net.dmvpnhub.crypto.PeerSas;
+import net.dmvpnhub.crypto.SecurityAssociation;
 import net.dmvpnhub.dataplane.Dataplane.ThreadingMode;
 import net.dmvpnhub.dataplane.HubHarness.Spoke;
 import net.dmvpnhub.dataplane.fib.Adjacency;
@@ -271,13 +274,13 @@ class MulticastReplicationTest
     }
 
     @Test
-    void aFullMulticastRingRefusesThePacketAndLeavesTheSlotWithTheCaller()
+    void aFullMulticastQueueRefusesThePacketAndLeavesTheSlotWithTheCaller()
     {
         publish(spokes(1));
         try (Dataplane dataplane = new Dataplane(hub.slab, hub.tables, hub.config(), ThreadingMode.RUN_TO_COMPLETION, 1, 1024))
         {
             final List<Integer> queued = new ArrayList<>();
-            for (int i = 0; i < Dataplane.MULTICAST_RING_CAPACITY; i++)
+            for (int i = 0; i < Dataplane.MULTICAST_QUEUE_CAPACITY; i++)
             {
                 final int slot = hello();
                 assertTrue(dataplane.injectMulticast(slot));
@@ -287,37 +290,149 @@ class MulticastReplicationTest
             assertFalse(dataplane.injectMulticast(refused));
             hub.slab.release(refused);
             runUntilIdle(dataplane, new HashMap<>());
-            assertEquals(Dataplane.MULTICAST_RING_CAPACITY, dataplane.totals().multicastPackets());
+            assertEquals(Dataplane.MULTICAST_QUEUE_CAPACITY, dataplane.totals().multicastPackets());
             assertTrue(dataplane.conserved());
             assertEquals(hub.slab.slots(), hub.slab.freeSlots());
         }
     }
 
     /**
-     * From a spoke: a link-local group (a neighbour's routing-protocol hello) and the limited
-     * broadcast are for the hub itself; any other group is not routed, a named drop.
+     * From a spoke: a link-local group (a neighbour's routing-protocol hello, TTL 1) and the
+     * limited broadcast are for the hub itself, punted with the TTL they came with; any other group
+     * is not routed and class E never is, each a named drop; no ICMP error about any of them.
      */
     @Test
     void multicastFromASpokeIsPuntedWhenLinkLocalAndOtherwiseANamedDrop()
     {
         final Spoke spoke = spokes(1).get(0);
-        hub.send(hub.frameFrom(spoke, spoke.host(1), EIGRP_GROUP, 2, 20), 1);
-        hub.send(hub.frameFrom(spoke, spoke.host(1), -1, 2, 20), 2);
-        hub.send(hub.frameFrom(spoke, spoke.host(1), Ipv4Address.parse("239.1.1.1"), 8, 20), 3);
-        hub.send(hub.frameFrom(spoke, spoke.host(1), Ipv4Address.parse("240.0.0.1"), 8, 20), 4);
+        hub.send(hub.frameFrom(spoke, spoke.host(1), EIGRP_GROUP, 1, 20), 1);
+        hub.send(hub.frameFrom(spoke, spoke.host(1), -1, 255, 20), 2);
+        hub.send(hub.frameFrom(spoke, spoke.host(1), Ipv4Address.parse("239.1.1.1"), 1, 20), 3);
+        hub.send(hub.frameFrom(spoke, spoke.host(1), Ipv4Address.parse("239.1.1.1"), 8, 20), 4);
+        hub.send(hub.frameFrom(spoke, spoke.host(1), Ipv4Address.parse("240.0.0.1"), 8, 20), 5);
         final WorkerCounters counters = hub.worker.counters();
         assertEquals(2, counters.puntedLocal());
-        assertEquals(2, counters.drops(DropReasons.index(Drop.MULTICAST_NOT_FORWARDED)));
+        assertEquals(2, counters.drops(DropReasons.index(Drop.MULTICAST_NOT_FORWARDED)), "TTL 1 or not, a group beyond 224.0.0.0/24");
+        assertEquals(1, counters.drops(DropReasons.index(Drop.RESERVED_DESTINATION)));
+        assertEquals(0, counters.drops(DropReasons.index(Drop.TTL_EXPIRED)));
+        assertEquals(0, counters.timeExceededSent());
         final long[] punted = new long[4];
         assertEquals(2, hub.localPunt.pollBatch(punted, 4));
         final Ipv4Flyweight inner = new Ipv4Flyweight();
         final int first = (int)punted[0];
         inner.wrap(hub.slab.buffer(), hub.slab.offset(first), hub.slab.length(first));
         assertEquals(EIGRP_GROUP, inner.destination());
+        assertEquals(1, inner.ttl(), "a packet for the hub keeps its TTL");
+        assertEquals(DecodeStatus.OK, inner.validate());
         assertEquals(spoke.nbma, hub.slab.ingress(first));
+        final int second = (int)punted[1];
+        inner.wrap(hub.slab.buffer(), hub.slab.offset(second), hub.slab.length(second));
+        assertEquals(-1, inner.destination());
+        assertEquals(255, inner.ttl(), "a packet for the hub keeps its TTL");
         hub.slab.release(first);
-        hub.slab.release((int)punted[1]);
+        hub.slab.release(second);
         assertTrue(counters.conserved());
         assertEquals(hub.slab.slots(), hub.slab.freeSlots());
+    }
+
+    /**
+     * A list published while packets wait changes nothing for them: each is replicated over the
+     * list as it was when handed over, by every worker alike, so no peer gets a copy twice or none.
+     */
+    @Test
+    void aListPublishedWhileAPacketWaitsLeavesThatPacketsPeersAsTheyWere()
+    {
+        final List<Spoke> spokes = spokes(100);
+        publish(spokes);
+        try (Dataplane dataplane = new Dataplane(hub.slab, hub.tables, hub.config(), ThreadingMode.RUN_TO_COMPLETION, 2, 1024))
+        {
+            assertTrue(dataplane.injectMulticast(hello()));
+            publish(spokes.subList(0, 10));
+            assertTrue(dataplane.injectMulticast(hello()));
+            final Map<Integer, Integer> copies = new HashMap<>();
+            runUntilIdle(dataplane, copies);
+            for (final Spoke spoke : spokes)
+            {
+                assertEquals(spoke.id <= 10 ? 2 : 1, copies.getOrDefault(spoke.id, 0), "spoke " + spoke.id);
+            }
+            assertEquals(110, dataplane.totals().copies());
+            assertTrue(dataplane.conserved());
+            assertEquals(hub.slab.slots(), hub.slab.freeSlots());
+        }
+    }
+
+    /**
+     * With two workers and unicast waiting at both, each makes at most the weight's copies per
+     * cycle, over its own part of the list only: a cycle's work does not depend on how the other
+     * worker's peers lie in the list.
+     */
+    @Test
+    void eachOfTwoWorkersMakesAtMostTheWeightsCopiesPerCycle()
+    {
+        final List<Spoke> spokes = spokes(200);
+        // Worker 0 owns the even SA ids: a list of all odd ids first, then the even ones.
+        final List<Spoke> skewed = new ArrayList<>(spokes.stream().filter(s -> s.id % 2 == 1).toList());
+        skewed.addAll(spokes.stream().filter(s -> s.id % 2 == 0).toList());
+        publish(skewed);
+        final HubConfig config = HubConfig.builder(HubHarness.HUB_NBMA).tunnelKey(HubHarness.KEY).backPressure(false)
+            .replicationWeight(3).build();
+        try (Dataplane dataplane = new Dataplane(hub.slab, hub.tables, config, ThreadingMode.RUN_TO_COMPLETION, 2, 1024))
+        {
+            assertTrue(dataplane.injectMulticast(hello()));
+            final Map<Integer, Integer> copies = new HashMap<>();
+            for (int cycle = 0; cycle < 5; cycle++)
+            {
+                for (final HubWorker worker : dataplane.workers())
+                {
+                    // A frame waits at each worker: a spoke whose SA it does not matter which (it is dropped unrouted).
+                    final SpscLongRing rx = dataplane.receiveRings()[worker.index()];
+                    final Spoke from = spokes.stream().filter(s -> dataplane.rxFor(s.nbma) == rx).findFirst().orElseThrow();
+                    assertTrue(rx.offer(hub.frameFrom(from, from.host(1), Ipv4Address.parse("203.0.113.1"), 64, 10)));
+                    final long before = worker.counters().copies();
+                    worker.doWork(cycle);
+                    assertEquals(3, worker.counters().copies() - before, "worker " + worker.index() + ", cycle " + cycle);
+                }
+                collect(dataplane, copies);
+            }
+            runUntilIdle(dataplane, copies);
+            assertEquals(spokes.size(), copies.size());
+            assertEquals(10, dataplane.totals().drops(DropReasons.index(Drop.NO_ROUTE)));
+            assertTrue(dataplane.conserved());
+            assertEquals(hub.slab.slots(), hub.slab.freeSlots());
+        }
+    }
+
+    /**
+     * A copy whose SA id, by the time the worker reaches it, holds the SAs of another peer (the
+     * first one left and its id was given again) is not sent to the old peer under the new
+     * peer's SA: a named drop.
+     */
+    @Test
+    void aCopyForAPeerWhoseSaIdWentToAnotherPeerIsANamedDrop()
+    {
+        final List<Spoke> spokes = spokes(3);
+        publish(spokes);
+        try (Dataplane dataplane = new Dataplane(hub.slab, hub.tables, hub.config(), ThreadingMode.RUN_TO_COMPLETION, 1, 1024))
+        {
+            assertTrue(dataplane.injectMulticast(hello()));
+            // Spoke 2 leaves; its id 2 now holds SAs bound to another NBMA address.
+            final int otherNbma = Ipv4Address.parse("203.0.113.77");
+            hub.tables.removePeerSas(2);
+            hub.tables.peerSas(2, new PeerSas(boundTo(otherNbma, SecurityAssociation.Direction.OUTBOUND, 0x7001),
+                boundTo(otherNbma, SecurityAssociation.Direction.INBOUND, 0x7002)));
+            final Map<Integer, Integer> copies = new HashMap<>();
+            runUntilIdle(dataplane, copies);
+            assertEquals(Map.of(1, 1, 3, 1), copies);
+            assertEquals(1, dataplane.totals().drops(DropReasons.index(Drop.MULTICAST_PEER_GONE)));
+            assertTrue(dataplane.conserved());
+        }
+    }
+
+    /** An SA of a new key between the hub and {@code peer}. */
+    private static SecurityAssociation boundTo(final int peer, final SecurityAssociation.Direction direction, final int spi)
+    {
+        final byte[] key = new byte[HubHarness.TRANSFORM.keyMaterialLength()];
+        new java.util.SplittableRandom(spi).nextBytes(key);
+        return SecurityAssociation.create(CryptoProvider.OPENSSL, HubHarness.TRANSFORM, key, spi, direction, false, peer, HubHarness.HUB_NBMA);
     }
 }

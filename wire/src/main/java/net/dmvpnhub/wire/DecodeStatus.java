@@ -52,7 +52,15 @@ public enum DecodeStatus
     ICMP_TRUNCATED("fewer bytes than the 8-byte ICMP header"),
     ICMP_BAD_CHECKSUM("ICMP checksum does not verify"),
     ICMP_QUOTE_TRUNCATED("ICMP error quotes less than an IPv4 header and 8 bytes of its data"),
-    ICMP_QUOTE_NOT_IPV4("ICMP error quotes something that is not an IPv4 header");
+    ICMP_QUOTE_NOT_IPV4("ICMP error quotes something that is not an IPv4 header"),
+
+    EIGRP_TRUNCATED("fewer bytes than the 20-byte EIGRP header"),
+    EIGRP_BAD_VERSION("EIGRP header version is not 2"),
+    EIGRP_UNKNOWN_OPCODE("EIGRP opcode is none of Update, Request, Query, Reply, Hello, SIA-Query, SIA-Reply"),
+    EIGRP_BAD_CHECKSUM("EIGRP checksum does not verify"),
+    EIGRP_TLV_TRUNCATED("an EIGRP TLV's header or length runs past the packet"),
+    EIGRP_TLV_BAD_LENGTH("an EIGRP TLV's length does not fit its type"),
+    EIGRP_BAD_PREFIX_LENGTH("an EIGRP route's prefix length is beyond 32");
 
     private final String description;
 

@@ -90,6 +90,8 @@ public final class NhrpServer implements Agent
      * never waits for them.
      */
     static final int INJECT_CHUNK = 512;
+    /** Room a slot keeps after a packet for ESP's padding, trailer and ICV (at most 15 + 2 + 32 bytes, rounded up). */
+    static final int ESP_TRAILER_ROOM = 64;
     /** Bytes of a packet in error copied into an Error Indication. */
     static final int ERROR_CONTENTS_MAX = 512;
     /** Timer wheel tick: 2^30 ns, about 1.07 s; holding times are whole seconds. */
@@ -144,6 +146,8 @@ public final class NhrpServer implements Agent
     private long nextHarvestNs;
     /** A spoke registered, moved or left, or its SA id changed, since the multicast list was last published to the dataplane. */
     private boolean multicastListChanged = true;
+    /** The SA registry's generation when the list was published: a static peer's SA id may have come or gone since. */
+    private long multicastSaGeneration = -1;
 
     /** The NHS thread's shortest park, after a busy cycle. */
     static final long IDLE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -344,19 +348,23 @@ public final class NhrpServer implements Agent
      * routing protocol's hello or update) out of the tunnel: the dataplane replicates it to every
      * multicast peer ({@link #multicastPeers()}), one GRE + ESP copy each under that peer's SA
      * ({@link Dataplane#injectMulticast}). The list the dataplane replicates to is published again
-     * first when a spoke registered, moved or left since it last was. On the server's thread.
+     * first when a spoke registered, moved or left, or an address got or lost its SAs, since it last
+     * was. On the server's thread only: the server is the one thread that hands the dataplane
+     * multicast ({@link Dataplane#injectMulticast} has one producer).
      *
      * @return false, counted in {@link NhrpTraffic#multicastNotSent()}, when the list is empty, no
-     * slot is free or a worker's multicast ring is full.
+     * slot is free or a worker's multicast queue is full.
      * @throws IllegalArgumentException when the packet is not IPv4 to an address of 224.0.0.0 or
      * above, or is longer than the tunnel's MTU.
      */
     public boolean sendMulticast(final DirectBuffer packet, final int offset, final int length)
     {
-        if (length < Ipv4Flyweight.MIN_HEADER_LENGTH || length > config.mtu())
+        final int most = Math.min(config.mtu(), slab.slotSize() - FrameSlabDescriptor.HEADROOM - FrameSlabDescriptor.TUNNEL_HEADERS -
+            ESP_TRAILER_ROOM);
+        if (length < Ipv4Flyweight.MIN_HEADER_LENGTH || length > most)
         {
             throw new IllegalArgumentException("a multicast packet of " + length + " bytes: the tunnel carries " +
-                Ipv4Flyweight.MIN_HEADER_LENGTH + " to " + config.mtu());
+                Ipv4Flyweight.MIN_HEADER_LENGTH + " to " + most + " (its MTU, and room in a frame slot for ESP's trailer)");
         }
         final int destination = packet.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
         if ((packet.getByte(offset) & 0xF0) != 0x40 || Integer.compareUnsigned(destination, 0xE000_0000) < 0)
@@ -391,10 +399,11 @@ public final class NhrpServer implements Agent
     /** Publishes the multicast list to the dataplane if it changed since it last was. */
     private void publishMulticastList()
     {
-        if (!multicastListChanged)
+        if (!multicastListChanged && multicastSaGeneration == saRegistry.generation())
         {
             return;
         }
+        multicastSaGeneration = saRegistry.generation();
         final List<MulticastPeer> list = multicastPeers();
         final long[] packed = new long[list.size()];
         for (int i = 0; i < packed.length; i++)

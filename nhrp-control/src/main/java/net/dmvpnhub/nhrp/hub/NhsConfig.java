@@ -87,4 +87,11 @@ public record NhsConfig(
         return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, authentication, redirect,
             trafficIndicationIntervalNs, bound, mtu, multicastDynamic, multicastStatic);
     }
+
+    /** {@code ip nhrp map multicast dynamic} (or not) and the static {@code ip nhrp map multicast} addresses. */
+    public NhsConfig withMulticast(final boolean dynamic, final List<Integer> statics)
+    {
+        return new NhsConfig(hubNbma, hubTunnel, tunnelPrefixLength, networkId, holdingTimeS, authentication, redirect,
+            trafficIndicationIntervalNs, admissionBound, mtu, dynamic, statics);
+    }
 }

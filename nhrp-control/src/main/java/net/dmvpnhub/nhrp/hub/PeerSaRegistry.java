@@ -45,11 +45,22 @@ final class PeerSaRegistry
     /** {@link #keyedAtNs} of SAs no time lifetime ends. */
     private static final long NEVER = Long.MIN_VALUE;
 
+    private long generation;
+
     PeerSaRegistry(final HubTables tables)
     {
         this.tables = tables;
         this.keyedAtNs = new long[tables.saCapacity()];
         java.util.Arrays.fill(keyedAtNs, NEVER);
+    }
+
+    /**
+     * @return a count that changes whenever an NBMA address gets an SA id or loses one, so that
+     * what was derived from {@link #saIdOf} (the multicast list) can tell it is out of date.
+     */
+    long generation()
+    {
+        return generation;
     }
 
     /** @return the SA id of the peer at {@code nbma}, or 0 when it has none. */
@@ -71,6 +82,7 @@ final class PeerSaRegistry
             {
                 saByNbma.put(nbma, saId);
                 nbmaBySaId.put(saId, nbma);
+                generation++;
             }
         }
         return saId;
@@ -213,6 +225,7 @@ final class PeerSaRegistry
         final int saId = saByNbma.remove(nbma);
         if (saId != 0)
         {
+            generation++;
             nbmaBySaId.remove(saId);
             keyedAtNs[saId] = NEVER;
             final PeerSas withdrawn = tables.removePeerSas(saId);

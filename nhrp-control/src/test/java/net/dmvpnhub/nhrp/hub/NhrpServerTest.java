@@ -1,15 +1,20 @@
 package net.dmvpnhub.nhrp.hub;
 
+import net.dmvpnhub.dataplane.Drop;
+import net.dmvpnhub.dataplane.DropReasons;
 import net.dmvpnhub.dataplane.table.PeerTable;
+import net.dmvpnhub.wire.Ipv4Flyweight;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.wire.nhrp.NhrpCieFlyweight;
 import net.dmvpnhub.wire.nhrp.NhrpExtensionFlyweight;
 import net.dmvpnhub.wire.nhrp.NhrpPacket;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static net.dmvpnhub.nhrp.hub.HubRig.HUB_NBMA;
 import static net.dmvpnhub.nhrp.hub.HubRig.HUB_TUNNEL;
@@ -18,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -56,6 +62,35 @@ class NhrpServerTest
     private static NhrpCieFlyweight firstCie(final NhrpPacket packet)
     {
         return new NhrpCieFlyweight().wrap(packet.buffer(), packet.bodyOffset());
+    }
+
+    /**
+     * A static multicast peer ({@code ip nhrp map multicast}, another hub, say) that has no SAs
+     * yet gets no copy (the tunnel requires IPsec, a named drop); once IKE gives it SAs, without
+     * any NHRP registration, the next packet reaches it, decrypted under its own SA.
+     */
+    @Test
+    void aStaticMulticastPeerGetsCopiesOnceIkeGaveItSasWithoutRegistering()
+    {
+        final int peer = parse("198.18.0.9");
+        rig = new HubRig(NhsConfig.phase3(HubRig.HUB_NBMA, HubRig.HUB_TUNNEL, 16).withRedirect(false).withMulticast(false, List.of(peer)));
+        final UnsafeBuffer hello = new UnsafeBuffer(new byte[60]);
+        new Ipv4Flyweight().wrap(hello, 0, 60).writeHeader(0xC0, 60, 0, 0, 1, 88, HubRig.HUB_TUNNEL, parse("224.0.0.10"));
+        assertTrue(rig.server.sendMulticast(hello, 0, 60));
+        rig.run();
+        final int noSa = DropReasons.index(Drop.NO_OUTBOUND_SA);
+        assertEquals(1, rig.dataplane.totals().drops(noSa), "no SAs with the static peer yet");
+
+        final HubRig.Client other = rig.client("10.0.9.9", "198.18.0.9").ike();
+        assertTrue(rig.server.sendMulticast(hello, 0, 60));
+        rig.run();
+        assertEquals(1, other.data.size(), "the copy, decrypted under the peer's SA");
+        assertEquals(parse("224.0.0.10"), new UnsafeBuffer(other.data.peek()).getInt(16, ByteOrder.BIG_ENDIAN));
+        assertEquals(1, rig.dataplane.totals().drops(noSa));
+        assertEquals(2, rig.server.traffic().multicastSent());
+        assertEquals(2, rig.server.traffic().multicastListsPublished(), "published again when the peer got its SA id");
+        assertThrows(IllegalArgumentException.class, () -> rig.server.sendMulticast(new UnsafeBuffer(new byte[4000]), 0, 4000),
+            "longer than the MTU and a slot");
     }
 
     @Test
