@@ -1,5 +1,7 @@
 package net.dmvpnhub.wire;
 
+import net.dmvpnhub.wire.eigrp.EigrpPacket;
+import net.dmvpnhub.wire.eigrp.EigrpSamples;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.wire.nhrp.NhrpPacket;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -110,6 +112,13 @@ class WireFuzzSeedWriter
         write("espFlyweight", espSlices);
         write("nhrpPacket", nhrp);
         write("tunnelFrameDecoder", frames);
+        final Map<String, byte[]> eigrp = EigrpSamples.all();
+        for (final Map.Entry<String, byte[]> packet : eigrp.entrySet())
+        {
+            final byte[] bytes = packet.getValue();
+            assertEquals(DecodeStatus.OK, new EigrpPacket().wrap(new UnsafeBuffer(bytes), 0, bytes.length).validate(), packet.getKey());
+        }
+        write("eigrpPacket", eigrp);
     }
 
     /** ICMP messages as the hub and the spokes send them: echo, Time Exceeded and Port Unreachable quoting a UDP packet. */

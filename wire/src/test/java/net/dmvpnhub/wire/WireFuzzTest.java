@@ -1,6 +1,9 @@
 package net.dmvpnhub.wire;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import net.dmvpnhub.wire.eigrp.Eigrp;
+import net.dmvpnhub.wire.eigrp.EigrpPacket;
+import net.dmvpnhub.wire.eigrp.EigrpTlvFlyweight;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import net.dmvpnhub.wire.nhrp.NhrpCieFlyweight;
 import net.dmvpnhub.wire.nhrp.NhrpExtensionFlyweight;
@@ -21,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Coverage-guided fuzz targets for every decoder of received bytes: {@link Ipv4Flyweight},
  * {@link GreFlyweight} (and {@link TunnelFrameDecoder#decodeGre}), {@link EspFlyweight} with its
  * trailer helpers, {@link NhrpPacket} with {@link NhrpCieFlyweight} and {@link NhrpExtensionFlyweight},
- * {@link Icmp4Flyweight}, and {@link TunnelFrameDecoder#decode}.
+ * {@link Icmp4Flyweight}, {@link EigrpPacket} with {@link EigrpTlvFlyweight}, and {@link TunnelFrameDecoder#decode}.
  * <p>
  * Every target copies the input to a non-zero offset of an array that ends exactly where the input
  * ends ({@link TestFrames#placed}), so a read past the frame hits Agrona's bounds check and throws.
@@ -91,6 +94,15 @@ class WireFuzzTest
         DecodeStatus.ICMP_BAD_CHECKSUM,
         DecodeStatus.ICMP_QUOTE_TRUNCATED,
         DecodeStatus.ICMP_QUOTE_NOT_IPV4);
+    private static final Set<DecodeStatus> EIGRP_STATUSES = EnumSet.of(
+        DecodeStatus.OK,
+        DecodeStatus.EIGRP_TRUNCATED,
+        DecodeStatus.EIGRP_BAD_VERSION,
+        DecodeStatus.EIGRP_UNKNOWN_OPCODE,
+        DecodeStatus.EIGRP_BAD_CHECKSUM,
+        DecodeStatus.EIGRP_TLV_TRUNCATED,
+        DecodeStatus.EIGRP_TLV_BAD_LENGTH,
+        DecodeStatus.EIGRP_BAD_PREFIX_LENGTH);
     /** The ESP transforms the hub runs: AES-GCM (8-byte IV) and AES-CBC (16-byte IV), both with a 16-byte ICV. */
     private static final int[][] ESP_IV_ICV = {{8, 16}, {16, 16}};
 
@@ -445,6 +457,86 @@ class WireFuzzTest
                 "updateChecksum wrote a checksum RFC 1071 rejects");
             assertTrue(icmp.validate() != DecodeStatus.ICMP_BAD_CHECKSUM, "validate rejects the checksum updateChecksum wrote");
         }
+    }
+
+    /**
+     * Input: an EIGRP packet (the IPv4 payload). validate(), and the same input with its checksum
+     * made good so that mutated TLVs get past that check. When OK: the checksum against the
+     * reference, the header getters against the bytes, and a walk of the TLVs that ends exactly at
+     * the packet's end, every TLV's fields read inside it (a route's destination with no bit
+     * beyond its prefix length); the same answer wherever the packet sits; nothing written.
+     */
+    @FuzzTest
+    void eigrpPacket(final byte[] data)
+    {
+        checkEigrp(data);
+        if (data.length >= EigrpPacket.HEADER_LENGTH)
+        {
+            final byte[] repaired = data.clone();
+            repaired[EigrpPacket.CHECKSUM_OFFSET] = 0;
+            repaired[EigrpPacket.CHECKSUM_OFFSET + 1] = 0;
+            final int checksum = referenceChecksum(repaired, 0, repaired.length);
+            repaired[EigrpPacket.CHECKSUM_OFFSET] = (byte)(checksum >>> 8);
+            repaired[EigrpPacket.CHECKSUM_OFFSET + 1] = (byte)checksum;
+            assertTrue(checkEigrp(repaired) != DecodeStatus.EIGRP_BAD_CHECKSUM, "a checksum RFC 1071 accepts is refused");
+        }
+    }
+
+    private final EigrpPacket eigrp = new EigrpPacket();
+    private final EigrpPacket otherEigrp = new EigrpPacket();
+    private final EigrpTlvFlyweight eigrpTlv = new EigrpTlvFlyweight();
+
+    private DecodeStatus checkEigrp(final byte[] data)
+    {
+        final UnsafeBuffer buffer = TestFrames.placed(data, BASE);
+        final int end = BASE + data.length;
+        final DecodeStatus status = eigrp.wrap(buffer, BASE, data.length).validate();
+        assertNotNull(status);
+        assertTrue(EIGRP_STATUSES.contains(status), "status outside the EIGRP family: " + status);
+        assertUnchanged(buffer, BASE, data, TESTFRAMES_FILL);
+        assertEquals(data.length < EigrpPacket.HEADER_LENGTH, status == DecodeStatus.EIGRP_TRUNCATED);
+        if (status == DecodeStatus.OK)
+        {
+            assertEquals(0, referenceChecksum(data, 0, data.length), "EIGRP checksum disagrees with RFC 1071");
+            assertEquals(Eigrp.VERSION, eigrp.version());
+            assertEquals(data[1] & 0xFF, eigrp.opcode());
+            assertEquals(u16(data, 18), eigrp.autonomousSystem());
+            int at = eigrp.firstTlvOffset();
+            while (at < eigrp.endOffset())
+            {
+                eigrpTlv.wrap(buffer, at);
+                assertTrue(eigrpTlv.length() >= EigrpTlvFlyweight.HEADER_LENGTH && eigrpTlv.nextOffset() <= end, "TLV beyond the packet");
+                switch (eigrpTlv.type())
+                {
+                    case Eigrp.TLV_PARAMETER -> assertTrue(eigrpTlv.k(6) >= 0 && eigrpTlv.holdTimeS() >= 0);
+                    case Eigrp.TLV_SOFTWARE_VERSION -> eigrpTlv.softwareVersion();
+                    case Eigrp.TLV_NEXT_MULTICAST_SEQUENCE -> assertTrue(eigrpTlv.nextMulticastSequence() >= 0);
+                    case Eigrp.TLV_STUB -> assertTrue(eigrpTlv.stubFlags() >= 0);
+                    case Eigrp.TLV_SEQUENCE ->
+                    {
+                        assertTrue(eigrpTlv.sequenceAddressCount() >= 1);
+                        eigrpTlv.sequenceAddress(eigrpTlv.sequenceAddressCount() - 1);
+                    }
+                    case Eigrp.TLV_IPV4_INTERNAL, Eigrp.TLV_IPV4_EXTERNAL ->
+                    {
+                        assertTrue(eigrpTlv.isRoute());
+                        final int prefixLength = eigrpTlv.prefixLength();
+                        assertTrue(prefixLength <= 32);
+                        final int destination = eigrpTlv.destination();
+                        assertEquals(0, prefixLength == 32 ? 0 : destination & (int)(0xFFFF_FFFFL >>> prefixLength), "bits beyond the prefix");
+                        assertTrue(eigrpTlv.mtu() >= 0 && eigrpTlv.scaledDelay() >= 0 && eigrpTlv.routeFlags() >= 0 && eigrpTlv.nextHop() == eigrpTlv.nextHop());
+                    }
+                    default ->
+                    {
+                    }
+                }
+                at = eigrpTlv.nextOffset();
+            }
+            assertEquals(end, at, "the TLV walk does not end at the packet's end");
+        }
+        final UnsafeBuffer other = TestFrames.placed(data, OTHER_BASE);
+        assertEquals(status, otherEigrp.wrap(other, OTHER_BASE, data.length).validate(), "answer depends on where the packet sits");
+        return status;
     }
 
     @FuzzTest
