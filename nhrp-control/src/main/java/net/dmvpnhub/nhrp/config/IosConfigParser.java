@@ -3,6 +3,7 @@ package net.dmvpnhub.nhrp.config;
 import net.dmvpnhub.crypto.Transform;
 import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.wire.Ipv4Address;
+import net.dmvpnhub.wire.eigrp.Eigrp;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,10 @@ public final class IosConfigParser
     private final List<RouterConfig.IsakmpKey> isakmpKeys = new ArrayList<>();
     private final List<RouterConfig.IsakmpPolicy> isakmpPolicies = new ArrayList<>();
     private final List<ManualSaBuilder> manualSas = new ArrayList<>();
+    private int eigrpAs;
+    private int eigrpLine;
+    private final List<RouterConfig.EigrpNetwork> eigrpNetworks = new ArrayList<>();
+    private int eigrpStub;
     /** The sub-mode the indented lines go to, or null at the global level. */
     private Mode mode;
 
@@ -146,8 +151,112 @@ public final class IosConfigParser
             }
             case "ip" -> globalIp(w);
             case "crypto" -> crypto(w);
+            case "router" -> router(w, text);
             default -> error("unknown command '" + text + "'");
         }
+    }
+
+    /** {@code router eigrp AS} and its section: {@code network}, {@code eigrp stub}, {@code eigrp router-id}, {@code no auto-summary}. */
+    private void router(final List<String> w, final String text)
+    {
+        if (w.size() != 3 || !w.get(1).equals("eigrp"))
+        {
+            error("unknown command '" + text + "' (of the routing protocols only 'router eigrp AS' is accepted)");
+            return;
+        }
+        if (eigrpAs != 0)
+        {
+            error("a second 'router eigrp' (this router runs one EIGRP process, from line " + eigrpLine + ")");
+            return;
+        }
+        final long as = number(w.get(2), 1, 65535, "EIGRP autonomous system");
+        if (as < 0)
+        {
+            return;
+        }
+        eigrpAs = (int)as;
+        eigrpLine = lineNumber;
+        mode = this::eigrpCommand;
+    }
+
+    private void eigrpCommand(final List<String> w)
+    {
+        final String text = String.join(" ", w);
+        switch (w.get(0))
+        {
+            case "network" ->
+            {
+                if (w.size() != 2 && w.size() != 3)
+                {
+                    error("expected 'network A.B.C.D [WILDCARD]'");
+                    return;
+                }
+                final long parsed = anyAddress(w.get(1));
+                if (parsed < 0)
+                {
+                    return;
+                }
+                final int address = (int)parsed;
+                final long wildcard = w.size() == 3 ? anyAddress(w.get(2)) : classfulWildcard(address);
+                if (wildcard < 0)
+                {
+                    return;
+                }
+                if (Integer.bitCount((int)~wildcard) != Integer.numberOfLeadingZeros((int)wildcard))
+                {
+                    error("'" + w.get(2) + "' is not a contiguous wildcard mask");
+                    return;
+                }
+                eigrpNetworks.add(new RouterConfig.EigrpNetwork(address, (int)wildcard, lineNumber));
+            }
+            case "eigrp" ->
+            {
+                if (w.size() >= 2 && w.get(1).equals("stub"))
+                {
+                    int flags = 0;
+                    for (final String option : w.subList(2, w.size()))
+                    {
+                        switch (option)
+                        {
+                            case "connected" -> flags |= Eigrp.STUB_CONNECTED;
+                            case "summary" -> flags |= Eigrp.STUB_SUMMARY;
+                            case "static" -> flags |= Eigrp.STUB_STATIC;
+                            case "redistributed" -> flags |= Eigrp.STUB_REDISTRIBUTED;
+                            case "receive-only" -> flags |= Eigrp.STUB_RECEIVE_ONLY;
+                            default ->
+                            {
+                                error("unknown 'eigrp stub' option '" + option + "' (connected, summary, static, redistributed, receive-only)");
+                                return;
+                            }
+                        }
+                    }
+                    eigrpStub = flags == 0 ? Eigrp.STUB_CONNECTED | Eigrp.STUB_SUMMARY : flags;
+                }
+                else if (w.size() == 3 && w.get(1).equals("router-id"))
+                {
+                    address(w.get(2));
+                }
+                else
+                {
+                    error("unknown EIGRP command '" + text + "' (accepted: network, eigrp stub, eigrp router-id, no auto-summary)");
+                }
+            }
+            case "no" ->
+            {
+                if (!text.equals("no auto-summary"))
+                {
+                    error("unknown EIGRP command '" + text + "' (accepted: network, eigrp stub, eigrp router-id, no auto-summary)");
+                }
+            }
+            default -> error("unknown EIGRP command '" + text + "' (accepted: network, eigrp stub, eigrp router-id, no auto-summary)");
+        }
+    }
+
+    /** The wildcard of {@code network A.B.C.D} without one: the address's class (A /8, B /16, C /24). */
+    private static long classfulWildcard(final int address)
+    {
+        final int first = address >>> 24;
+        return first < 128 ? 0x00FF_FFFFL : first < 192 ? 0x0000_FFFFL : 0x0000_00FFL;
     }
 
     private void globalIp(final List<String> w)
@@ -412,6 +521,15 @@ public final class IosConfigParser
         String authentication;
         boolean noUnique;
         int firstNhrpLine;
+        long bandwidthKbps;
+        long delayMicros;
+        int ipMtu;
+        int eigrpHelloS;
+        int eigrpHoldS;
+        final List<int[]> eigrpSummaries = new ArrayList<>();
+        boolean eigrpSplitHorizon = true;
+        boolean eigrpNextHopSelf = true;
+        final Map<Integer, Integer> eigrpAsLines = new LinkedHashMap<>();
 
         InterfaceBuilder(final String name, final int line)
         {
@@ -433,9 +551,40 @@ public final class IosConfigParser
                     {
                         shutdown = false;
                     }
+                    else if (w.size() == 5 && w.get(1).equals("ip") && w.get(3).equals("eigrp") &&
+                        (w.get(2).equals("split-horizon") || w.get(2).equals("next-hop-self")))
+                    {
+                        if (eigrpAs(w.get(4)))
+                        {
+                            if (w.get(2).equals("split-horizon"))
+                            {
+                                eigrpSplitHorizon = false;
+                            }
+                            else
+                            {
+                                eigrpNextHopSelf = false;
+                            }
+                        }
+                    }
                     else if (!text.equals("no ip address"))
                     {
-                        error("unsupported '" + text + "' (of 'no' commands only 'no shutdown' and 'no ip address' are accepted)");
+                        error("unsupported '" + text + "' (of 'no' commands only 'no shutdown', 'no ip address', " +
+                            "'no ip split-horizon eigrp AS' and 'no ip next-hop-self eigrp AS' are accepted)");
+                    }
+                }
+                case "bandwidth" ->
+                {
+                    if (arity(w, 2, "bandwidth KBPS"))
+                    {
+                        bandwidthKbps = Math.max(0, number(w.get(1), 1, 10_000_000, "bandwidth (kbit/s)"));
+                    }
+                }
+                case "delay" ->
+                {
+                    if (arity(w, 2, "delay TENS-OF-MICROSECONDS"))
+                    {
+                        final long tens = number(w.get(1), 1, 16_777_215, "delay (tens of microseconds)");
+                        delayMicros = tens < 0 ? 0 : tens * 10;
                     }
                 }
                 case "ip" -> ip(w, text);
@@ -459,7 +608,39 @@ public final class IosConfigParser
             }
             if (w.size() == 3 && (w.get(1).equals("mtu")))
             {
-                number(w.get(2), 68, 9216, "MTU");
+                ipMtu = (int)Math.max(0, number(w.get(2), 68, 9216, "MTU"));
+                return;
+            }
+            if (w.size() == 5 && (w.get(1).equals("hello-interval") || w.get(1).equals("hold-time")) && w.get(2).equals("eigrp"))
+            {
+                final long seconds = number(w.get(4), 1, 65535, w.get(1).equals("hello-interval") ? "EIGRP hello interval" : "EIGRP hold time");
+                if (eigrpAs(w.get(3)) && seconds > 0)
+                {
+                    if (w.get(1).equals("hello-interval"))
+                    {
+                        eigrpHelloS = (int)seconds;
+                    }
+                    else
+                    {
+                        eigrpHoldS = (int)seconds;
+                    }
+                }
+                return;
+            }
+            if (w.size() == 6 && w.get(1).equals("summary-address") && w.get(2).equals("eigrp"))
+            {
+                final boolean as = eigrpAs(w.get(3));
+                final int prefix = address(w.get(4));
+                final int length = mask(w.get(5));
+                if (as && prefix != ERROR && length >= 0)
+                {
+                    if ((prefix & ~maskOf(length)) != 0)
+                    {
+                        error("'" + w.get(4) + " " + w.get(5) + "' has host bits set");
+                        return;
+                    }
+                    eigrpSummaries.add(new int[]{prefix, length});
+                }
                 return;
             }
             if (w.size() == 4 && w.get(1).equals("tcp") && w.get(2).equals("adjust-mss"))
@@ -482,6 +663,18 @@ public final class IosConfigParser
                 return;
             }
             error("unknown interface command '" + text + "'");
+        }
+
+        /** An interface command's EIGRP AS, kept with its line to be checked against {@code router eigrp}. */
+        private boolean eigrpAs(final String text)
+        {
+            final long as = number(text, 1, 65535, "EIGRP autonomous system");
+            if (as < 0)
+            {
+                return false;
+            }
+            eigrpAsLines.putIfAbsent((int)as, lineNumber);
+            return true;
         }
 
         private void nhrp(final List<String> w, final String text)
@@ -686,7 +879,10 @@ public final class IosConfigParser
                 nhrp = new RouterConfig.Nhrp(networkId, List.copyOf(maps), List.copyOf(multicast), List.copyOf(servers), redirect,
                     shortcut, holdtime, authentication, noUnique);
             }
-            return new RouterConfig.Interface(name, line, address, prefixLength, description, shutdown, tunnel, nhrp);
+            final RouterConfig.EigrpInterface eigrp = new RouterConfig.EigrpInterface(eigrpHelloS, eigrpHoldS, List.copyOf(eigrpSummaries),
+                eigrpSplitHorizon, eigrpNextHopSelf, Map.copyOf(eigrpAsLines));
+            return new RouterConfig.Interface(name, line, address, prefixLength, description, shutdown, tunnel, nhrp, bandwidthKbps,
+                delayMicros, ipMtu, eigrp);
         }
     }
 
@@ -789,9 +985,25 @@ public final class IosConfigParser
                 errorAt(route.line(), "route out of " + route.outInterface() + ", which is not an interface of this router");
             }
         }
+        for (final RouterConfig.Interface built : builtInterfaces.values())
+        {
+            built.eigrp().autonomousSystems().forEach((as, line) ->
+            {
+                if (as != eigrpAs)
+                {
+                    errorAt(line, eigrpAs == 0 ? "EIGRP " + as + " on " + built.name() + ", but there is no 'router eigrp " + as + "'" :
+                        "EIGRP " + as + " on " + built.name() + ", but the router runs 'router eigrp " + eigrpAs + "'");
+                }
+            });
+        }
+        final RouterConfig.Eigrp eigrp = eigrpAs == 0 ? null : new RouterConfig.Eigrp(eigrpAs, List.copyOf(eigrpNetworks), eigrpStub, eigrpLine);
+        if (eigrp != null && eigrpNetworks.isEmpty())
+        {
+            errorAt(eigrpLine, "router eigrp " + eigrpAs + " has no 'network' statement: it would run on no interface");
+        }
         return new RouterConfig(source, hostname, Collections.unmodifiableMap(builtInterfaces), List.copyOf(routes),
             sets, builtProfiles, List.copyOf(isakmpKeys), List.copyOf(isakmpPolicies), List.copyOf(sas),
-            new SaLifetime(saLifetimeSeconds, saLifetimeKilobytes));
+            new SaLifetime(saLifetimeSeconds, saLifetimeKilobytes), eigrp);
     }
 
     // -----------------------------------------------------------------------------------------

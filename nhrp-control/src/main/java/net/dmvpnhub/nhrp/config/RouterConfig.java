@@ -23,9 +23,46 @@ public record RouterConfig(
     List<IsakmpKey> isakmpKeys,
     List<IsakmpPolicy> isakmpPolicies,
     List<ManualSa> manualSas,
-    SaLifetime saLifetime)
+    SaLifetime saLifetime,
+    Eigrp eigrp)
 {
-    /** An interface; the tunnel and NHRP fields are null, zero or empty on other interfaces. */
+    /**
+     * {@code router eigrp AS} with its {@code network} statements and {@code eigrp stub}.
+     *
+     * @param stubFlags the Peer Stub TLV's flags {@code eigrp stub} gives (a bare one: connected and
+     * summary), 0 without it.
+     */
+    public record Eigrp(int autonomousSystem, List<EigrpNetwork> networks, int stubFlags, int line)
+    {
+    }
+
+    /** {@code network A.B.C.D [WILDCARD]}: the interfaces whose address it covers run EIGRP, and their subnets are advertised. */
+    public record EigrpNetwork(int address, int wildcard, int line)
+    {
+        public boolean covers(final int interfaceAddress)
+        {
+            return (interfaceAddress & ~wildcard) == (address & ~wildcard);
+        }
+    }
+
+    /**
+     * An interface's EIGRP commands for the router's autonomous system.
+     *
+     * @param helloIntervalS {@code ip hello-interval eigrp AS S}, or 0 for the default.
+     * @param holdTimeS {@code ip hold-time eigrp AS S}, or 0 for the default.
+     * @param summaries {@code ip summary-address eigrp AS PREFIX MASK}: prefix and length pairs.
+     * @param autonomousSystems the AS each of those lines named, with its line, to be checked against {@code router eigrp}.
+     */
+    public record EigrpInterface(int helloIntervalS, int holdTimeS, List<int[]> summaries, boolean splitHorizon, boolean nextHopSelf,
+        Map<Integer, Integer> autonomousSystems)
+    {
+    }
+
+    /**
+     * An interface; the tunnel and NHRP fields are null, zero or empty on other interfaces.
+     * {@code bandwidthKbps}, {@code delayMicros} and {@code ipMtu} are 0 where the interface does not
+     * set them ({@code bandwidth}, {@code delay} in tens of microseconds, {@code ip mtu}).
+     */
     public record Interface(
         String name,
         int line,
@@ -34,7 +71,11 @@ public record RouterConfig(
         String description,
         boolean shutdown,
         Tunnel tunnel,
-        Nhrp nhrp)
+        Nhrp nhrp,
+        long bandwidthKbps,
+        long delayMicros,
+        int ipMtu,
+        EigrpInterface eigrp)
     {
         public boolean isTunnel()
         {

@@ -146,7 +146,18 @@ class IosConfigParserTest
         "interface Tunnel999\\n tunnel mode ipip => bad.cfg:LINE: unsupported 'tunnel mode ipip' (expected 'tunnel mode gre multipoint' or 'tunnel mode gre ip')",
         "interface Tunnel999\\n tunnel protection ipsec profile NOPE => bad.cfg:LINE: ipsec profile NOPE is not defined",
         "interface Tunnel999\\n ip nhrp map 192.168.1.9 => bad.cfg:LINE: expected 'ip nhrp map TUNNEL-ADDRESS NBMA-ADDRESS' or 'ip nhrp map multicast dynamic|NBMA-ADDRESS'",
-        "interface Tunnel999\\n bandwidth 1000 => bad.cfg:LINE: unknown interface command 'bandwidth 1000'",
+        "interface Tunnel999\\n bandwidth 0 => bad.cfg:LINE: bandwidth (kbit/s) 0 outside 1..10000000",
+        "interface Tunnel999\\n delay -1 => bad.cfg:LINE: delay (tens of microseconds) -1 outside 1..16777215",
+        "router ospf 1 => bad.cfg:LINE: unknown command 'router ospf 1' (of the routing protocols only 'router eigrp AS' is accepted)",
+        "router eigrp 0 => bad.cfg:LINE: EIGRP autonomous system 0 outside 1..65535",
+        "router eigrp 100 => bad.cfg:LINE: router eigrp 100 has no 'network' statement: it would run on no interface",
+        "router eigrp 100\\n network 192.168.1.0\\n network 10.0.0.0 0.255.0.255 => bad.cfg:LINE: '0.255.0.255' is not a contiguous wildcard mask",
+        "router eigrp 100\\n network 192.168.1.0\\n eigrp stub weird => bad.cfg:LINE: unknown 'eigrp stub' option 'weird' (connected, summary, static, redistributed, receive-only)",
+        "router eigrp 100\\n network 192.168.1.0\\n timers active-time 3 => bad.cfg:LINE: unknown EIGRP command 'timers active-time 3' (accepted: network, eigrp stub, eigrp router-id, no auto-summary)",
+        "interface Tunnel999\\n ip hello-interval eigrp 7 5 => bad.cfg:LINE: EIGRP 7 on Tunnel999, but there is no 'router eigrp 7'",
+        "router eigrp 100\\n network 192.168.1.0\\ninterface Tunnel999\\n ip hold-time eigrp 100 0 => bad.cfg:LINE: EIGRP hold time 0 outside 1..65535",
+        "router eigrp 100\\n network 192.168.1.0\\ninterface Tunnel999\\n ip summary-address eigrp 100 10.1.0.0 255.0.0.0 => bad.cfg:LINE: '10.1.0.0 255.0.0.0' has host bits set",
+        "interface Tunnel999\\n no ip split-horizon eigrp x => bad.cfg:LINE: EIGRP autonomous system 'x' is not a number",
         "crypto ipsec profile P\\n set transform-set MISSING => bad.cfg:LINE: transform-set MISSING is not defined",
         "crypto ipsec transform-set T esp-gcm 128\\n mode pfs => bad.cfg:LINE: unknown transform-set setting 'mode pfs' (expected 'mode transport' or 'mode tunnel')"})
     void aBadLineGetsItsFileLineAndReason(final String bad, final String message) throws Exception
@@ -158,6 +169,38 @@ class IosConfigParserTest
         lines.addAll(badLines);
         final ConfigException ex = assertThrows(ConfigException.class, () -> IosConfigParser.parse("bad.cfg", lines));
         assertEquals(List.of(message.replace("LINE", Integer.toString(at))), ex.problems());
+    }
+
+    /** The Phase 3 pair with EIGRP: the hub summarises, the spokes are stubs; what EigrpConfiguration makes of them. */
+    @Test
+    void thePhase3EigrpHubSummarisesAndItsSpokesAreStubs() throws Exception
+    {
+        final RouterConfig hub = IosConfigParser.parse(EXAMPLES.resolve("phase3-eigrp-hub.cfg"));
+        assertEquals(100, hub.eigrp().autonomousSystem());
+        assertEquals(0, hub.eigrp().stubFlags());
+        final net.dmvpnhub.nhrp.eigrp.EigrpConfig h = EigrpConfiguration.of(hub);
+        assertEquals(parse("10.0.0.1"), h.routerAddress());
+        assertEquals(List.of(new net.dmvpnhub.nhrp.eigrp.EigrpConfig.Prefix(parse("172.16.0.0"), 16),
+            new net.dmvpnhub.nhrp.eigrp.EigrpConfig.Prefix(parse("10.0.0.0"), 15)), h.connected(), "Loopback0 and the tunnel, as the network statements cover them");
+        assertEquals(List.of(new net.dmvpnhub.nhrp.eigrp.EigrpConfig.Prefix(parse("10.128.0.0"), 9)), h.summaries());
+        assertEquals(List.of(5, 15, 1000L, 50_000L, 1400), List.of(h.helloIntervalS(), h.holdTimeS(), h.bandwidthKbps(), h.delayMicros(), h.mtu()));
+        assertTrue(h.splitHorizon() && h.nextHopSelf());
+
+        final net.dmvpnhub.nhrp.eigrp.EigrpConfig spoke = EigrpConfiguration.of(IosConfigParser.parse(EXAMPLES.resolve("phase3-eigrp-spoke.cfg")));
+        assertEquals(net.dmvpnhub.wire.eigrp.Eigrp.STUB_CONNECTED | net.dmvpnhub.wire.eigrp.Eigrp.STUB_SUMMARY, spoke.stubFlags());
+        assertTrue(spoke.connected().contains(new net.dmvpnhub.nhrp.eigrp.EigrpConfig.Prefix(parse("10.128.0.0"), 24)));
+
+        final List<String> phase2 = new ArrayList<>(Files.readAllLines(EXAMPLES.resolve("phase3-eigrp-hub.cfg")));
+        phase2.replaceAll(line -> line.startsWith(" ip summary-address eigrp") ? " no ip split-horizon eigrp 100\n no ip next-hop-self eigrp 100" : line);
+        final net.dmvpnhub.nhrp.eigrp.EigrpConfig p2 = EigrpConfiguration.of(IosConfigParser.parse("p2.cfg",
+            phase2.stream().flatMap(line -> java.util.Arrays.stream(line.split("\n"))).toList()));
+        assertFalse(p2.splitHorizon() || p2.nextHopSelf());
+        assertTrue(p2.summaries().isEmpty());
+
+        final List<String> noTunnel = new ArrayList<>(Files.readAllLines(EXAMPLES.resolve("phase3-eigrp-hub.cfg")));
+        noTunnel.remove(" network 10.0.0.0 0.1.255.255");
+        final ConfigException ex = assertThrows(ConfigException.class, () -> EigrpConfiguration.of(IosConfigParser.parse("n.cfg", noTunnel)));
+        assertTrue(ex.problems().get(0).contains("no 'network' statement of router eigrp 100 covers Tunnel0's address 10.0.0.1"), ex.problems().toString());
     }
 
     @Test
@@ -182,7 +225,7 @@ class IosConfigParserTest
         try (Stream<Path> files = Files.list(EXAMPLES))
         {
             final List<Path> configs = files.filter(p -> p.toString().endsWith(".cfg")).toList();
-            assertEquals(6, configs.size());
+            assertEquals(9, configs.size());
             for (final Path config : configs)
             {
                 IosConfigParser.parse(config);
