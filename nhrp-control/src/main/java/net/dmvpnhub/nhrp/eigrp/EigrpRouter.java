@@ -1,5 +1,6 @@
 package net.dmvpnhub.nhrp.eigrp;
 
+import net.dmvpnhub.nhrp.RoutingProcess;
 import net.dmvpnhub.nhrp.eigrp.EigrpConfig.Prefix;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.Ipv4Flyweight;
@@ -56,7 +57,7 @@ import java.util.Set;
  * </ul>
  * Single-threaded: {@link #receive} and {@link #doWork} on one thread (the control plane's).
  */
-public final class EigrpRouter
+public final class EigrpRouter implements RoutingProcess
 {
     /** How long a reliable packet waits for its acknowledgement before it is sent again (IOS's smallest RTO). */
     public static final long RETRANSMIT_NS = 200_000_000L;
@@ -129,7 +130,7 @@ public final class EigrpRouter
     }
 
     /** A route to one prefix as one neighbour advertised it, its metrics as seen from here (this router's tunnel added). */
-    private record Via(int neighbor, int advertisedNextHop, long delay, long bandwidth, int mtu, int hops)
+    private record Via(int neighbor, int advertisedNextHop, long delay, long bandwidth, int mtu, int hops, long reportedDistance)
     {
         long metric()
         {
@@ -228,6 +229,12 @@ public final class EigrpRouter
         return config;
     }
 
+    @Override
+    public int ipProtocol()
+    {
+        return Eigrp.IP_PROTOCOL;
+    }
+
     public EigrpCounters counters()
     {
         return counters;
@@ -244,6 +251,7 @@ public final class EigrpRouter
      *
      * @return work done (packets sent, neighbours dropped).
      */
+    @Override
     public int doWork(final long nowNs)
     {
         int work = 0;
@@ -381,6 +389,7 @@ public final class EigrpRouter
      * found by its hello, or by its INIT when that comes first; any other packet from an address
      * that is not a neighbour is ignored.
      */
+    @Override
     public void receive(final MutableDirectBuffer buffer, final int offset, final int length, final long nowNs)
     {
         ip.wrap(buffer, offset, length);
@@ -718,7 +727,7 @@ public final class EigrpRouter
                 final long delay = Math.min(Eigrp.DELAY_UNREACHABLE - 1, tlv.scaledDelay() + scaledDelay);
                 final long bandwidth = Math.max(tlv.scaledBandwidth(), scaledBandwidth);
                 t.via.put(n.address, new Via(n.address, tlv.nextHop(), delay, bandwidth, Math.min(tlv.mtu(), config.mtu()),
-                    Math.min(255, tlv.hopCount() + 1)));
+                    Math.min(255, tlv.hopCount() + 1), Eigrp.compositeMetric(tlv.scaledBandwidth(), tlv.scaledDelay())));
                 n.learned.add(prefix);
             }
             changed.add(prefix);
@@ -923,23 +932,34 @@ public final class EigrpRouter
         return (int)counters.neighborsUp;
     }
 
-    /** One prefix of the topology table as {@code show ip eigrp topology} summarises it. */
+    /**
+     * One prefix of the topology table as {@code show ip eigrp topology} summarises it: its feasible
+     * distance, and for a learned route the neighbour it is via, the next hop that neighbour gave
+     * (0: the neighbour itself) and the distance the neighbour reported.
+     */
     public record TopologyView(Prefix prefix, long feasibleDistance, int successors, boolean connected, boolean summary, int viaNeighbor,
-        int viaNextHop)
+        int viaNextHop, long reportedDistance)
     {
     }
 
-    /** @return the topology table, by prefix: connected prefixes, learned routes and this router's summaries. */
+    /**
+     * @return the topology table, by prefix: connected prefixes, learned routes (their best, one
+     * successor each) and this router's summaries.
+     */
     public List<TopologyView> topology()
     {
         final List<TopologyView> views = new ArrayList<>();
         for (final Topology t : topology.values())
         {
             final long fd = t.connected ? Eigrp.compositeMetric(scaledBandwidth, scaledDelay) : t.best == null ? -1 : t.best.metric();
-            views.add(new TopologyView(t.prefix, fd, t.connected || t.best != null ? 1 : 0, t.connected, false,
-                t.best == null ? 0 : t.best.neighbor(), t.best == null ? 0 : t.best.advertisedNextHop()));
+            if (!t.connected && t.best == null)
+            {
+                continue;
+            }
+            views.add(new TopologyView(t.prefix, fd, 1, t.connected, false, t.connected || t.best == null ? 0 : t.best.neighbor(),
+                t.connected || t.best == null ? 0 : t.best.advertisedNextHop(), t.connected || t.best == null ? 0 : t.best.reportedDistance()));
         }
-        summaryMetric.forEach((prefix, metric) -> views.add(new TopologyView(prefix, metric, 1, false, true, 0, 0)));
+        summaryMetric.forEach((prefix, metric) -> views.add(new TopologyView(prefix, metric, 1, false, true, 0, 0, 0)));
         views.sort(Comparator.comparingLong((TopologyView v) -> v.prefix().prefix() & 0xFFFF_FFFFL).thenComparingInt(v -> v.prefix().length()));
         return views;
     }

@@ -12,6 +12,7 @@ import net.dmvpnhub.dataplane.frame.FrameSlabDescriptor;
 import net.dmvpnhub.dataplane.ring.SpscLongRing;
 import net.dmvpnhub.dataplane.table.PeerTable;
 import net.dmvpnhub.nhrp.CoalescingTimerWheel;
+import net.dmvpnhub.nhrp.RoutingProcess;
 import net.dmvpnhub.nhrp.SaLifetime;
 import net.dmvpnhub.nhrp.SimulatedIke;
 import net.dmvpnhub.wire.DecodeStatus;
@@ -110,6 +111,8 @@ public final class NhrpServer implements Agent
     private final FrameSlab slab;
     private final UnsafeBuffer buffer;
     private LocalReceiver localReceiver = LocalReceiver.NONE;
+    /** The routing protocol on the tunnel, run on this thread, or null (the hub learns spokes' LANs from their registrations). */
+    private RoutingProcess routing;
     private final SimulatedIke ike;
     /** {@code tunnel protection}: without it, NHRP goes in plain GRE and peers need no SA. */
     private final boolean requireEsp;
@@ -456,6 +459,12 @@ public final class NhrpServer implements Agent
         }
         work += resolutionTriggers();
         work += localPackets();
+        if (routing != null)
+        {
+            final long start = THREADS.getCurrentThreadCpuTime();
+            work += routing.doWork(nowNs);
+            traffic.routingNs += THREADS.getCurrentThreadCpuTime() - start;
+        }
         work += expireTimers();
         work += saRegistry.endOverlaps(nowNs);
         work += saRegistry.reclaim();
@@ -1249,6 +1258,64 @@ public final class NhrpServer implements Agent
         this.localReceiver = receiver == null ? LocalReceiver.NONE : receiver;
     }
 
+    /**
+     * Before the server runs: the routing protocol on the tunnel, run on this thread. Packets for
+     * the hub of its protocol go to it; the others to the {@link #localReceiver}.
+     */
+    public void routingProcess(final RoutingProcess process)
+    {
+        this.routing = process;
+    }
+
+    /**
+     * Sends an IPv4 packet the hub itself originates to one peer: routed by the FIB (a tunnel next
+     * hop or an address on the tunnel's subnet) and the peer table, as the hub's process level
+     * does, and injected for the dataplane to encapsulate and encrypt. On the server's thread.
+     *
+     * @return false when there is no route or binding, or no slot or ring room.
+     */
+    public boolean originate(final DirectBuffer bytes, final int offset, final int length)
+    {
+        final int destination = bytes.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
+        final int adjacency = routes.lookup(destination);
+        if (adjacency == Dir24Fib.MISS)
+        {
+            return false;
+        }
+        final int kind = routes.adjacencyKind(adjacency);
+        final int nextHop;
+        if (kind == Adjacency.Kind.TUNNEL.ordinal())
+        {
+            nextHop = routes.adjacencyNextHop(adjacency);
+        }
+        else if (kind == Adjacency.Kind.ATTACHED.ordinal())
+        {
+            nextHop = destination;
+        }
+        else
+        {
+            return false;
+        }
+        if (!peers.lookup(nextHop, peerView) || peerView.type == PeerTable.Type.INCOMPLETE || peerView.type == PeerTable.Type.NEGATIVE)
+        {
+            return false;
+        }
+        final int slot = slab.allocate();
+        if (slot < 0)
+        {
+            return false;
+        }
+        final int at = slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
+        buffer.putBytes(at, bytes, offset, length);
+        slab.data(slot, at, length);
+        if (!dataplane.injectIpv4(slot, peerView.saId, peerView.nbma))
+        {
+            slab.release(slot);
+            return false;
+        }
+        return true;
+    }
+
     /** Packets routed to the hub itself: its host stack consumes them. */
     private int localPackets()
     {
@@ -1259,7 +1326,18 @@ public final class NhrpServer implements Agent
             for (int i = 0; i < n; i++)
             {
                 final int slot = (int)batch[i];
-                localReceiver.onPacket(buffer, slab.offset(slot), slab.length(slot));
+                final int at = slab.offset(slot);
+                if (routing != null && slab.length(slot) >= Ipv4Flyweight.MIN_HEADER_LENGTH &&
+                    (buffer.getByte(at + Ipv4Flyweight.PROTOCOL_OFFSET) & 0xFF) == routing.ipProtocol())
+                {
+                    final long start = THREADS.getCurrentThreadCpuTime();
+                    routing.receive(buffer, at, slab.length(slot), nowNs);
+                    traffic.routingNs += THREADS.getCurrentThreadCpuTime() - start;
+                }
+                else
+                {
+                    localReceiver.onPacket(buffer, at, slab.length(slot));
+                }
                 slab.release(slot);
             }
             traffic.localPacketsDelivered += n;

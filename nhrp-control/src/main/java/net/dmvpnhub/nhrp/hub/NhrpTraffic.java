@@ -73,6 +73,8 @@ public final class NhrpTraffic
     long multicastSent;
     long multicastNotSent;
     long multicastListsPublished;
+    /** CPU of the routing process on this thread ({@link NhrpServer#routingProcess}), its packets and its timers. */
+    long routingNs;
     long ikeExchanges;
     long ikeNs;
     long nhrpNs;
@@ -189,6 +191,12 @@ public final class NhrpTraffic
     public long multicastListsPublished()
     {
         return multicastListsPublished;
+    }
+
+    /** @return CPU time the routing process (EIGRP) took on the server's thread: its packets and its timers. */
+    public long routingNs()
+    {
+        return routingNs;
     }
 
     /** @return packets routed to the hub itself, consumed by its host stack. */

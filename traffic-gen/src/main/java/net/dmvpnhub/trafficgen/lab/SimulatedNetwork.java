@@ -23,12 +23,18 @@ import net.dmvpnhub.trafficgen.spoke.AddressPlan;
 import net.dmvpnhub.trafficgen.spoke.SpokeCacheEntry;
 import net.dmvpnhub.trafficgen.spoke.SpokeConfig;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
+import net.dmvpnhub.trafficgen.spoke.SpokeEigrp;
 import net.dmvpnhub.trafficgen.spoke.SpokeState;
 import net.dmvpnhub.trafficgen.spoke.Spokes;
 import net.dmvpnhub.wire.DecodeStatus;
 import net.dmvpnhub.wire.Icmp4Flyweight;
 import net.dmvpnhub.wire.Ipv4Address;
 import net.dmvpnhub.wire.Ipv4Flyweight;
+import net.dmvpnhub.nhrp.config.EigrpConfiguration;
+import net.dmvpnhub.nhrp.eigrp.EigrpConfig;
+import net.dmvpnhub.nhrp.eigrp.EigrpRouter;
+import net.dmvpnhub.nhrp.eigrp.HubEigrp;
+import net.dmvpnhub.nhrp.show.EigrpShow;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -83,6 +89,7 @@ public final class SimulatedNetwork implements AutoCloseable
     private static final List<String> HUB_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn", "show dmvpn detail",
         "show ip nhrp traffic", "show ip nhrp multicast",
         "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
+    private static final List<String> EIGRP_COMMANDS = List.of("show ip eigrp neighbors", "show ip eigrp topology", "show ip route eigrp");
     private static final List<String> SPOKE_COMMANDS = List.of("show ip nhrp", "show ip nhrp detail", "show dmvpn",
         "show ip nhrp traffic", "show ip nhrp multicast", "show ip route", "show ip route nhrp", "show crypto ipsec sa", "show interface TUNNEL");
 
@@ -118,6 +125,9 @@ public final class SimulatedNetwork implements AutoCloseable
     private final UnsafeBuffer packet = new UnsafeBuffer(new byte[FrameSlabDescriptor.DEFAULT_SLOT_SIZE]);
     private final PeerTable.View peer = new PeerTable.View();
     private int identification;
+    /** The hub's EIGRP and the spokes', when their configurations run it; null otherwise. */
+    private EigrpRouter hubEigrp;
+    private SpokeEigrp spokeEigrp;
     private int nextProbePort = Spokes.TRACEROUTE_FIRST_PORT;
     private int nextPingSequence;
 
@@ -459,7 +469,21 @@ public final class SimulatedNetwork implements AutoCloseable
         final List<RouterConfig> files, final RouterConfig hubConfig, final HubSpec hub, final List<SpokeFile> spokes,
         final Map<RouterConfig, Integer> nats) throws ConfigException
     {
+        // EIGRP's settings first: a problem in them must not leave a lab half built.
+        final EigrpConfig hubEigrpConfig = EigrpConfiguration.of(hubConfig);
+        final Map<RouterConfig, EigrpConfig> spokeEigrpConfigs = new LinkedHashMap<>();
+        for (final SpokeFile s : spokes)
+        {
+            final EigrpConfig c = EigrpConfiguration.of(s.config());
+            if (c != null)
+            {
+                spokeEigrpConfigs.put(s.config(), c);
+            }
+        }
         final SpokeFile first = spokes.isEmpty() ? null : spokes.get(0);
+        // Spokes with no route via the hub in their files that run EIGRP with a summarising hub route by the summary EIGRP gives them.
+        final boolean summaryByEigrp = first != null && first.summaryLength() < 0 && !spokeEigrpConfigs.isEmpty() && hubEigrpConfig != null &&
+            !hubEigrpConfig.summaries().isEmpty();
         final SpokeConfig.Phase phase = first == null ? SpokeConfig.Phase.PHASE_3 : first.phase();
         final boolean register = phase != SpokeConfig.Phase.PHASE_1 || spokes.stream().anyMatch(s -> !s.staticallyMappedAtHub());
         final SpokeConfig.Builder spokeConfig = SpokeConfig.builder()
@@ -473,8 +497,15 @@ public final class SimulatedNetwork implements AutoCloseable
         {
             spokeConfig.holdingTimeS(first.tunnel().nhrp().holdtimeS());
             // Without a route via the hub, the tunnel subnet (connected anyway) stands in for the summary.
-            spokeConfig.summary(first.summaryLength() < 0 ? hub.nhsConfig().hubTunnel() & Dir24Fib.mask(hub.nhsConfig().tunnelPrefixLength()) :
-                first.summary(), first.summaryLength() < 0 ? hub.nhsConfig().tunnelPrefixLength() : first.summaryLength());
+            if (summaryByEigrp)
+            {
+                spokeConfig.summary(hubEigrpConfig.summaries().get(0).prefix(), hubEigrpConfig.summaries().get(0).length());
+            }
+            else
+            {
+                spokeConfig.summary(first.summaryLength() < 0 ? hub.nhsConfig().hubTunnel() & Dir24Fib.mask(hub.nhsConfig().tunnelPrefixLength()) :
+                    first.summary(), first.summaryLength() < 0 ? hub.nhsConfig().tunnelPrefixLength() : first.summaryLength());
+            }
         }
         final int lanLength = first == null ? 24 : first.lanLength();
         final AddressPlan plan = first == null ? AddressPlan.defaults() :
@@ -495,7 +526,11 @@ public final class SimulatedNetwork implements AutoCloseable
         final Map<RouterConfig, Integer> index = new LinkedHashMap<>();
         for (final SpokeFile s : spokes)
         {
-            lab.routing().lan(s.tunnel().address(), s.lan());
+            if (hubEigrpConfig == null)
+            {
+                // Without a routing protocol at the hub, it learns each spoke's LAN from its registration (a simplification).
+                lab.routing().lan(s.tunnel().address(), s.lan());
+            }
             index.put(s.config(), lab.spokes().addSpoke(s.tunnel().address(), s.nbma(), s.lan(), s.lanAddress()));
         }
         final List<String> natProblems = new ArrayList<>();
@@ -536,6 +571,20 @@ public final class SimulatedNetwork implements AutoCloseable
         final SimulatedNetwork network = new SimulatedNetwork(lab, hub, List.copyOf(routers));
         lab.spokes().icmpReceiver(network::spokeHeard);
         lab.server().localReceiver(network::hubHeard);
+        if (hubEigrpConfig != null)
+        {
+            network.hubEigrp = HubEigrp.attach(hubEigrpConfig, lab.server(), lab.tables());
+        }
+        if (!spokeEigrpConfigs.isEmpty())
+        {
+            if (summaryByEigrp)
+            {
+                lab.spokes().summaryByRouting();
+            }
+            network.spokeEigrp = new SpokeEigrp(lab.spokes());
+            spokeEigrpConfigs.forEach((config, c) -> network.spokeEigrp.add(index.get(config), c));
+            lab.spokes().routing(network.spokeEigrp);
+        }
         for (final SpokeFile s : spokes)
         {
             if (!s.tunnel().shutdown())
@@ -615,8 +664,12 @@ public final class SimulatedNetwork implements AutoCloseable
         final Object result = router.hub() ? hubShow(lower, isInterface, json) : spokeShow(router, lower, isInterface, json);
         if (result == null)
         {
-            final List<String> accepted = (router.hub() ? HUB_COMMANDS : SPOKE_COMMANDS).stream()
-                .map(c -> c.replace("TUNNEL", router.tunnelName())).toList();
+            final List<String> accepted = new ArrayList<>((router.hub() ? HUB_COMMANDS : SPOKE_COMMANDS).stream()
+                .map(c -> c.replace("TUNNEL", router.tunnelName())).toList());
+            if (router.hub() ? hubEigrp != null : spokeEigrp != null && spokeEigrp.router(router.spoke()) != null)
+            {
+                accepted.addAll(EIGRP_COMMANDS);
+            }
             throw new IllegalArgumentException(router.name() + " does not know '" + command.trim() + "': " +
                 (router.hub() ? "the hub" : "a spoke") + " accepts " + String.join(", ", accepted) + ", each also with json");
         }
@@ -641,6 +694,23 @@ public final class SimulatedNetwork implements AutoCloseable
             case "show ip route" -> json ? show.ipRouteJson(false) : show.ipRoute(false);
             case "show ip route nhrp" -> json ? show.ipRouteJson(true) : show.ipRoute(true);
             case "show crypto ipsec sa" -> json ? show.cryptoIpsecSaJson() : show.cryptoIpsecSa();
+            default -> eigrpShow(hubEigrp, hub.interfaceName(), command, json);
+        };
+    }
+
+    /** The EIGRP show commands of a router that runs EIGRP; null (unknown) for one that does not. */
+    private Object eigrpShow(final EigrpRouter router, final String interfaceName, final String command, final boolean json)
+    {
+        if (router == null)
+        {
+            return null;
+        }
+        return switch (command)
+        {
+            case "show ip eigrp neighbors" -> json ? EigrpShow.neighborsJson(router, interfaceName, nowNs()) :
+                EigrpShow.neighbors(router, interfaceName, nowNs());
+            case "show ip eigrp topology" -> json ? EigrpShow.topologyJson(router) : EigrpShow.topology(router, interfaceName);
+            case "show ip route eigrp" -> json ? EigrpShow.routesJson(router) : EigrpShow.routes(router, interfaceName);
             default -> null;
         };
     }
@@ -675,7 +745,7 @@ public final class SimulatedNetwork implements AutoCloseable
             case "show ip nhrp traffic" -> json ? spokeNhrpTrafficJson(router) :
                 NhrpTraffic.render(router.tunnelName(), type -> lab.spokes().counters().nhrpSent(s, type),
                     type -> lab.spokes().counters().nhrpReceived(s, type));
-            default -> null;
+            default -> eigrpShow(spokeEigrp == null ? null : spokeEigrp.router(s), router.tunnelName(), command, json);
         };
     }
 
@@ -1048,45 +1118,7 @@ public final class SimulatedNetwork implements AutoCloseable
      */
     private boolean originateAtHub(final DirectBuffer bytes, final int offset, final int length)
     {
-        final int destination = bytes.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
-        final int adjacency = lab.tables().routes().lookup(destination);
-        if (adjacency == Dir24Fib.MISS)
-        {
-            return false;
-        }
-        final int kind = lab.tables().routes().adjacencyKind(adjacency);
-        final int nextHop;
-        if (kind == Adjacency.Kind.TUNNEL.ordinal())
-        {
-            nextHop = lab.tables().routes().adjacencyNextHop(adjacency);
-        }
-        else if (kind == Adjacency.Kind.ATTACHED.ordinal())
-        {
-            nextHop = destination;
-        }
-        else
-        {
-            return false;
-        }
-        if (!lab.tables().peers().lookup(nextHop, peer) || peer.type == PeerTable.Type.INCOMPLETE || peer.type == PeerTable.Type.NEGATIVE)
-        {
-            return false;
-        }
-        final FrameSlab slab = lab.slab();
-        final int slot = slab.allocate();
-        if (slot < 0)
-        {
-            return false;
-        }
-        final int at = slab.base(slot) + FrameSlabDescriptor.HEADROOM + FrameSlabDescriptor.TUNNEL_HEADERS;
-        slab.buffer().putBytes(at, bytes, offset, length);
-        slab.data(slot, at, length);
-        if (!lab.dataplane().injectIpv4(slot, peer.saId, peer.nbma))
-        {
-            slab.release(slot);
-            return false;
-        }
-        return true;
+        return lab.server().originate(bytes, offset, length);
     }
 
     /** The hub's host stack: ICMP answers to its probes are recorded; a traceroute probe to it is answered Port Unreachable. */

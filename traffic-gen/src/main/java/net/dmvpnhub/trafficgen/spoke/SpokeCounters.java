@@ -58,6 +58,8 @@ public final class SpokeCounters
          * spoke itself (its routing protocol's neighbours speak there); not LAN data.
          */
         MULTICAST_RECEIVED(true),
+        /** Packets of the spokes' routing protocol ({@link SpokeRouting}) a spoke took, multicast or to its tunnel address. */
+        ROUTING_RECEIVED(true),
         NHRP_RECEIVED(true),
         DROPS(true),
         /** IPv4 packets a spoke originated itself (probes, ICMP answers), not LAN data. */

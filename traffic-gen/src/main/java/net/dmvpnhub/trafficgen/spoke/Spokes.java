@@ -148,6 +148,8 @@ public final class Spokes implements Agent, AutoCloseable
     private SpokeEventListener listener = SpokeEventListener.NONE;
     private DataReceiver receiver = DataReceiver.NONE;
     private IcmpReceiver icmpReceiver = IcmpReceiver.NONE;
+    /** The spokes' routing protocol, or null: none (their routes come from the configuration). */
+    private SpokeRouting routing;
     private FrameTap tap;
 
     /**
@@ -192,6 +194,8 @@ public final class Spokes implements Agent, AutoCloseable
 
     private int count;
     private int[] tunnel;
+    /** Per spoke, whether its routing protocol has installed the summary route; null: the summary is configured, always there. */
+    private boolean[] summaryLearned;
     private int[] nbma;
     private int[] lan;
     private int[] lanAddress;
@@ -299,6 +303,7 @@ public final class Spokes implements Agent, AutoCloseable
     {
         final int old = tunnel == null ? 0 : tunnel.length;
         tunnel = tunnel == null ? new int[capacity] : Arrays.copyOf(tunnel, capacity);
+        summaryLearned = summaryLearned == null ? null : Arrays.copyOf(summaryLearned, capacity);
         nbma = nbma == null ? new int[capacity] : Arrays.copyOf(nbma, capacity);
         lan = lan == null ? new int[capacity] : Arrays.copyOf(lan, capacity);
         lanAddress = lanAddress == null ? new int[capacity] : Arrays.copyOf(lanAddress, capacity);
@@ -589,7 +594,7 @@ public final class Spokes implements Agent, AutoCloseable
         if (config.phase() != SpokeConfig.Phase.PHASE_1)
         {
             int bestLength = -1;
-            if ((destination & summaryMask) == summaryPrefix)
+            if ((destination & summaryMask) == summaryPrefix && (summaryLearned == null || summaryLearned[s]))
             {
                 bestLength = config.summaryLength();
             }
@@ -742,7 +747,67 @@ public final class Spokes implements Agent, AutoCloseable
         work += receiveFromHub();
         work += deliverUnderlay();
         work += expireTimers();
+        if (routing != null)
+        {
+            work += routing.doWork(nowNs);
+        }
         return work;
+    }
+
+    /**
+     * Before the spokes run: the summary route ({@link SpokeConfig#summaryPrefix()}) comes from
+     * their routing protocol, so a spoke routes by it only while {@link #summaryLearned} says its
+     * protocol installed it (until then a packet it covers has no route).
+     */
+    public void summaryByRouting()
+    {
+        summaryLearned = new boolean[tunnel.length];
+    }
+
+    /** Spoke {@code s}'s routing protocol installed (true) or withdrew (false) the summary route. */
+    public void summaryLearned(final int s, final boolean learned)
+    {
+        summaryLearned[s] = learned;
+    }
+
+    /** Before the spokes run: their routing protocol (its packets go to it, and its timers run each duty cycle). */
+    public void routing(final SpokeRouting process)
+    {
+        this.routing = process;
+    }
+
+    /**
+     * Sends an IPv4 packet spoke {@code s} originates to the hub over its tunnel, whatever its
+     * destination: a routing protocol's multicast (the spoke's {@code ip nhrp map multicast} is its
+     * hub) or its unicast to the hub. Cold path: the packet is copied.
+     *
+     * @return false when it could not go (the spoke down or without SAs with the hub, no slot, a full ring: counted).
+     */
+    public boolean sendToHub(final int s, final DirectBuffer packet, final int offset, final int length)
+    {
+        nowNs = clock.nanoTime();
+        if (state[s] == SpokeState.DOWN.ordinal())
+        {
+            counters.drop(s, SpokeDrop.SPOKE_NOT_UP);
+            return false;
+        }
+        final int slot = hubSlot(s);
+        if (slot < 0)
+        {
+            return false;
+        }
+        if (length > TunnelEncapsulator.payloadCapacity(hubSlab, slot))
+        {
+            hubSlab.release(slot);
+            throw new IllegalArgumentException("a packet of " + length + " bytes does not fit a frame");
+        }
+        hubSlab.buffer().putBytes(TunnelEncapsulator.payloadOffset(hubSlab, slot), packet, offset, length);
+        if (!sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4))
+        {
+            return false;
+        }
+        counters.add(s, Counter.PACKETS_ORIGINATED);
+        return true;
     }
 
     private int ikeAnswers()
@@ -1215,6 +1280,13 @@ public final class Spokes implements Agent, AutoCloseable
         }
         final Ipv4Flyweight inner = decoder.inner();
         final int destination = inner.destination();
+        if (routing != null && inner.protocol() == routing.ipProtocol() &&
+            ((destination & 0xFFFF_FF00) == 0xE000_0000 || destination == tunnel[s]))
+        {
+            counters.add(s, Counter.ROUTING_RECEIVED);
+            routing.receive(s, buffer, inner.offset(), inner.totalLength(), nowNs);
+            return;
+        }
         if ((destination & 0xFFFF_FF00) == 0xE000_0000 || destination == -1)
         {
             // A link-local group or the limited broadcast: for the spoke itself, never its LAN.
@@ -2191,8 +2263,8 @@ public final class Spokes implements Agent, AutoCloseable
     }
 
     /**
-     * Every frame accounted for: frames received = data delivered + multicast taken + NHRP messages
-     * handled + receive drops, and frames sent spoke to spoke = frames received from the underlay + those
+     * Every frame accounted for: frames received = data delivered + multicast taken + routing
+     * protocol packets taken + NHRP messages handled + receive drops, and frames sent spoke to spoke = frames received from the underlay + those
      * still on it. Exact when the spokes are idle.
      */
     public boolean conserved()
@@ -2204,7 +2276,7 @@ public final class Spokes implements Agent, AutoCloseable
             nhrp += counters.nhrpReceived(type);
         }
         final long delivered = counters.get(Counter.DATA_RECEIVED_HUB) + counters.get(Counter.DATA_RECEIVED_DIRECT) +
-            counters.get(Counter.MULTICAST_RECEIVED);
+            counters.get(Counter.MULTICAST_RECEIVED) + counters.get(Counter.ROUTING_RECEIVED);
         return received == delivered + nhrp + counters.drops(SpokeDrop.Stage.RECEIVE) &&
             counters.get(Counter.FRAMES_DIRECT) == counters.get(Counter.FRAMES_RECEIVED_DIRECT) + underlay.size();
     }

@@ -6,6 +6,7 @@ import net.dmvpnhub.nhrp.config.RouterConfig;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters;
 import net.dmvpnhub.trafficgen.spoke.SpokeCounters.Counter;
 import net.dmvpnhub.trafficgen.spoke.SpokeDrop;
+import net.dmvpnhub.wire.eigrp.Eigrp;
 import net.dmvpnhub.wire.nhrp.Nhrp;
 import org.junit.jupiter.api.Test;
 
@@ -397,6 +398,63 @@ class SimulatedNetworkTest extends NetworkTest
         assertTrue(network.conserved(), network.conservationProblem());
         assertThrows(IllegalArgumentException.class, () -> network.multicastFromHub(parse("10.0.0.2"), 88, 40),
             "a unicast address is refused");
+    }
+
+    /**
+     * The Phase 3 trio with EIGRP: real EIGRP packets through the hub's dataplane (its hellos
+     * replicated to every spoke, the spokes' punted to its control plane); the hub installs each
+     * stub spoke's LAN as a D route and sends the spokes only its summary; shortcuts still form; a
+     * spoke that goes silent is dropped after the hold time and its LAN withdrawn.
+     */
+    @Test
+    void withEigrpTheHubLearnsTheStubSpokesLansAndTheSpokesItsSummary() throws Exception
+    {
+        network = SimulatedNetwork.build(List.of(example("phase3-eigrp-hub.cfg"), example("phase3-eigrp-spoke.cfg"),
+            example("phase3-eigrp-spoke2.cfg")));
+        network.advance(20 * SECOND);
+        final String neighbors = network.show("HUB", "show ip eigrp neighbors");
+        assertTrue(neighbors.startsWith("EIGRP-IPv4 Neighbors for AS(100)\n"), neighbors);
+        assertTrue(neighbors.contains("10.0.0.2                Tu0") && neighbors.contains("10.0.0.3                Tu0"), neighbors);
+        final long lan = Eigrp.scaledBandwidth(1000) + 2 * Eigrp.scaledDelay(50_000);
+        assertEquals("""
+            Codes: D - EIGRP
+
+            D     10.128.0.0/9 is a summary, Null0
+            D     10.128.0.0/24 [90/%d] via 10.0.0.2, Tunnel0
+            D     10.128.1.0/24 [90/%d] via 10.0.0.3, Tunnel0
+            """.formatted(lan, lan), network.show("HUB", "show ip route eigrp"));
+        assertTrue(network.show("HUB", "show ip route").contains("D     10.128.0.0/24 [90/0] via 10.0.0.2, Tunnel0"),
+            "in the hub's FIB: " + network.show("HUB", "show ip route"));
+        assertEquals("""
+            Codes: D - EIGRP
+
+            D     10.128.0.0/9 [90/%d] via 10.0.0.1, Tunnel0
+            D     172.16.0.0/16 [90/%d] via 10.0.0.1, Tunnel0
+            """.formatted(lan + Eigrp.scaledDelay(50_000), lan), network.show("SPOKE1", "show ip route eigrp"),
+            "the spoke learns the hub's LAN and its summary, no other spoke's LAN");
+        assertTrue(network.show("SPOKE1", "show ip eigrp neighbors").contains("10.0.0.1                Tu0"));
+        assertTrue(network.show("HUB", "show ip eigrp topology").contains("P 10.128.0.0/24, 1 successors, FD is " + lan +
+            "\n        via 10.0.0.2 (" + lan + "/" + (Eigrp.scaledBandwidth(1000) + Eigrp.scaledDelay(50_000)) + "), Tunnel0"),
+            network.show("HUB", "show ip eigrp topology"));
+        assertTrue(network.ping("SPOKE1", parse("10.128.1.1"), 5, 100).contains("Success rate is 100 percent (5/5)"));
+        assertTrue(network.show("SPOKE1", "show ip route").contains("H "), "the Phase 3 shortcut still forms");
+
+        network.shutdown("SPOKE2");
+        network.advance(16 * SECOND);
+        assertFalse(network.show("HUB", "show ip eigrp neighbors").contains("10.0.0.3"), "dropped after the hold time");
+        assertFalse(network.show("HUB", "show ip route eigrp").contains("10.128.1.0/24"), "its LAN withdrawn");
+        assertTrue(network.show("HUB", "show ip route eigrp").contains("10.128.0.0/9 is a summary"), "spoke 1's LAN keeps the summary");
+        assertTrue(network.show("HUB", "show ip eigrp neighbors json").contains("\"address\": \"10.0.0.2\""));
+        assertTrue(network.conserved(), network.conservationProblem());
+        assertThrows(IllegalArgumentException.class, () -> phase3Show("show ip eigrp neighbors"), "not known where EIGRP does not run");
+    }
+
+    private static void phase3Show(final String command) throws Exception
+    {
+        try (SimulatedNetwork plain = phase3())
+        {
+            plain.show("HUB", command);
+        }
     }
 
     @Test

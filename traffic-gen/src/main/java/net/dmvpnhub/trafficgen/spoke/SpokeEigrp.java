@@ -1,0 +1,103 @@
+package net.dmvpnhub.trafficgen.spoke;
+
+import net.dmvpnhub.nhrp.eigrp.EigrpConfig;
+import net.dmvpnhub.nhrp.eigrp.EigrpRouter;
+import net.dmvpnhub.wire.eigrp.Eigrp;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+
+/**
+ * EIGRP at the simulated spokes: an {@link EigrpRouter} per spoke that runs it, whose packets go
+ * to the hub over the spoke's tunnel ({@link Spokes#sendToHub}: a spoke's multicast map and its
+ * only neighbour are the hub) and whose routes go to the router's own topology table, shown by
+ * the show commands. A spoke forwards by the summary route via the hub only while its EIGRP has
+ * it installed ({@link Spokes#summaryByRouting}); its other learned routes are shown, not used
+ * for data (the simulated spokes' routing table holds the summary, the tunnel subnet, their LAN
+ * and their NHRP routes).
+ */
+public final class SpokeEigrp implements SpokeRouting
+{
+    private final Spokes spokes;
+    private final Int2ObjectHashMap<EigrpRouter> routers = new Int2ObjectHashMap<>();
+
+    public SpokeEigrp(final Spokes spokes)
+    {
+        this.spokes = spokes;
+    }
+
+    /** Spoke {@code s} runs EIGRP with {@code config} (before the spokes run). */
+    public EigrpRouter add(final int s, final EigrpConfig config)
+    {
+        final EigrpConfig.Prefix summary = new EigrpConfig.Prefix(spokes.config().summaryPrefix(), spokes.config().summaryLength());
+        final EigrpRouter router = new EigrpRouter(config, (destination, packet, offset, length) -> spokes.sendToHub(s, packet, offset, length),
+            new EigrpRouter.Rib()
+            {
+                @Override
+                public void route(final EigrpConfig.Prefix prefix, final int nextHop, final long metric)
+                {
+                    if (prefix.equals(summary))
+                    {
+                        spokes.summaryLearned(s, true);
+                    }
+                }
+
+                @Override
+                public void noRoute(final EigrpConfig.Prefix prefix)
+                {
+                    if (prefix.equals(summary))
+                    {
+                        spokes.summaryLearned(s, false);
+                    }
+                }
+
+                @Override
+                public void summary(final EigrpConfig.Prefix prefix, final long metric)
+                {
+                }
+
+                @Override
+                public void noSummary(final EigrpConfig.Prefix prefix)
+                {
+                }
+            });
+        routers.put(s, router);
+        return router;
+    }
+
+    /** @return spoke {@code s}'s EIGRP, or null when it runs none. */
+    public EigrpRouter router(final int s)
+    {
+        return routers.get(s);
+    }
+
+    @Override
+    public int ipProtocol()
+    {
+        return Eigrp.IP_PROTOCOL;
+    }
+
+    @Override
+    public void receive(final int s, final MutableDirectBuffer buffer, final int offset, final int length, final long nowNs)
+    {
+        final EigrpRouter router = routers.get(s);
+        if (router != null && spokes.state(s) != SpokeState.DOWN)
+        {
+            router.receive(buffer, offset, length, nowNs);
+        }
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        int work = 0;
+        for (final Int2ObjectHashMap<EigrpRouter>.EntryIterator it = routers.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            if (spokes.state(it.getIntKey()) != SpokeState.DOWN)
+            {
+                work += it.getValue().doWork(nowNs);
+            }
+        }
+        return work;
+    }
+}
