@@ -334,11 +334,20 @@ public final class EigrpRouter implements RoutingProcess
         }
     }
 
+    /**
+     * TTL 1 to 224.0.0.10 (the Local Network Control Block, never forwarded: RFC 5771), and 2 to a
+     * neighbour's address, as IOS sends EIGRP's unicast: a neighbour is one hop away either way.
+     */
+    private static int ttl(final int destination)
+    {
+        return destination == Eigrp.ALL_ROUTERS ? 1 : 2;
+    }
+
     /** Sends the EIGRP packet just written after the IPv4 header's room in {@link #out}. */
     private boolean send(final int destination, final int eigrpLength)
     {
         final int length = Ipv4Flyweight.MIN_HEADER_LENGTH + eigrpLength;
-        ip.wrap(out, 0, length).writeHeader(Eigrp.TOS, length, 0, 0, 1, Eigrp.IP_PROTOCOL, config.routerAddress(), destination);
+        ip.wrap(out, 0, length).writeHeader(Eigrp.TOS, length, 0, 0, ttl(destination), Eigrp.IP_PROTOCOL, config.routerAddress(), destination);
         return io.send(destination, out, 0, length);
     }
 
@@ -357,7 +366,7 @@ public final class EigrpRouter implements RoutingProcess
     {
         final int eigrpLength = writer.finish();
         final int length = Ipv4Flyweight.MIN_HEADER_LENGTH + eigrpLength;
-        ip.wrap(out, 0, length).writeHeader(Eigrp.TOS, length, 0, 0, 1, Eigrp.IP_PROTOCOL, config.routerAddress(), n.address);
+        ip.wrap(out, 0, length).writeHeader(Eigrp.TOS, length, 0, 0, ttl(n.address), Eigrp.IP_PROTOCOL, config.routerAddress(), n.address);
         final byte[] bytes = new byte[length];
         out.getBytes(0, bytes);
         n.queue.add(new Reliable(seq, bytes, init));
