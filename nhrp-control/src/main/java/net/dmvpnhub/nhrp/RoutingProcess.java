@@ -17,4 +17,7 @@ public interface RoutingProcess
 
     /** Its timers. @return work done. */
     int doWork(long nowNs);
+
+    /** @return when {@link #doWork} next has something to do (a time already past before it first ran). */
+    long nextTimerNs();
 }

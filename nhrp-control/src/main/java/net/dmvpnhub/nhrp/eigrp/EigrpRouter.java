@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * EIGRP (RFC 7868) on one router's mGRE tunnel, the subset a DMVPN hub and its stub spokes use,
@@ -199,6 +200,11 @@ public final class EigrpRouter implements RoutingProcess
     private final Int2ObjectHashMap<Neighbor> neighbors = new Int2ObjectHashMap<>();
     private final Map<Prefix, Topology> topology = new HashMap<>();
     private final Map<Prefix, Long> summaryMetric = new HashMap<>();
+    /** Per summary, the prefixes under it by metric ({@link #componentChanged}); and each such prefix's metric there. */
+    private final Map<Prefix, TreeMap<Long, Set<Prefix>>> components = new HashMap<>();
+    private final Map<Prefix, Long> componentMetric = new HashMap<>();
+    /** Prefixes with a learned route installed. */
+    private int componentMetricLearned;
     private final EigrpCounters counters = new EigrpCounters();
     private final UnsafeBuffer out;
     private final EigrpPacketWriter writer = new EigrpPacketWriter();
@@ -221,6 +227,7 @@ public final class EigrpRouter implements RoutingProcess
         for (final Prefix connected : config.connected())
         {
             topology(connected).connected = true;
+            componentChanged(connected, Eigrp.compositeMetric(scaledBandwidth, scaledDelay));
         }
     }
 
@@ -233,6 +240,12 @@ public final class EigrpRouter implements RoutingProcess
     public int ipProtocol()
     {
         return Eigrp.IP_PROTOCOL;
+    }
+
+    @Override
+    public long nextTimerNs()
+    {
+        return started ? (nextHelloNs - nextScanNs < 0 ? nextHelloNs : nextScanNs) : Long.MIN_VALUE;
     }
 
     public EigrpCounters counters()
@@ -567,8 +580,20 @@ public final class EigrpRouter implements RoutingProcess
         n.upSinceNs = nowNs;
         counters.neighborsUp++;
         final List<Advert> table = new ArrayList<>();
-        final List<Prefix> prefixes = new ArrayList<>(topology.keySet());
+        // What can be advertised: this router's connected prefixes and summaries, and what it learned only where it passes
+        // learned routes on (not a stub, no split horizon): a Phase 3 hub's new neighbour costs no walk of every spoke's LAN.
+        final List<Prefix> prefixes = new ArrayList<>(config.connected());
         prefixes.addAll(config.summaries());
+        if (!config.isStub() && !config.splitHorizon())
+        {
+            for (final Topology t : topology.values())
+            {
+                if (!t.connected)
+                {
+                    prefixes.add(t.prefix);
+                }
+            }
+        }
         prefixes.sort(Comparator.comparingInt((Prefix p) -> p.prefix()).thenComparingInt(Prefix::length));
         for (final Prefix prefix : prefixes)
         {
@@ -642,25 +667,60 @@ public final class EigrpRouter implements RoutingProcess
         return new Advert(prefix, nextHop == to.address ? 0 : nextHop, via.delay(), via.bandwidth(), via.mtu(), via.hops());
     }
 
-    /** The component under {@code summary} with the best metric (a connected one first), or null. */
+    /** The component under {@code summary} with the best metric, or null: the first of its components by metric. */
     private Topology bestUnder(final Prefix summary)
     {
-        Topology best = null;
-        long bestMetric = Long.MAX_VALUE;
-        for (final Topology t : topology.values())
+        final TreeMap<Long, Set<Prefix>> byMetric = components.get(summary);
+        if (byMetric == null || byMetric.isEmpty())
         {
-            if (!summary.covers(t.prefix) || t.prefix.equals(summary))
+            return null;
+        }
+        return topology.get(byMetric.firstEntry().getValue().iterator().next());
+    }
+
+    /**
+     * Keeps each summary's components sorted by metric as routes come, change and go, so a
+     * summary's best component is found without a walk of the topology (a hub's summary covers
+     * every spoke's LAN).
+     *
+     * @param metric the prefix's metric now, or -1 when it has no route.
+     */
+    private void componentChanged(final Prefix prefix, final long metric)
+    {
+        final Long before = componentMetric.get(prefix);
+        if (before != null && before == metric)
+        {
+            return;
+        }
+        for (final Prefix summary : config.summaries())
+        {
+            if (!summary.covers(prefix) || summary.equals(prefix))
             {
                 continue;
             }
-            final long metric = t.connected ? Eigrp.compositeMetric(scaledBandwidth, scaledDelay) : t.best == null ? -1 : t.best.metric();
-            if (metric >= 0 && metric < bestMetric)
+            final TreeMap<Long, Set<Prefix>> byMetric = components.computeIfAbsent(summary, k -> new TreeMap<>());
+            if (before != null)
             {
-                bestMetric = metric;
-                best = t;
+                final Set<Prefix> at = byMetric.get(before);
+                at.remove(prefix);
+                if (at.isEmpty())
+                {
+                    byMetric.remove(before);
+                }
+            }
+            if (metric >= 0)
+            {
+                byMetric.computeIfAbsent(metric, k -> new java.util.LinkedHashSet<>()).add(prefix);
             }
         }
-        return best;
+        if (metric >= 0)
+        {
+            componentMetric.put(prefix, metric);
+        }
+        else
+        {
+            componentMetric.remove(prefix);
+        }
     }
 
     /** Sends {@code adverts} to {@code n} in as few Updates as fit the MTU; with {@code endOfTable} the last carries EOT. */
@@ -808,11 +868,17 @@ public final class EigrpRouter implements RoutingProcess
         if (best == null)
         {
             rib.noRoute(prefix);
+            componentMetricLearned--;
         }
         else
         {
             rib.route(prefix, best.advertisedNextHop() != 0 ? best.advertisedNextHop() : best.neighbor(), best.metric());
+            if (before == null)
+            {
+                componentMetricLearned++;
+            }
         }
+        componentChanged(prefix, best == null ? -1 : best.metric());
         boolean summarised = false;
         for (final Prefix summary : config.summaries())
         {
@@ -933,6 +999,12 @@ public final class EigrpRouter implements RoutingProcess
                 n.lastSequenceReceived, n.stubFlags, n.up));
         }
         return views;
+    }
+
+    /** @return prefixes this router has a learned route to (not its connected ones, not its summaries). */
+    public int routesLearned()
+    {
+        return componentMetricLearned;
     }
 
     /** @return neighbours whose startup is complete. */

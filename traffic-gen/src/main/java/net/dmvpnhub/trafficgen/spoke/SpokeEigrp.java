@@ -19,6 +19,9 @@ public final class SpokeEigrp implements SpokeRouting
 {
     private final Spokes spokes;
     private final Int2ObjectHashMap<EigrpRouter> routers = new Int2ObjectHashMap<>();
+    private int summariesLearned;
+    /** The spokes whose EIGRP has the summary installed (a route's metric may change without it going). */
+    private final org.agrona.collections.IntHashSet withSummary = new org.agrona.collections.IntHashSet();
 
     public SpokeEigrp(final Spokes spokes)
     {
@@ -35,18 +38,20 @@ public final class SpokeEigrp implements SpokeRouting
                 @Override
                 public void route(final EigrpConfig.Prefix prefix, final int nextHop, final long metric)
                 {
-                    if (prefix.equals(summary))
+                    if (prefix.equals(summary) && withSummary.add(s))
                     {
                         spokes.summaryLearned(s, true);
+                        summariesLearned++;
                     }
                 }
 
                 @Override
                 public void noRoute(final EigrpConfig.Prefix prefix)
                 {
-                    if (prefix.equals(summary))
+                    if (prefix.equals(summary) && withSummary.remove(s))
                     {
                         spokes.summaryLearned(s, false);
+                        summariesLearned--;
                     }
                 }
 
@@ -62,6 +67,12 @@ public final class SpokeEigrp implements SpokeRouting
             });
         routers.put(s, router);
         return router;
+    }
+
+    /** @return spokes whose EIGRP has the summary route installed now. */
+    public int summariesLearned()
+    {
+        return summariesLearned;
     }
 
     /** @return spoke {@code s}'s EIGRP, or null when it runs none. */
