@@ -18,6 +18,6 @@ public interface RoutingProcess
     /** Its timers. @return work done. */
     int doWork(long nowNs);
 
-    /** @return when {@link #doWork} next has something to do (a time already past before it first ran). */
-    long nextTimerNs();
+    /** @return whether {@link #doWork} has something to do at {@code nowNs} (always before it first ran). */
+    boolean timerDue(long nowNs);
 }

@@ -65,7 +65,7 @@ public final class EigrpRouter implements RoutingProcess
     /** Tries of one reliable packet before the neighbour is reset. */
     public static final int RETRY_LIMIT = 16;
     /** How often the neighbours' hold timers and retransmissions are looked at. */
-    static final long SCAN_NS = 50_000_000L;
+    public static final long SCAN_NS = 50_000_000L;
     /** The software version this router reports: release 12.4, TLV version 1.2 (classic metrics). */
     static final int RELEASE_MAJOR = 12;
     static final int RELEASE_MINOR = 4;
@@ -243,9 +243,15 @@ public final class EigrpRouter implements RoutingProcess
     }
 
     @Override
+    public boolean timerDue(final long nowNs)
+    {
+        return !started || nowNs - nextHelloNs >= 0 || nowNs - nextScanNs >= 0;
+    }
+
+    /** @return when the next timer is due (meaningful once {@link #doWork} has run). */
     public long nextTimerNs()
     {
-        return started ? (nextHelloNs - nextScanNs < 0 ? nextHelloNs : nextScanNs) : Long.MIN_VALUE;
+        return nextHelloNs - nextScanNs < 0 ? nextHelloNs : nextScanNs;
     }
 
     public EigrpCounters counters()

@@ -459,7 +459,7 @@ public final class NhrpServer implements Agent
         }
         work += resolutionTriggers();
         work += localPackets();
-        if (routing != null && nowNs - routing.nextTimerNs() >= 0)
+        if (routing != null && routing.timerDue(nowNs))
         {
             // Its timers only when one is due: most cycles none is, and the CPU clock costs about what a packet does.
             final long start = THREADS.getCurrentThreadCpuTime();

@@ -20,6 +20,9 @@ public final class SpokeEigrp implements SpokeRouting
     private final Spokes spokes;
     private final Int2ObjectHashMap<EigrpRouter> routers = new Int2ObjectHashMap<>();
     private int summariesLearned;
+    /** When the earliest timer of any spoke's EIGRP is due, unless {@link #lookNow}. */
+    private long nextDueNs;
+    private boolean lookNow = true;
     /** The spokes whose EIGRP has the summary installed (a route's metric may change without it going). */
     private final org.agrona.collections.IntHashSet withSummary = new org.agrona.collections.IntHashSet();
 
@@ -66,6 +69,7 @@ public final class SpokeEigrp implements SpokeRouting
                 }
             });
         routers.put(s, router);
+        lookNow = true;
         return router;
     }
 
@@ -97,18 +101,37 @@ public final class SpokeEigrp implements SpokeRouting
         }
     }
 
+    /**
+     * The timers of every spoke's EIGRP that has one due: a walk of all of them only when the
+     * earliest is due (the spokes' thread runs this every duty cycle, and 100,000 spokes' timers
+     * are due a few times a second).
+     */
     @Override
     public int doWork(final long nowNs)
     {
+        if (!lookNow && nowNs - nextDueNs < 0)
+        {
+            return 0;
+        }
         int work = 0;
+        // A spoke that is down, or comes up, is looked at again within a scan interval.
+        long next = nowNs + EigrpRouter.SCAN_NS;
         for (final Int2ObjectHashMap<EigrpRouter>.EntryIterator it = routers.entrySet().iterator(); it.hasNext(); )
         {
             it.next();
-            if (spokes.state(it.getIntKey()) != SpokeState.DOWN)
+            final EigrpRouter router = it.getValue();
+            if (spokes.state(it.getIntKey()) != SpokeState.DOWN && router.timerDue(nowNs))
             {
-                work += it.getValue().doWork(nowNs);
+                work += router.doWork(nowNs);
+            }
+            if (router.timerDue(next))
+            {
+                final long due = router.timerDue(nowNs) ? nowNs : router.nextTimerNs();
+                next = due - next < 0 ? due : next;
             }
         }
+        nextDueNs = next;
+        lookNow = false;
         return work;
     }
 }
