@@ -1,14 +1,11 @@
 package net.dmvpnhub.trafficgen.lab;
 
-import net.dmvpnhub.crypto.WiresharkEspSa;
 import net.dmvpnhub.wire.Tshark;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,28 +49,9 @@ class EigrpTsharkCrossCheckTest
             });
             network.advance(20 * SimulatedNetwork.SECOND);
             assertTrue(network.conserved(), network.conservationProblem());
-            for (final byte[] frame : FRAMES)
-            {
-                final UnsafeBuffer buffer = new UnsafeBuffer(frame);
-                final int source = buffer.getInt(12, ByteOrder.BIG_ENDIAN);
-                final int destination = buffer.getInt(16, ByteOrder.BIG_ENDIAN);
-                final int spi = buffer.getInt(20, ByteOrder.BIG_ENDIAN);
-                rows.add(WiresharkEspSa.row(network.lab().ike().transform(), source, destination, spi,
-                    network.lab().ike().keyMaterial(source, destination, spi)));
-            }
+            rows.addAll(TsharkDecrypt.espSaRows(network, FRAMES));
         }
-        if (Tshark.isInstalled())
-        {
-            final List<String> options = new ArrayList<>(List.of("-o", "ip.check_checksum:TRUE", "-o", "esp.enable_encryption_decode:TRUE",
-                "-o", "esp.enable_authentication_check:TRUE"));
-            for (final String row : rows)
-            {
-                options.add("-o");
-                options.add("uat:esp_sa:" + row);
-            }
-            final List<Integer> indices = IntStream.range(0, FRAMES.size()).boxed().toList();
-            DECODED.putAll(Tshark.decode(directory, indices, i -> String.format("%05d", i), FRAMES::get, options, FIELDS));
-        }
+        DECODED.putAll(TsharkDecrypt.decode(directory, FRAMES, rows, FIELDS));
     }
 
     @BeforeEach

@@ -1,14 +1,11 @@
 package net.dmvpnhub.trafficgen.lab;
 
-import net.dmvpnhub.crypto.WiresharkEspSa;
 import net.dmvpnhub.wire.Tshark;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 import static net.dmvpnhub.wire.Ipv4Address.parse;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -57,28 +53,9 @@ class MulticastTsharkCrossCheckTest
             assertTrue(network.multicastFromHub(parse("224.0.0.10"), PROTOCOL_EXPERIMENT, 60));
             assertTrue(network.multicastFromHub(parse("255.255.255.255"), PROTOCOL_EXPERIMENT, 60));
             assertTrue(network.conserved(), network.conservationProblem());
-            for (final byte[] frame : FROM_HUB)
-            {
-                final UnsafeBuffer buffer = new UnsafeBuffer(frame);
-                final int source = buffer.getInt(12, ByteOrder.BIG_ENDIAN);
-                final int destination = buffer.getInt(16, ByteOrder.BIG_ENDIAN);
-                final int spi = buffer.getInt(20, ByteOrder.BIG_ENDIAN);
-                rows.add(WiresharkEspSa.row(network.lab().ike().transform(), source, destination, spi,
-                    network.lab().ike().keyMaterial(source, destination, spi)));
-            }
+            rows.addAll(TsharkDecrypt.espSaRows(network, FROM_HUB));
         }
-        if (Tshark.isInstalled())
-        {
-            final List<String> options = new ArrayList<>(List.of("-o", "ip.check_checksum:TRUE", "-o", "esp.enable_encryption_decode:TRUE",
-                "-o", "esp.enable_authentication_check:TRUE"));
-            for (final String row : rows)
-            {
-                options.add("-o");
-                options.add("uat:esp_sa:" + row);
-            }
-            final List<Integer> indices = IntStream.range(0, FROM_HUB.size()).boxed().toList();
-            DECODED.putAll(Tshark.decode(directory, indices, i -> Integer.toString(i), FROM_HUB::get, options, FIELDS));
-        }
+        DECODED.putAll(TsharkDecrypt.decode(directory, FROM_HUB, rows, FIELDS));
     }
 
     @BeforeEach
