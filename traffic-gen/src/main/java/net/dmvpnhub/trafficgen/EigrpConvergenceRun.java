@@ -88,7 +88,10 @@ public final class EigrpConvergenceRun
 
     public static Result run(final int n, final int seconds, final PrintStream out, final PrintStream progress)
     {
-        final SpokeConfig spokeConfig = SpokeConfig.builder().build();
+        // The tunnel subnet wide enough for every spoke (/16 up to 65,000 spokes, wider above), as the main job sizes it.
+        final SpokeConfig defaults = SpokeConfig.builder().build();
+        final SpokeConfig spokeConfig = SpokeConfig.builder().hub(defaults.hubNbma(), defaults.hubTunnel(), ScaleRun.tunnelPrefixLength(n))
+            .build();
         final AddressPlan plan = AddressPlan.forSpokes(n);
         final NhsConfig nhs = NhsConfig.phase3(spokeConfig.hubNbma(), spokeConfig.hubTunnel(), spokeConfig.tunnelPrefixLength());
         final SimulatedIke ike = new SimulatedIke(CryptoProvider.preferred(), Transform.AES_GCM_128,

@@ -303,11 +303,12 @@ public final class EigrpRouter implements RoutingProcess
     private int scan(final long nowNs)
     {
         int work = 0;
-        final List<Neighbor> dead = new ArrayList<>();
+        List<Neighbor> dead = null;
         for (final Neighbor n : neighbors.values())
         {
             if (nowNs - n.holdExpiresNs >= 0)
             {
+                dead = dead == null ? new ArrayList<>() : dead;
                 dead.add(n);
                 continue;
             }
@@ -316,6 +317,7 @@ public final class EigrpRouter implements RoutingProcess
                 if (n.retries >= RETRY_LIMIT)
                 {
                     counters.retryLimitResets++;
+                    dead = dead == null ? new ArrayList<>() : dead;
                     dead.add(n);
                     continue;
                 }
@@ -325,14 +327,17 @@ public final class EigrpRouter implements RoutingProcess
                 work++;
             }
         }
-        for (final Neighbor n : dead)
+        if (dead != null)
         {
-            if (nowNs - n.holdExpiresNs >= 0)
+            for (final Neighbor n : dead)
             {
-                counters.holdTimeExpiries++;
+                if (nowNs - n.holdExpiresNs >= 0)
+                {
+                    counters.holdTimeExpiries++;
+                }
+                drop(n, nowNs);
+                work++;
             }
-            drop(n, nowNs);
-            work++;
         }
         return work;
     }
