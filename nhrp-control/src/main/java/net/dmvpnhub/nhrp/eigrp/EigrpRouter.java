@@ -796,7 +796,14 @@ public final class EigrpRouter implements RoutingProcess
                 continue;
             }
             final Prefix prefix = new Prefix(tlv.destination(), tlv.prefixLength());
-            final Topology t = topology(prefix);
+            final Topology existing = topology.get(prefix);
+            if (existing != null && existing.connected)
+            {
+                // What a neighbour says of a prefix connected here changes nothing (it is not kept: every spoke advertises the
+                // tunnel's subnet, and a hub that kept each would walk them all on each update).
+                continue;
+            }
+            final Topology t = existing != null ? existing : topology(prefix);
             if (tlv.isUnreachable())
             {
                 t.via.remove(n.address);
@@ -852,6 +859,10 @@ public final class EigrpRouter implements RoutingProcess
     private void recompute(final Prefix prefix, final long nowNs)
     {
         final Topology t = topology.get(prefix);
+        if (t == null || t.connected)
+        {
+            return;
+        }
         final Via before = t.best;
         Via best = null;
         for (final Via via : t.via.values())
@@ -863,11 +874,6 @@ public final class EigrpRouter implements RoutingProcess
             }
         }
         t.best = best;
-        if (t.connected)
-        {
-            // The connected prefix stays in the routing table and is advertised as connected: what neighbours say of it changes nothing.
-            return;
-        }
         if (best == null && t.via.isEmpty())
         {
             topology.remove(prefix);
