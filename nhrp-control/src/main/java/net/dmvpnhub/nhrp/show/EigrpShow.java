@@ -90,7 +90,7 @@ public final class EigrpShow
             }
             else if (v.connected())
             {
-                out.append("        via Connected, ").append(interfaceName).append('\n');
+                out.append("        via Connected\n");
             }
             else
             {

@@ -1275,6 +1275,31 @@ public final class SimulatedNetwork implements AutoCloseable
         return lab.spokes().counters().get(spokeIndex(routerName, "counting multicast"), Counter.MULTICAST_RECEIVED);
     }
 
+    /**
+     * {@code shutdown} ({@code down}) or {@code no shutdown} under a spoke's {@code router eigrp}:
+     * its EIGRP says goodbye and stops (the hub drops it at once and withdraws its LAN), or starts
+     * again from nothing and forms the adjacency anew.
+     *
+     * @throws IllegalArgumentException for the hub, or a spoke that runs no EIGRP.
+     */
+    public void eigrpShutdown(final String routerName, final boolean down)
+    {
+        final int s = spokeIndex(routerName, "stopping and starting EIGRP");
+        if (spokeEigrp == null || !spokeEigrp.configured(s))
+        {
+            throw new IllegalArgumentException(routerName + " runs no EIGRP (its configuration has no 'router eigrp')");
+        }
+        if (down)
+        {
+            spokeEigrp.shutdown(s);
+        }
+        else
+        {
+            spokeEigrp.noShutdown(s);
+        }
+        lab.driver().runUntilIdle();
+    }
+
     /** {@code shutdown} on a spoke's tunnel: it goes silent; the hub forgets it when its entries expire. */
     public void shutdown(final String routerName)
     {

@@ -316,19 +316,32 @@ public final class ScenarioParser
                     return null;
                 }
                 return new ScenarioScript.Shutdown();
+            case "eigrp":
+                if (w.size() != 2 || !w.get(1).equals("shutdown"))
+                {
+                    error("expected 'eigrp shutdown' (the router's EIGRP stops) or 'no eigrp shutdown' (it starts again)");
+                    return null;
+                }
+                return new ScenarioScript.EigrpShutdown(true);
             case "no":
                 if (w.size() == 2 && w.get(1).equals("nat"))
                 {
                     return new ScenarioScript.Nat(0);
                 }
+                if (w.size() == 3 && w.get(1).equals("eigrp") && w.get(2).equals("shutdown"))
+                {
+                    return new ScenarioScript.EigrpShutdown(false);
+                }
                 if (w.size() != 2 || !w.get(1).equals("shutdown"))
                 {
-                    error("unknown command '" + commandText + "' (of the 'no' commands only 'no shutdown' and 'no nat' are accepted)");
+                    error("unknown command '" + commandText + "' (of the 'no' commands only 'no shutdown', 'no nat' and " +
+                        "'no eigrp shutdown' are accepted)");
                     return null;
                 }
                 return new ScenarioScript.NoShutdown();
             default:
-                error("unknown command '" + commandText + "': expected show, ping, traceroute, nbma, nat, no nat, shutdown or no shutdown");
+                error("unknown command '" + commandText + "': expected show, ping, traceroute, nbma, nat, no nat, shutdown, no shutdown, " +
+                    "eigrp shutdown or no eigrp shutdown");
                 return null;
         }
     }

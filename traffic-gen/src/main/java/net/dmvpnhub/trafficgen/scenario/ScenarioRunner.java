@@ -141,6 +141,11 @@ public final class ScenarioRunner implements AutoCloseable
                 network.noShutdown(router);
                 yield "";
             }
+            case ScenarioScript.EigrpShutdown eigrp ->
+            {
+                network.eigrpShutdown(router, eigrp.down());
+                yield "";
+            }
         };
     }
 

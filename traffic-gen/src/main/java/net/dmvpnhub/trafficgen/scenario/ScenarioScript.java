@@ -82,4 +82,13 @@ public record ScenarioScript(String source, List<RouterFile> routers, List<Step>
     public record NoShutdown() implements Command
     {
     }
+
+    /**
+     * {@code eigrp shutdown} ({@code down}) or {@code no eigrp shutdown}: a spoke's EIGRP process
+     * stops, saying goodbye to its neighbour, or starts again from nothing (IOS's {@code shutdown}
+     * under {@code router eigrp}).
+     */
+    public record EigrpShutdown(boolean down) implements Command
+    {
+    }
 }

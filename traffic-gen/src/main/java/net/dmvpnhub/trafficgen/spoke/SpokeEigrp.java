@@ -19,6 +19,7 @@ public final class SpokeEigrp implements SpokeRouting
 {
     private final Spokes spokes;
     private final Int2ObjectHashMap<EigrpRouter> routers = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<EigrpConfig> configs = new Int2ObjectHashMap<>();
     private int summariesLearned;
     /** When the earliest timer of any spoke's EIGRP is due, unless {@link #lookNow}. */
     private long nextDueNs;
@@ -34,6 +35,36 @@ public final class SpokeEigrp implements SpokeRouting
     /** Spoke {@code s} runs EIGRP with {@code config} (before the spokes run). */
     public EigrpRouter add(final int s, final EigrpConfig config)
     {
+        configs.put(s, config);
+        return start(s, config);
+    }
+
+    /** Spoke {@code s}'s EIGRP says goodbye and stops: its routes go with it ({@code shutdown} under {@code router eigrp}). */
+    public void shutdown(final int s)
+    {
+        final EigrpRouter router = routers.remove(s);
+        if (router != null)
+        {
+            router.goodbye();
+            if (withSummary.remove(s))
+            {
+                spokes.summaryLearned(s, false, 0);
+                summariesLearned--;
+            }
+        }
+    }
+
+    /** Spoke {@code s}'s EIGRP starts again from nothing ({@code no shutdown} under {@code router eigrp}). */
+    public void noShutdown(final int s)
+    {
+        if (!routers.containsKey(s) && configs.containsKey(s))
+        {
+            start(s, configs.get(s));
+        }
+    }
+
+    private EigrpRouter start(final int s, final EigrpConfig config)
+    {
         final EigrpConfig.Prefix summary = new EigrpConfig.Prefix(spokes.config().summaryPrefix(), spokes.config().summaryLength());
         final EigrpRouter router = new EigrpRouter(config, (destination, packet, offset, length) -> spokes.sendToHub(s, packet, offset, length),
             new EigrpRouter.Rib()
@@ -41,10 +72,13 @@ public final class SpokeEigrp implements SpokeRouting
                 @Override
                 public void route(final EigrpConfig.Prefix prefix, final int nextHop, final long metric)
                 {
-                    if (prefix.equals(summary) && withSummary.add(s))
+                    if (prefix.equals(summary))
                     {
-                        spokes.summaryLearned(s, true);
-                        summariesLearned++;
+                        spokes.summaryLearned(s, true, metric);
+                        if (withSummary.add(s))
+                        {
+                            summariesLearned++;
+                        }
                     }
                 }
 
@@ -53,7 +87,7 @@ public final class SpokeEigrp implements SpokeRouting
                 {
                     if (prefix.equals(summary) && withSummary.remove(s))
                     {
-                        spokes.summaryLearned(s, false);
+                        spokes.summaryLearned(s, false, 0);
                         summariesLearned--;
                     }
                 }
@@ -73,13 +107,19 @@ public final class SpokeEigrp implements SpokeRouting
         return router;
     }
 
+    /** @return whether spoke {@code s} is configured with EIGRP (running or shut down). */
+    public boolean configured(final int s)
+    {
+        return configs.containsKey(s);
+    }
+
     /** @return spokes whose EIGRP has the summary route installed now. */
     public int summariesLearned()
     {
         return summariesLearned;
     }
 
-    /** @return spoke {@code s}'s EIGRP, or null when it runs none. */
+    /** @return spoke {@code s}'s EIGRP, or null when it runs none (or it is shut down). */
     public EigrpRouter router(final int s)
     {
         return routers.get(s);

@@ -93,7 +93,16 @@ public final class SpokeShow
     {
         final SpokeConfig config = spokes.config();
         final List<Map<String, Object>> routes = new ArrayList<>();
-        if (config.phase() != SpokeConfig.Phase.PHASE_1)
+        if (config.phase() != SpokeConfig.Phase.PHASE_1 && spokes.summaryByRoutingProtocol())
+        {
+            // Learned from EIGRP, while it is.
+            if (spokes.hasSummary(s))
+            {
+                routes.add(route(config.summaryLength() == 0 ? "D*" : "D", config.summaryPrefix(), config.summaryLength(),
+                    address(config.hubTunnel()), 90, spokes.summaryMetric(s), null, interfaceName));
+            }
+        }
+        else if (config.phase() != SpokeConfig.Phase.PHASE_1)
         {
             routes.add(route(config.summaryLength() == 0 ? "S*" : "S", config.summaryPrefix(), config.summaryLength(),
                 address(config.hubTunnel()), 1, 0, null, interfaceName));
@@ -115,7 +124,7 @@ public final class SpokeShow
     }
 
     private static Map<String, Object> route(
-        final String code, final int prefix, final int length, final String nextHop, final int distance, final int metric,
+        final String code, final int prefix, final int length, final String nextHop, final int distance, final long metric,
         final Long expiresInSeconds, final String interfaceName)
     {
         final Map<String, Object> r = new LinkedHashMap<>();

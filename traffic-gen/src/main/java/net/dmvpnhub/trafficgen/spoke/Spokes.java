@@ -196,6 +196,8 @@ public final class Spokes implements Agent, AutoCloseable
     private int[] tunnel;
     /** Per spoke, whether its routing protocol has installed the summary route; null: the summary is configured, always there. */
     private boolean[] summaryLearned;
+    /** Per spoke, the summary's metric as its routing protocol installed it (with {@link #summaryLearned}). */
+    private long[] summaryMetric;
     private int[] nbma;
     private int[] lan;
     private int[] lanAddress;
@@ -304,6 +306,7 @@ public final class Spokes implements Agent, AutoCloseable
         final int old = tunnel == null ? 0 : tunnel.length;
         tunnel = tunnel == null ? new int[capacity] : Arrays.copyOf(tunnel, capacity);
         summaryLearned = summaryLearned == null ? null : Arrays.copyOf(summaryLearned, capacity);
+        summaryMetric = summaryMetric == null ? null : Arrays.copyOf(summaryMetric, capacity);
         nbma = nbma == null ? new int[capacity] : Arrays.copyOf(nbma, capacity);
         lan = lan == null ? new int[capacity] : Arrays.copyOf(lan, capacity);
         lanAddress = lanAddress == null ? new int[capacity] : Arrays.copyOf(lanAddress, capacity);
@@ -762,12 +765,32 @@ public final class Spokes implements Agent, AutoCloseable
     public void summaryByRouting()
     {
         summaryLearned = new boolean[tunnel.length];
+        summaryMetric = new long[tunnel.length];
     }
 
-    /** Spoke {@code s}'s routing protocol installed (true) or withdrew (false) the summary route. */
-    public void summaryLearned(final int s, final boolean learned)
+    /** Spoke {@code s}'s routing protocol installed (true, with its {@code metric}) or withdrew (false) the summary route. */
+    public void summaryLearned(final int s, final boolean learned, final long metric)
     {
         summaryLearned[s] = learned;
+        summaryMetric[s] = metric;
+    }
+
+    /** @return whether the summary route comes from the spokes' routing protocol ({@link #summaryByRouting}). */
+    public boolean summaryByRoutingProtocol()
+    {
+        return summaryLearned != null;
+    }
+
+    /** @return whether spoke {@code s} has the summary route now (always, when it is configured). */
+    public boolean hasSummary(final int s)
+    {
+        return summaryLearned == null || summaryLearned[s];
+    }
+
+    /** @return the summary's metric at spoke {@code s} as its routing protocol gave it (0 when configured). */
+    public long summaryMetric(final int s)
+    {
+        return summaryMetric == null ? 0 : summaryMetric[s];
     }
 
     /** Before the spokes run: their routing protocol (its packets go to it, and its timers run each duty cycle). */

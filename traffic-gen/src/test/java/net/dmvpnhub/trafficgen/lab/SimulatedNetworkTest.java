@@ -447,6 +447,18 @@ class SimulatedNetworkTest extends NetworkTest
         assertTrue(network.show("HUB", "show ip eigrp neighbors json").contains("\"address\": \"10.0.0.2\""));
         assertTrue(network.conserved(), network.conservationProblem());
         assertThrows(IllegalArgumentException.class, () -> phase3Show("show ip eigrp neighbors"), "not known where EIGRP does not run");
+
+        // SPOKE1's EIGRP stops: its goodbye drops it at the hub at once, its LAN and its summary go; started again, both come back.
+        network.eigrpShutdown("SPOKE1", true);
+        assertFalse(network.show("HUB", "show ip eigrp neighbors").contains("10.0.0.2"));
+        assertFalse(network.show("HUB", "show ip route eigrp").contains("10.128.0.0/24"));
+        assertFalse(network.show("SPOKE1", "show ip route").contains("10.128.0.0/9"), "no summary without EIGRP");
+        assertTrue(network.ping("SPOKE1", parse("172.16.0.1"), 1, 100).contains("Success rate is 0 percent"));
+        network.eigrpShutdown("SPOKE1", false);
+        network.advance(10 * SECOND);
+        assertTrue(network.show("HUB", "show ip route eigrp").contains("D     10.128.0.0/24 [90/"));
+        assertTrue(network.show("SPOKE1", "show ip route").contains("D     10.128.0.0/9 [90/"), network.show("SPOKE1", "show ip route"));
+        assertThrows(IllegalArgumentException.class, () -> network.eigrpShutdown("HUB", true), "simulated for spokes only");
     }
 
     private static void phase3Show(final String command) throws Exception

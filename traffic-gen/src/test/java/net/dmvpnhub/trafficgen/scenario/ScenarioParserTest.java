@@ -78,7 +78,7 @@ class ScenarioParserTest
         "at 00:61:00 R4 show ip nhrp          | lab.scn:6: time '00:61:00' is neither hh:mm:ss[.mmm] nor amounts with units such as 90s, 1m30s, 2h, 250ms",
         "at 9000h R4 show ip nhrp             | lab.scn:6: time '9000h' is too large (at most 365 days)",
         "at 5s R9 show ip nhrp                | lab.scn:6: no router 'R9': the routers are R1, R3, R4",
-        "at 5s R4 reload                      | lab.scn:6: unknown command 'reload': expected show, ping, traceroute, nbma, nat, no nat, shutdown or no shutdown",
+        "at 5s R4 reload                      | lab.scn:6: unknown command 'reload': expected show, ping, traceroute, nbma, nat, no nat, shutdown, no shutdown, eigrp shutdown or no eigrp shutdown",
         "at 5s R4 show                        | lab.scn:6: 'show' needs a command, for example 'show ip nhrp' or 'show dmvpn json'",
         "at 5s R4 ping 192.168.1.300          | lab.scn:6: '192.168.1.300' is not an IPv4 address",
         "at 5s R4 ping 192.168.1.2 repeat 0   | lab.scn:6: repeat count '0' is not a number from 1 to 100000",
@@ -91,7 +91,8 @@ class ScenarioParserTest
         "at 5s R4 nat 203.0.113.300           | lab.scn:6: '203.0.113.300' is not an IPv4 address",
         "at 5s R4 nat 0.0.0.0                 | lab.scn:6: 'nat 0.0.0.0' names no address: 'no nat' takes a router from behind its NAT",
         "at 5s R4 shutdown now                | lab.scn:6: 'shutdown' takes nothing after it",
-        "at 5s R4 no ip nhrp                  | lab.scn:6: unknown command 'no ip nhrp' (of the 'no' commands only 'no shutdown' and 'no nat' are accepted)",
+        "at 5s R4 no ip nhrp                  | lab.scn:6: unknown command 'no ip nhrp' (of the 'no' commands only 'no shutdown', 'no nat' and 'no eigrp shutdown' are accepted)",
+        "at 5s R4 eigrp stop                  | lab.scn:6: expected 'eigrp shutdown' (the router's EIGRP stops) or 'no eigrp shutdown' (it starts again)",
     })
     void eachKindOfBadLineNamesItsLineAndReason(final String line, final String expected)
     {

@@ -38,7 +38,7 @@ class ScenarioRunnerTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"phase1-lab", "phase3-shortcut", "phase3-nat"})
+    @ValueSource(strings = {"phase1-lab", "phase3-shortcut", "phase3-nat", "phase3-eigrp"})
     void exampleScenariosPrintTheirGoldenTranscripts(final String name, @TempDir final Path dir) throws Exception
     {
         final Path copy = dir.resolve("transcript.txt");
@@ -52,6 +52,19 @@ class ScenarioRunnerTest
     @Test
     void theGoldenTranscriptsShowWhatTheIssueAsksFor() throws Exception
     {
+        final String eigrp = Files.readString(EXAMPLES.resolve("phase3-eigrp.transcript"));
+        assertTrue(eigrp.contains("""
+            D     10.128.0.0/9 is a summary, Null0
+            D     10.128.0.0/24 [90/5120000] via 10.0.0.2, Tunnel0
+            D     10.128.1.0/24 [90/5120000] via 10.0.0.3, Tunnel0
+            """), "the hub's D routes and its summary");
+        assertTrue(eigrp.contains("""
+            SPOKE1#show ip route eigrp
+            Codes: D - EIGRP
+
+            D     10.128.0.0/9 [90/6400000] via 10.0.0.1, Tunnel0
+            D     172.16.0.0/16 [90/5120000] via 10.0.0.1, Tunnel0
+            """), "the spoke sees the summary, no other spoke's LAN");
         final String phase1 = Files.readString(EXAMPLES.resolve("phase1-lab.transcript"));
         assertTrue(phase1.contains("""
             R4#traceroute 192.168.1.2
@@ -120,7 +133,7 @@ class ScenarioRunnerTest
         assertTrue(unwritable.err().startsWith("dmvpn scenario: cannot write the transcript to "), unwritable.err());
         final Path script = dir.resolve("typo.scn");
         Files.write(script, List.of("router " + EXAMPLES.toAbsolutePath().resolve("phase1-R1.cfg"), "at 1s R1 reload"));
-        assertEquals(new Result(2, "", "typo.scn:2: unknown command 'reload': expected show, ping, traceroute, nbma, nat, no nat, shutdown or no shutdown\n"),
+        assertEquals(new Result(2, "", "typo.scn:2: unknown command 'reload': expected show, ping, traceroute, nbma, nat, no nat, shutdown, no shutdown, eigrp shutdown or no eigrp shutdown\n"),
             main(script.toString()));
     }
 }
