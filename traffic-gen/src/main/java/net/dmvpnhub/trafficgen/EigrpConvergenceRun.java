@@ -37,7 +37,8 @@ import java.util.Locale;
  * every spoke has the hub's summary, and what that cost in real CPU: the hub's EIGRP on its NHS
  * thread ({@link NhrpTraffic#routingNs()}), the NHS's NHRP, and the whole thread (hub, spokes and
  * their crypto together). Also the EIGRP packets each way and the multicast copies the hub's
- * hellos became. Prints a markdown summary on stdout, progress on stderr.
+ * hellos became, and the lab's conservation once idle. Prints a markdown summary on stdout,
+ * progress on stderr; exits 1 when it did not converge within the limit or conservation failed.
  * <p>
  * Simulated time is set by the protocol's timers (hellos spread over 5 s, retransmissions every
  * 200 ms), not by the machine; the CPU figures are the machine's.
@@ -69,7 +70,11 @@ public final class EigrpConvergenceRun
             }
             final int spokes = (int)a.whole("--spokes", 10_000, 10, 100_000);
             final int seconds = (int)a.whole("--seconds", 120, 10, 3600);
-            run(spokes, seconds, out, System.err);
+            final Result result = run(spokes, seconds, out, System.err);
+            if (!result.converged() || result.conservationProblem() != null)
+            {
+                System.exit(1);
+            }
         }
         catch (final Arguments.UsageException ex)
         {
@@ -80,9 +85,10 @@ public final class EigrpConvergenceRun
     }
 
     /** What one run measured. */
+    /** @param conservationProblem what breaks conservation once the lab is idle (a frame unaccounted for, a slot held), or null. */
     public record Result(int spokes, long registeredAfterNs, long convergedAfterNs, boolean converged, long wallNs, long threadCpuNs,
         long hubEigrpCpuNs, long hubNhrpCpuNs, EigrpCounters hub, long spokeHellos, long spokeUpdates, long multicastPackets,
-        long multicastCopies, int hubRoutes, int spokesWithSummary)
+        long multicastCopies, int hubRoutes, int spokesWithSummary, String conservationProblem)
     {
     }
 
@@ -156,7 +162,8 @@ public final class EigrpConvergenceRun
             final WorkerCounters dataplane = lab.dataplane().totals();
             final Result result = new Result(n, registeredAt - start, convergedAt - registeredAt, converged, wall, cpu,
                 traffic.routingNs() - routingBefore, traffic.nhrpNs() - nhrpBefore, hub.counters(), spokeHellos, spokeUpdates,
-                dataplane.multicastPackets(), dataplane.copies(), hub.routesLearned(), spokeEigrp.summariesLearned());
+                dataplane.multicastPackets(), dataplane.copies(), hub.routesLearned(), spokeEigrp.summariesLearned(),
+                lab.conservationProblem());
             progress.printf(Locale.ROOT, "dmvpn eigrp: %s after %.2f simulated s more; %.0f ms of CPU, hub EIGRP %.1f ms%n",
                 converged ? "converged" : "NOT converged", result.convergedAfterNs() / 1e9, cpu / 1e6, result.hubEigrpCpuNs() / 1e6);
             print(result, out);
@@ -194,6 +201,9 @@ public final class EigrpConvergenceRun
         out.println("Figures: `hub EIGRP CPU` is the NHS thread's CPU inside the routing process (its packets and timers, " +
             "`NhrpTraffic.routingNs`) from the last registration to convergence; `thread CPU` is everything the one thread did meanwhile " +
             "(hub and spokes, crypto included).");
+        out.println();
+        out.println(r.conservationProblem() == null ? "Conservation: every frame accounted for at the hub and the spokes, no frame slot held." :
+            "**CONSERVATION FAILED**: " + r.conservationProblem());
         if (!r.converged())
         {
             out.println();
