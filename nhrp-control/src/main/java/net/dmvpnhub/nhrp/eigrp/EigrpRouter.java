@@ -178,6 +178,8 @@ public final class EigrpRouter implements RoutingProcess
         boolean up;
         long upSinceNs;
         long lastSequenceReceived;
+        /** The sequence number of the INIT this neighbour's present incarnation sent (0: none yet). */
+        long peerInitSequence;
         final ArrayDeque<Reliable> queue = new ArrayDeque<>();
         long sentAtNs;
         long retransmitAtNs;
@@ -314,7 +316,7 @@ public final class EigrpRouter implements RoutingProcess
             }
             if (!n.queue.isEmpty() && nowNs - n.retransmitAtNs >= 0)
             {
-                if (n.retries >= RETRY_LIMIT)
+                if (n.retries + 1 >= RETRY_LIMIT)
                 {
                     counters.retryLimitResets++;
                     dead = dead == null ? new ArrayList<>() : dead;
@@ -475,8 +477,29 @@ public final class EigrpRouter implements RoutingProcess
             return;
         }
         final long seq = packet.sequence();
+        if (packet.opcode() == Eigrp.OPCODE_UPDATE && (packet.flags() & Eigrp.FLAG_INIT) != 0)
+        {
+            // An INIT first: the same one again, nothing after it received (our acknowledgement was lost), is acknowledged
+            // again; any other from a neighbour that sent one is a restart (a restarted peer's numbers begin again, so the
+            // sequence number alone cannot tell).
+            ack(n, seq);
+            if (n.peerInitReceived && seq == n.peerInitSequence && n.lastSequenceReceived == seq)
+            {
+                counters.duplicates++;
+                return;
+            }
+            n.lastSequenceReceived = seq;
+            init(n, seq, nowNs);
+            return;
+        }
         if (seq != 0)
         {
+            if (!n.up)
+            {
+                // Not acknowledged before the startup is complete here: the neighbour sends it again once it is.
+                counters.updatesBeforeUp++;
+                return;
+            }
             ack(n, seq);
             if (seq == n.lastSequenceReceived)
             {
@@ -737,13 +760,19 @@ public final class EigrpRouter implements RoutingProcess
     /** Sends {@code adverts} to {@code n} in as few Updates as fit the MTU; with {@code endOfTable} the last carries EOT. */
     private void sendUpdates(final Neighbor n, final List<Advert> adverts, final boolean endOfTable, final long nowNs)
     {
+        sendRoutes(n, Eigrp.OPCODE_UPDATE, adverts, endOfTable, nowNs);
+    }
+
+    /** Sends {@code adverts} to {@code n} in as few packets of {@code opcode} as fit the MTU. */
+    private void sendRoutes(final Neighbor n, final int opcode, final List<Advert> adverts, final boolean endOfTable, final long nowNs)
+    {
         int i = 0;
         do
         {
             final long seq = nextSequence();
             writer.wrap(out, Ipv4Flyweight.MIN_HEADER_LENGTH, out.capacity() - Ipv4Flyweight.MIN_HEADER_LENGTH);
             // The flags are written once the packet's last route is known: header first, EOT patched below.
-            writer.header(Eigrp.OPCODE_UPDATE, 0, seq, 0, config.autonomousSystem());
+            writer.header(opcode, 0, seq, 0, config.autonomousSystem());
             while (i < adverts.size() && writer.roomForInternalRoute(adverts.get(i).prefix().length()))
             {
                 final Advert a = adverts.get(i++);
@@ -754,39 +783,48 @@ public final class EigrpRouter implements RoutingProcess
             {
                 out.putInt(Ipv4Flyweight.MIN_HEADER_LENGTH + EigrpPacket.FLAGS_OFFSET, Eigrp.FLAG_EOT, java.nio.ByteOrder.BIG_ENDIAN);
             }
-            counters.updatesSent++;
+            if (opcode == Eigrp.OPCODE_UPDATE)
+            {
+                counters.updatesSent++;
+            }
+            else
+            {
+                counters.repliesSent++;
+            }
             queueReliable(n, seq, false, nowNs);
         }
         while (i < adverts.size());
     }
 
+    /** The neighbour's INIT (already acknowledged): its startup, or, from a neighbour that had sent one, its restart. */
+    private void init(final Neighbor n, final long seq, final long nowNs)
+    {
+        counters.updatesReceived++;
+        if (n.peerInitReceived)
+        {
+            // The neighbour restarted: what it told before is void, and it needs our INIT and the whole table again.
+            counters.peerRestarts++;
+            forget(n, nowNs);
+            if (n.up)
+            {
+                counters.neighborsUp--;
+            }
+            n.up = false;
+            n.initAcked = false;
+            n.queue.clear();
+            writer.wrap(out, Ipv4Flyweight.MIN_HEADER_LENGTH, out.capacity() - Ipv4Flyweight.MIN_HEADER_LENGTH);
+            final long ours = nextSequence();
+            writer.header(Eigrp.OPCODE_UPDATE, Eigrp.FLAG_INIT, ours, 0, config.autonomousSystem());
+            queueReliable(n, ours, true, nowNs);
+        }
+        n.peerInitReceived = true;
+        n.peerInitSequence = seq;
+        becomeUpIfReady(n, nowNs);
+    }
+
     private void update(final Neighbor n, final long nowNs)
     {
         counters.updatesReceived++;
-        if ((packet.flags() & Eigrp.FLAG_INIT) != 0)
-        {
-            if (n.peerInitReceived && n.lastSequenceReceived != 0 && n.up)
-            {
-                // The neighbour restarted: what it told before is void, and it needs the whole table again.
-                counters.peerRestarts++;
-                forget(n, nowNs);
-                n.up = false;
-                n.initAcked = false;
-                n.queue.clear();
-                writer.wrap(out, Ipv4Flyweight.MIN_HEADER_LENGTH, out.capacity() - Ipv4Flyweight.MIN_HEADER_LENGTH);
-                final long seq = nextSequence();
-                writer.header(Eigrp.OPCODE_UPDATE, Eigrp.FLAG_INIT, seq, 0, config.autonomousSystem());
-                queueReliable(n, seq, true, nowNs);
-            }
-            n.peerInitReceived = true;
-            becomeUpIfReady(n, nowNs);
-            return;
-        }
-        if (!n.up)
-        {
-            counters.updatesBeforeUp++;
-            return;
-        }
         final List<Prefix> changed = new ArrayList<>();
         for (int at = packet.firstTlvOffset(); at < packet.endOffset(); at = tlv.nextOffset())
         {
@@ -840,19 +878,8 @@ public final class EigrpRouter implements RoutingProcess
                 answers.add(own);
             }
         }
-        final long seq = nextSequence();
-        writer.wrap(out, Ipv4Flyweight.MIN_HEADER_LENGTH, out.capacity() - Ipv4Flyweight.MIN_HEADER_LENGTH)
-            .header(Eigrp.OPCODE_REPLY, 0, seq, 0, config.autonomousSystem());
-        for (final Advert a : answers)
-        {
-            if (writer.roomForInternalRoute(a.prefix().length()))
-            {
-                writer.internalRoute(a.nextHop(), a.delay(), a.bandwidth(), a.mtu(), a.hops(), 255, 1, 0, 0, a.prefix().length(),
-                    a.prefix().prefix());
-            }
-        }
-        counters.repliesSent++;
-        queueReliable(n, seq, false, nowNs);
+        // Every route asked is answered, in as many Replies as the MTU needs: a route left out would leave the querier waiting.
+        sendRoutes(n, Eigrp.OPCODE_REPLY, answers, false, nowNs);
     }
 
     /** The best route to {@code prefix} again after a change: the routing table told, the summaries over it and the neighbours updated. */
@@ -943,9 +970,16 @@ public final class EigrpRouter implements RoutingProcess
      */
     private void propagate(final Prefix prefix, final Via before, final Via now, final long nowNs)
     {
+        if (!couldAdvertise(prefix))
+        {
+            // A learned prefix a stub, or split horizon, never passes on: nothing to tell, nothing to take back.
+            return;
+        }
         for (final Neighbor n : neighbors.values())
         {
-            if (!n.up || before != null && before.neighbor() == n.address || now != null && now.neighbor() == n.address)
+            // Not the neighbour the route is through now (split horizon's poison would tell it nothing it does not know);
+            // the one it was through before hears the new route.
+            if (!n.up || now != null && now.neighbor() == n.address)
             {
                 continue;
             }
@@ -960,6 +994,12 @@ public final class EigrpRouter implements RoutingProcess
 
     /** Whether a neighbour may have been told of {@code prefix} before: never by a stub or through split horizon, unless it is ours. */
     private boolean couldHaveHad(final Prefix prefix, final Neighbor n)
+    {
+        return couldAdvertise(prefix);
+    }
+
+    /** Whether this router ever advertises {@code prefix}: its own (connected, a summary), or any when it passes learned routes on. */
+    private boolean couldAdvertise(final Prefix prefix)
     {
         final Topology t = topology.get(prefix);
         final boolean own = config.summaries().contains(prefix) || t != null && t.connected;

@@ -296,6 +296,37 @@ class EigrpRouterTest
         assertEquals(0, lab.routers.get(spoke(1)).neighbors(lab.nowNs).get(0).queued());
     }
 
+    /**
+     * The acknowledgement of an INIT lost, one way and then the other: the side that is up first
+     * sends its table to a neighbour that is not, which must not take (nor acknowledge) it, so it
+     * comes again once the startup is complete and nothing is lost for good.
+     */
+    @Test
+    void anInitAcknowledgementLostEitherWayLosesNoRoute()
+    {
+        for (final int loser : new int[]{HUB, spoke(1)})
+        {
+            final Lab lab = lab(hubConfig().withSummaries(List.of(SUMMARY)), 1);
+            final boolean[] lost = {false};
+            lab.lose = p ->
+            {
+                final EigrpPacket eigrp = new EigrpPacket().wrap(new UnsafeBuffer(p.bytes()), 20, p.bytes().length - 20);
+                // The first acknowledgement this side sends is the one of the other side's INIT.
+                if (p.from() == loser && eigrp.isAck() && !lost[0])
+                {
+                    lost[0] = true;
+                    return true;
+                }
+                return false;
+            };
+            lab.run(12 * SECOND);
+            assertTrue(lost[0]);
+            assertEquals("via 10.0.0.2 [90/" + ONE_HOP + "]", lab.tables.get(HUB).routes.get("192.168.1.0/24"), "lost by " + loser);
+            assertEquals(2, lab.tables.get(spoke(1)).routes.size(), "the hub's LAN and summary at the spoke, lost by " + loser);
+            assertEquals(1, lab.hub().neighborsUp());
+        }
+    }
+
     @Test
     void aNeighbourThatNeverAcknowledgesIsResetAfterTheRetryLimit()
     {
@@ -328,7 +359,8 @@ class EigrpRouterTest
         lab.run(12 * SECOND);
         lab.add(spokeConfig(1));
         lab.run(12 * SECOND);
-        assertEquals(1, lab.hub().counters().peerRestarts());
+        assertEquals(1, lab.hub().counters().peerRestarts(), "its INIT carries sequence 1 again, as the first one did: a restart all the same");
+        assertEquals(1, lab.hub().neighborsUp(), "one neighbour, up once");
         assertEquals(2, lab.tables.get(spoke(1)).routes.size(), "the new instance learned the hub's LAN and summary");
         assertTrue(lab.tables.get(HUB).routes.containsKey("192.168.1.0/24"));
     }
