@@ -665,7 +665,7 @@ public final class HubWorker
             frames.innerOffset[alive] = inner.offset();
             frames.innerLength[alive] = inner.totalLength();
             frames.source[alive] = inner.source();
-            frames.destination[alive++] = inner.destination();
+            frames.destination[alive++] = destination;
         }
         return alive;
     }

@@ -34,6 +34,8 @@ public final class EigrpCounters
     long fromNonNeighbor;
     long updatesBeforeUp;
     long otherOpcodes;
+    long sendsRefused;
+    long routesIgnored;
     final Map<DecodeStatus, Long> rejected = new EnumMap<>(DecodeStatus.class);
 
     public long hellosSent()
@@ -140,6 +142,33 @@ public final class EigrpCounters
     public long fromNonNeighbor()
     {
         return fromNonNeighbor;
+    }
+
+    /**
+     * @return packets the way out refused (no route or binding to the neighbour yet, no slot, a full
+     * ring): a hello or an acknowledgement lost, a reliable packet sent again at its retransmission.
+     */
+    public long sendsRefused()
+    {
+        return sendsRefused;
+    }
+
+    /** @return route TLVs this router does not take (external routes), received and left out of its topology. */
+    public long routesIgnored()
+    {
+        return routesIgnored;
+    }
+
+    /** @return packets of types this router does not handle (Request, SIA), received and ignored. */
+    public long otherOpcodes()
+    {
+        return otherOpcodes;
+    }
+
+    /** @return reliable packets a neighbour sent before its startup was complete here, not acknowledged (it sends them again). */
+    public long updatesBeforeUp()
+    {
+        return updatesBeforeUp;
     }
 
     /** @return packets that failed a check, by the check. */

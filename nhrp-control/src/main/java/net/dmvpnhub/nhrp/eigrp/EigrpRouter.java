@@ -358,6 +358,10 @@ public final class EigrpRouter implements RoutingProcess
         {
             counters.hellosSent++;
         }
+        else
+        {
+            counters.sendsRefused++;
+        }
     }
 
     /**
@@ -385,6 +389,10 @@ public final class EigrpRouter implements RoutingProcess
         {
             counters.acksSent++;
         }
+        else
+        {
+            counters.sendsRefused++;
+        }
     }
 
     /** Queues a reliable packet for {@code n}, the EIGRP part already written in {@link #writer} with sequence {@code seq}. */
@@ -406,7 +414,11 @@ public final class EigrpRouter implements RoutingProcess
     private void transmitHead(final Neighbor n, final long nowNs)
     {
         final Reliable head = n.queue.peek();
-        io.send(n.address, head.packet, 0, head.packet.capacity());
+        if (!io.send(n.address, head.packet, 0, head.packet.capacity()))
+        {
+            // Sent again at the next retransmission, as a lost one would be.
+            counters.sendsRefused++;
+        }
         n.sentAtNs = nowNs;
         n.retransmitAtNs = nowNs + RETRANSMIT_NS;
     }
@@ -831,6 +843,11 @@ public final class EigrpRouter implements RoutingProcess
             tlv.wrap(packet.buffer(), at);
             if (tlv.type() != Eigrp.TLV_IPV4_INTERNAL)
             {
+                if (tlv.isRoute())
+                {
+                    // An external route: read by the codec, not taken by this router.
+                    counters.routesIgnored++;
+                }
                 continue;
             }
             final Prefix prefix = new Prefix(tlv.destination(), tlv.prefixLength());
@@ -1040,7 +1057,10 @@ public final class EigrpRouter implements RoutingProcess
         writer.wrap(out, Ipv4Flyweight.MIN_HEADER_LENGTH, out.capacity() - Ipv4Flyweight.MIN_HEADER_LENGTH)
             .header(Eigrp.OPCODE_HELLO, 0, 0, 0, config.autonomousSystem())
             .goodbye(config.holdTimeS());
-        send(Eigrp.ALL_ROUTERS, writer.finish());
+        if (!send(Eigrp.ALL_ROUTERS, writer.finish()))
+        {
+            counters.sendsRefused++;
+        }
     }
 
     /** @return the neighbours, as {@code show ip eigrp neighbors} lists them (oldest first). */

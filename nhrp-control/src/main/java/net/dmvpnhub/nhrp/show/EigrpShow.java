@@ -26,12 +26,6 @@ public final class EigrpShow
         return interfaceName.startsWith("Tunnel") ? "Tu" + interfaceName.substring("Tunnel".length()) : interfaceName;
     }
 
-    private static String uptime(final long ns)
-    {
-        final long s = ns / 1_000_000_000L;
-        return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-    }
-
     public static String neighbors(final EigrpRouter router, final String interfaceName, final long nowNs)
     {
         final StringBuilder out = new StringBuilder();
@@ -42,7 +36,7 @@ public final class EigrpShow
         for (final EigrpRouter.NeighborView n : router.neighbors(nowNs))
         {
             out.append(String.format(Locale.ROOT, "%-4d%-24s%-23s%4d %-9s%4d %5d %2d %4d%n", h++, Ipv4Address.toString(n.address()),
-                shortName(interfaceName), n.holdRemainingS(), uptime(n.upForNs()), n.srttMs(), n.rtoMs(), n.queued(), n.sequence()));
+                shortName(interfaceName), n.holdRemainingS(), HubShow.duration(n.upForNs()), n.srttMs(), n.rtoMs(), n.queued(), n.sequence()));
         }
         return out.toString();
     }

@@ -366,6 +366,16 @@ class EigrpRouterTest
     }
 
     @Test
+    void aPacketTheWayOutRefusesIsCounted()
+    {
+        final EigrpRouter router = new EigrpRouter(hubConfig(), (destination, packet, offset, length) -> false, EigrpRouter.Rib.NONE);
+        router.doWork(1_000 * SECOND);
+        router.doWork(1_006 * SECOND);
+        assertEquals(1, router.counters().sendsRefused(), "the hello that could not go");
+        assertEquals(0, router.counters().hellosSent());
+    }
+
+    @Test
     void otherKValuesOrAnotherAsMakeNoNeighbour()
     {
         final Lab lab = lab(hubConfig(), 0);

@@ -829,7 +829,7 @@ public final class SimulatedNetwork implements AutoCloseable
         final int s = router.spoke();
         final String hubAddress = address(lab.spokes().config().hubTunnel());
         final String staticEntry = hubAddress + "/32 via " + hubAddress + "\n" +
-            "   " + router.tunnelName() + " created " + duration(nowNs() - builtNs) + ", never expire\n" +
+            "   " + router.tunnelName() + " created " + HubShow.duration(nowNs() - builtNs) + ", never expire\n" +
             "   Type: static, Flags: " + (staticMapUsed(router) ? "used" : "") + "\n" +
             "   NBMA address: " + address(lab.spokes().config().hubNbma()) + "\n";
         if (lab.spokes().state(s) == SpokeState.DOWN)
@@ -917,19 +917,9 @@ public final class SimulatedNetwork implements AutoCloseable
             final String state = isStatic ? (lab.spokes().state(router.spoke()) == SpokeState.REGISTERED ||
                 lab.spokes().state(router.spoke()) == SpokeState.STATIC ? "UP" : "NHRP") : incomplete ? "NHRP" : "UP";
             out.append(String.format(Locale.ROOT, " %5d %15s %15s %5s %8s %5s%n", 1, incomplete ? "UNKNOWN" : p.get("nbma"), p.get("tunnel"),
-                state, isStatic ? duration(nowNs() - builtNs) : "never", isStatic ? "S" : incomplete ? "I" : "D"));
+                state, isStatic ? HubShow.duration(nowNs() - builtNs) : "never", isStatic ? "S" : incomplete ? "I" : "D"));
         }
         return out.toString();
-    }
-
-    private static String duration(final long ns)
-    {
-        final long s = Math.max(0, ns / SECOND);
-        if (s >= 86_400)
-        {
-            return String.format(Locale.ROOT, "%dd%02dh", s / 86_400, s % 86_400 / 3600);
-        }
-        return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ public final class SpokeEigrp implements SpokeRouting
     private final Int2ObjectHashMap<EigrpRouter> routers = new Int2ObjectHashMap<>();
     private final Int2ObjectHashMap<EigrpConfig> configs = new Int2ObjectHashMap<>();
     private int summariesLearned;
+    /** EIGRP packets for a spoke whose EIGRP is shut down (or that runs none): taken and ignored, as IOS's would be. */
+    private long ignored;
     /** When the earliest timer of any spoke's EIGRP is due, unless {@link #lookNow}. */
     private long nextDueNs;
     private boolean lookNow = true;
@@ -107,6 +109,12 @@ public final class SpokeEigrp implements SpokeRouting
         return router;
     }
 
+    /** @return EIGRP packets that reached a spoke whose EIGRP was shut down or absent, and were ignored. */
+    public long ignored()
+    {
+        return ignored;
+    }
+
     /** @return whether spoke {@code s} is configured with EIGRP (running or shut down). */
     public boolean configured(final int s)
     {
@@ -138,6 +146,10 @@ public final class SpokeEigrp implements SpokeRouting
         if (router != null && spokes.state(s) != SpokeState.DOWN)
         {
             router.receive(buffer, offset, length, nowNs);
+        }
+        else
+        {
+            ignored++;
         }
     }
 

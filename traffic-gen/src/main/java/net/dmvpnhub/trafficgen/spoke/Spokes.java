@@ -666,30 +666,41 @@ public final class Spokes implements Agent, AutoCloseable
         }
         final int destination = packet.getInt(offset + Ipv4Flyweight.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN);
         final DataPath path = route(s, destination);
+        if (path == DataPath.HUB)
+        {
+            return sendToHub(s, packet, offset, length) ? DataPath.HUB : DataPath.DROPPED;
+        }
         if (path == DataPath.DROPPED)
         {
             return path;
         }
-        final FrameSlab slab = path == DataPath.DIRECT ? underlaySlab : hubSlab;
-        final int slot = path == DataPath.DIRECT ? underlaySlot(s) : hubSlot(s);
+        final int slot = underlaySlot(s);
         if (slot < 0)
         {
             return DataPath.DROPPED;
         }
+        copyIn(underlaySlab, slot, packet, offset, length);
+        if (!sendDirect(s, slot, length, GreFlyweight.PROTOCOL_IPV4, routedSas, routedNbma))
+        {
+            return DataPath.DROPPED;
+        }
+        counters.add(s, Counter.PACKETS_ORIGINATED);
+        return path;
+    }
+
+    /**
+     * Copies an IPv4 packet a spoke originates into {@code slot}'s payload room.
+     *
+     * @throws IllegalArgumentException when it does not fit a frame (the slot released first).
+     */
+    private static void copyIn(final FrameSlab slab, final int slot, final DirectBuffer packet, final int offset, final int length)
+    {
         if (length > TunnelEncapsulator.payloadCapacity(slab, slot))
         {
             slab.release(slot);
             throw new IllegalArgumentException("a packet of " + length + " bytes does not fit a frame");
         }
         slab.buffer().putBytes(TunnelEncapsulator.payloadOffset(slab, slot), packet, offset, length);
-        final boolean sent = path == DataPath.DIRECT ? sendDirect(s, slot, length, GreFlyweight.PROTOCOL_IPV4, routedSas, routedNbma) :
-            sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4);
-        if (!sent)
-        {
-            return DataPath.DROPPED;
-        }
-        counters.add(s, Counter.PACKETS_ORIGINATED);
-        return path;
     }
 
     private int writeData(final FrameSlab slab, final int slot, final int source, final int destination, final int payloadLength)
@@ -819,12 +830,7 @@ public final class Spokes implements Agent, AutoCloseable
         {
             return false;
         }
-        if (length > TunnelEncapsulator.payloadCapacity(hubSlab, slot))
-        {
-            hubSlab.release(slot);
-            throw new IllegalArgumentException("a packet of " + length + " bytes does not fit a frame");
-        }
-        hubSlab.buffer().putBytes(TunnelEncapsulator.payloadOffset(hubSlab, slot), packet, offset, length);
+        copyIn(hubSlab, slot, packet, offset, length);
         if (!sendToHub(s, slot, length, GreFlyweight.PROTOCOL_IPV4))
         {
             return false;
